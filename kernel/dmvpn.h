@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmvpn: multipoint GRE device with an NHRP cache.
+ *
+ * Private declarations shared by the files of dmvpn.ko. Each file owns one
+ * concept: device.c (link kind, ndo), send.c / receive.c (packet path),
+ * cache.c (NHRP cache and shortcut table), gre.c (header codec),
+ * netlink.c (generic netlink), main.c (init/exit).
+ */
+#ifndef _DMVPN_H
+#define _DMVPN_H
+
+#include <linux/netdevice.h>
+#include <linux/ratelimit.h>
+#include <linux/skbuff.h>
+#include <net/gro_cells.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/dmvpn.h>
+
+#include "cache.h"
+
+#define DMVPN_DEFAULT_TTL		64
+#define DMVPN_DEFAULT_MAX_ENTRIES	65536
+#define DMVPN_MAX_ENTRIES_LIMIT		(1U << 24)
+/* TOS value that means "copy the inner TOS", as in ip_gre. */
+#define DMVPN_TOS_INHERIT		1
+
+struct dmvpn_params {
+	struct dmvpn_addr local;
+	u32 key;
+	bool key_set;
+	int link;
+	u8 ttl;
+	u8 tos;
+};
+
+/* Counters of events the generic netdev stats cannot express. */
+struct dmvpn_counters {
+	atomic64_t tx_no_mapping;
+	atomic64_t tx_errors;
+	atomic64_t tx_mcast;
+	atomic64_t rx_key_mismatch;
+	atomic64_t rx_malformed;
+	atomic64_t rx_policy;
+	atomic64_t rx_nhrp;
+	atomic64_t tx_nhrp;
+	atomic64_t miss_events;
+};
+
+struct dmvpn_dev {
+	struct net_device *dev;
+	struct net *net;
+	/* dmvpn_net.hash, keyed by (local, key); RCU for the receive hook. */
+	struct hlist_node hnode;
+	/* dmvpn_net.devs, under RTNL. */
+	struct list_head list;
+	struct dmvpn_params p;
+	struct dmvpn_cache cache;
+	struct gro_cells gro_cells;
+	struct dmvpn_counters cnt;
+	struct ratelimit_state miss_rs;
+};
+
+#define DMVPN_HASH_BITS 6
+
+struct dmvpn_net {
+	struct hlist_head hash[1 << DMVPN_HASH_BITS];
+	struct list_head devs;
+	/* Bumped on every cache change so dumps can flag inconsistency. */
+	atomic_t gen;
+	bool hook_registered;
+};
+
+extern unsigned int dmvpn_net_id;
+extern struct rtnl_link_ops dmvpn_link_ops;
+
+static inline struct dmvpn_net *dmvpn_pernet(struct net *net)
+{
+	return net_generic(net, dmvpn_net_id);
+}
+
+static inline bool netif_is_dmvpn(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &dmvpn_link_ops;
+}
+
+/* device.c */
+int dmvpn_device_init(void);
+void dmvpn_device_uninit(void);
+struct dmvpn_dev *dmvpn_dev_lookup_rcu(struct net *net, __be32 local,
+				       bool key_set, u32 key);
+unsigned int dmvpn_tunnel_hlen(const struct dmvpn_dev *d);
+
+/* send.c */
+netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev);
+
+/* receive.c */
+int dmvpn_receive_enable(struct net *net);
+void dmvpn_receive_disable(struct net *net);
+
+/* netlink.c */
+extern const struct nla_policy dmvpn_entry_policy[DMVPN_ENTRY_A_MAX + 1];
+int dmvpn_nl_parse_entry(const struct nlattr *nest, u8 nbma_family,
+			 struct dmvpn_entry_spec *spec, bool key_only,
+			 struct netlink_ext_ack *extack);
+int dmvpn_genl_init(void);
+void dmvpn_genl_uninit(void);
+void dmvpn_nl_notify(struct dmvpn_cache *cache, enum dmvpn_event event,
+		     const struct dmvpn_entry *e, gfp_t gfp);
+void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh);
+
+#endif /* _DMVPN_H */

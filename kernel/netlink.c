@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "dmvpn" generic netlink family: devices, NHRP cache entries, the
+ * multicast map, and events. Every change needs CAP_NET_ADMIN in the
+ * namespace's user namespace; every rejection says why through extack.
+ * Documentation/netlink.rst is the reference for userspace.
+ */
+#include <linux/jiffies.h>
+#include <net/genetlink.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "dmvpn.h"
+#include "kunit_export.h"
+
+static struct genl_family dmvpn_genl_family;
+
+#define DMVPN_READ_ONLY { .type = NLA_REJECT, \
+			  .reject_message = "dmvpn: read-only attribute" }
+
+/* Not const: 6.1's policy holds a plain pointer. */
+static struct netlink_range_validation dmvpn_holdtime_range = {
+	.max = U16_MAX,
+};
+
+const struct nla_policy dmvpn_entry_policy[DMVPN_ENTRY_A_MAX + 1] = {
+	[DMVPN_ENTRY_A_PROTO] = { .type = NLA_BINARY, .len = 16 },
+	[DMVPN_ENTRY_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[DMVPN_ENTRY_A_NBMA] = { .type = NLA_BINARY, .len = 16 },
+	[DMVPN_ENTRY_A_TYPE] = NLA_POLICY_RANGE(NLA_U8, DMVPN_ENTRY_STATIC,
+						DMVPN_ENTRY_MAX),
+	[DMVPN_ENTRY_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, DMVPN_F_USER_MASK),
+	/* NHRP carries holding times in 16 bits. */
+	[DMVPN_ENTRY_A_HOLDTIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &dmvpn_holdtime_range),
+	[DMVPN_ENTRY_A_EXPIRES] = DMVPN_READ_ONLY,
+	[DMVPN_ENTRY_A_AGE] = DMVPN_READ_ONLY,
+	[DMVPN_ENTRY_A_USED] = DMVPN_READ_ONLY,
+	[DMVPN_ENTRY_A_PACKETS] = DMVPN_READ_ONLY,
+	[DMVPN_ENTRY_A_BYTES] = DMVPN_READ_ONLY,
+};
+DMVPN_KUNIT_EXPORT(dmvpn_entry_policy);
+
+static const struct nla_policy dmvpn_mcast_policy[DMVPN_MCAST_A_MAX + 1] = {
+	[DMVPN_MCAST_A_NBMA] = { .type = NLA_BINARY, .len = 16 },
+	[DMVPN_MCAST_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, DMVPN_MCAST_F_DYNAMIC),
+	[DMVPN_MCAST_A_PACKETS] = DMVPN_READ_ONLY,
+};
+
+static const struct nla_policy dmvpn_policy[DMVPN_A_MAX + 1] = {
+	[DMVPN_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DMVPN_A_IFNAME] = { .type = NLA_STRING, .len = IFNAMSIZ - 1 },
+	[DMVPN_A_LOCAL] = DMVPN_READ_ONLY,
+	[DMVPN_A_KEY] = DMVPN_READ_ONLY,
+	[DMVPN_A_LINK] = DMVPN_READ_ONLY,
+	[DMVPN_A_TTL] = DMVPN_READ_ONLY,
+	[DMVPN_A_TOS] = DMVPN_READ_ONLY,
+	[DMVPN_A_MAX_ENTRIES] = DMVPN_READ_ONLY,
+	[DMVPN_A_ENTRY_COUNT] = DMVPN_READ_ONLY,
+	[DMVPN_A_STATS] = DMVPN_READ_ONLY,
+	[DMVPN_A_ENTRY] = NLA_POLICY_NESTED(dmvpn_entry_policy),
+	[DMVPN_A_MCAST] = NLA_POLICY_NESTED(dmvpn_mcast_policy),
+	[DMVPN_A_EVENT] = DMVPN_READ_ONLY,
+};
+
+static int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
+			 struct netlink_ext_ack *extack)
+{
+	memset(addr, 0, sizeof(*addr));
+	switch (nla_len(a)) {
+	case sizeof(struct in_addr):
+		addr->family = AF_INET;
+		addr->ip4 = nla_get_in_addr(a);
+		return 0;
+	case sizeof(struct in6_addr):
+		addr->family = AF_INET6;
+		addr->ip6 = nla_get_in6_addr(a);
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, a,
+			    "dmvpn: address must be 4 (IPv4) or 16 (IPv6) bytes");
+	return -EINVAL;
+}
+
+static bool dmvpn_unicast(const struct dmvpn_addr *a)
+{
+	if (a->family == AF_INET6)
+		return !ipv6_addr_any(&a->ip6) && !ipv6_addr_is_multicast(&a->ip6);
+	return !ipv4_is_zeronet(a->ip4) && !ipv4_is_multicast(a->ip4) &&
+	       !ipv4_is_lbcast(a->ip4);
+}
+
+static int dmvpn_nl_nbma(const struct nlattr *a, u8 family,
+			 struct dmvpn_addr *nbma, struct netlink_ext_ack *extack)
+{
+	int err = dmvpn_nl_addr(a, nbma, extack);
+
+	if (err)
+		return err;
+	if (nbma->family != family) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "dmvpn: NBMA address family differs from the underlay");
+		return -EAFNOSUPPORT;
+	}
+	if (!dmvpn_unicast(nbma)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "dmvpn: NBMA address must be unicast");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * dmvpn_nl_parse_entry() - turn a DMVPN_A_ENTRY nest into an entry spec
+ * @nest: the DMVPN_A_ENTRY attribute
+ * @nbma_family: family of the device's underlay
+ * @spec: filled on success
+ * @key_only: only the lookup key is wanted (delete, get)
+ * @extack: error report
+ *
+ * Return: 0 or a negative errno with @extack set.
+ */
+int dmvpn_nl_parse_entry(const struct nlattr *nest, u8 nbma_family,
+			 struct dmvpn_entry_spec *spec, bool key_only,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[DMVPN_ENTRY_A_MAX + 1];
+	struct dmvpn_key key;
+	u8 bits;
+	int err;
+
+	memset(spec, 0, sizeof(*spec));
+	err = nla_parse_nested(tb, DMVPN_ENTRY_A_MAX, nest, dmvpn_entry_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[DMVPN_ENTRY_A_PROTO]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "dmvpn: entry needs a protocol address");
+		return -EINVAL;
+	}
+	err = dmvpn_nl_addr(tb[DMVPN_ENTRY_A_PROTO], &spec->proto, extack);
+	if (err)
+		return err;
+	bits = dmvpn_family_bits(spec->proto.family);
+	spec->plen = bits;
+	if (tb[DMVPN_ENTRY_A_PREFIXLEN])
+		spec->plen = nla_get_u8(tb[DMVPN_ENTRY_A_PREFIXLEN]);
+	if (spec->plen > bits) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[DMVPN_ENTRY_A_PREFIXLEN],
+				    "dmvpn: prefix length too long for the address family");
+		return -EINVAL;
+	}
+	spec->type = spec->plen < bits ? DMVPN_ENTRY_SHORTCUT :
+					 DMVPN_ENTRY_STATIC;
+	if (tb[DMVPN_ENTRY_A_TYPE])
+		spec->type = nla_get_u8(tb[DMVPN_ENTRY_A_TYPE]);
+	if (spec->type != DMVPN_ENTRY_SHORTCUT && spec->plen != bits) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[DMVPN_ENTRY_A_PREFIXLEN],
+				    "dmvpn: only shortcut entries cover a prefix");
+		return -EINVAL;
+	}
+	dmvpn_key_init(&key, DMVPN_TABLE_SHORTCUT, &spec->proto, spec->plen);
+	if (memcmp(&key.ip6, &spec->proto.ip6, bits / 8)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[DMVPN_ENTRY_A_PROTO],
+				    "dmvpn: prefix has host bits set");
+		return -EINVAL;
+	}
+	if (key_only)
+		return 0;
+
+	if (tb[DMVPN_ENTRY_A_FLAGS])
+		spec->flags = nla_get_u32(tb[DMVPN_ENTRY_A_FLAGS]);
+	if (tb[DMVPN_ENTRY_A_HOLDTIME])
+		spec->holdtime = nla_get_u32(tb[DMVPN_ENTRY_A_HOLDTIME]);
+	if (spec->holdtime && (spec->type == DMVPN_ENTRY_STATIC ||
+			       spec->type == DMVPN_ENTRY_LOCAL)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[DMVPN_ENTRY_A_HOLDTIME],
+				    "dmvpn: static and local entries do not expire");
+		return -EINVAL;
+	}
+	if (spec->type == DMVPN_ENTRY_INCOMPLETE ||
+	    spec->type == DMVPN_ENTRY_NEGATIVE) {
+		if (tb[DMVPN_ENTRY_A_NBMA]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[DMVPN_ENTRY_A_NBMA],
+					    "dmvpn: incomplete and negative entries have no NBMA address");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!tb[DMVPN_ENTRY_A_NBMA]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "dmvpn: entry needs an NBMA address");
+		return -EINVAL;
+	}
+	return dmvpn_nl_nbma(tb[DMVPN_ENTRY_A_NBMA], nbma_family, &spec->nbma,
+			     extack);
+}
+DMVPN_KUNIT_EXPORT(dmvpn_nl_parse_entry);
+
+/* Resolves the device of a request; holds a reference on success. */
+static struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,
+				      struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = NULL;
+	char name[IFNAMSIZ];
+
+	if (attrs[DMVPN_A_IFINDEX] && attrs[DMVPN_A_IFNAME]) {
+		NL_SET_ERR_MSG(extack, "dmvpn: give ifindex or ifname, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (attrs[DMVPN_A_IFINDEX]) {
+		dev = dev_get_by_index(net, nla_get_u32(attrs[DMVPN_A_IFINDEX]));
+		if (!dev)
+			NL_SET_BAD_ATTR(extack, attrs[DMVPN_A_IFINDEX]);
+	} else if (attrs[DMVPN_A_IFNAME]) {
+		nla_strscpy(name, attrs[DMVPN_A_IFNAME], sizeof(name));
+		dev = dev_get_by_name(net, name);
+		if (!dev)
+			NL_SET_BAD_ATTR(extack, attrs[DMVPN_A_IFNAME]);
+	} else {
+		NL_SET_ERR_MSG(extack, "dmvpn: device (ifindex or ifname) required");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!dev) {
+		NL_SET_ERR_MSG(extack, "dmvpn: no such device");
+		return ERR_PTR(-ENODEV);
+	}
+	if (!netif_is_dmvpn(dev)) {
+		dev_put(dev);
+		NL_SET_ERR_MSG(extack, "dmvpn: not a dmvpn device");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return netdev_priv(dev);
+}
+
+static u32 dmvpn_secs_since(unsigned long then)
+{
+	return jiffies_to_msecs(jiffies - then) / MSEC_PER_SEC;
+}
+
+static int dmvpn_nl_put_addr(struct sk_buff *skb, int type,
+			     const struct dmvpn_addr *a)
+{
+	if (a->family == AF_INET6)
+		return nla_put_in6_addr(skb, type, &a->ip6);
+	return nla_put_in_addr(skb, type, a->ip4);
+}
+
+static int dmvpn_nl_put_entry(struct sk_buff *skb, const struct dmvpn_entry *e)
+{
+	struct dmvpn_addr proto = { .family = e->key.family };
+	unsigned long expires = READ_ONCE(e->expires);
+	unsigned long used = READ_ONCE(e->used);
+	u32 flags = READ_ONCE(e->flags);
+	struct nlattr *nest;
+
+	proto.ip6 = e->key.ip6;
+	nest = nla_nest_start(skb, DMVPN_A_ENTRY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (used)
+		flags |= DMVPN_F_USED;
+	if (dmvpn_nl_put_addr(skb, DMVPN_ENTRY_A_PROTO, &proto) ||
+	    nla_put_u8(skb, DMVPN_ENTRY_A_PREFIXLEN, e->key.plen) ||
+	    (e->nbma.family &&
+	     dmvpn_nl_put_addr(skb, DMVPN_ENTRY_A_NBMA, &e->nbma)) ||
+	    nla_put_u8(skb, DMVPN_ENTRY_A_TYPE, READ_ONCE(e->type)) ||
+	    nla_put_u32(skb, DMVPN_ENTRY_A_FLAGS, flags) ||
+	    (expires && nla_put_u32(skb, DMVPN_ENTRY_A_EXPIRES,
+				    time_after(expires, jiffies) ?
+				    DIV_ROUND_UP(jiffies_to_msecs(expires - jiffies),
+						 MSEC_PER_SEC) : 0)) ||
+	    nla_put_u32(skb, DMVPN_ENTRY_A_AGE, dmvpn_secs_since(e->created)) ||
+	    (used && nla_put_u32(skb, DMVPN_ENTRY_A_USED,
+				 dmvpn_secs_since(used))) ||
+	    nla_put_u64_64bit(skb, DMVPN_ENTRY_A_PACKETS,
+			      atomic64_read(&e->packets), DMVPN_ENTRY_A_PAD) ||
+	    nla_put_u64_64bit(skb, DMVPN_ENTRY_A_BYTES,
+			      atomic64_read(&e->bytes), DMVPN_ENTRY_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int dmvpn_nl_put_mcast(struct sk_buff *skb, const struct dmvpn_entry *e)
+{
+	struct nlattr *nest = nla_nest_start(skb, DMVPN_A_MCAST);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (dmvpn_nl_put_addr(skb, DMVPN_MCAST_A_NBMA, &e->nbma) ||
+	    nla_put_u32(skb, DMVPN_MCAST_A_FLAGS, READ_ONCE(e->flags)) ||
+	    nla_put_u64_64bit(skb, DMVPN_MCAST_A_PACKETS,
+			      atomic64_read(&e->packets), DMVPN_MCAST_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int dmvpn_nl_put_any(struct sk_buff *skb, const struct dmvpn_entry *e)
+{
+	return e->key.table == DMVPN_TABLE_MCAST ? dmvpn_nl_put_mcast(skb, e) :
+						   dmvpn_nl_put_entry(skb, e);
+}
+
+static int dmvpn_nl_put_stats(struct sk_buff *skb, struct dmvpn_dev *d)
+{
+	struct rtnl_link_stats64 st;
+	struct nlattr *nest;
+	const struct {
+		int type;
+		u64 val;
+	} *c, cnt[] = {
+		{ DMVPN_STATS_A_TX_NO_MAPPING, atomic64_read(&d->cnt.tx_no_mapping) },
+		{ DMVPN_STATS_A_TX_ERRORS, atomic64_read(&d->cnt.tx_errors) },
+		{ DMVPN_STATS_A_TX_MCAST, atomic64_read(&d->cnt.tx_mcast) },
+		{ DMVPN_STATS_A_RX_KEY_MISMATCH, atomic64_read(&d->cnt.rx_key_mismatch) },
+		{ DMVPN_STATS_A_RX_MALFORMED, atomic64_read(&d->cnt.rx_malformed) },
+		{ DMVPN_STATS_A_RX_POLICY, atomic64_read(&d->cnt.rx_policy) },
+		{ DMVPN_STATS_A_RX_NHRP, atomic64_read(&d->cnt.rx_nhrp) },
+		{ DMVPN_STATS_A_TX_NHRP, atomic64_read(&d->cnt.tx_nhrp) },
+		{ DMVPN_STATS_A_MISS_EVENTS, atomic64_read(&d->cnt.miss_events) },
+	};
+
+	dev_get_tstats64(d->dev, &st);
+	nest = nla_nest_start(skb, DMVPN_A_STATS);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, DMVPN_STATS_A_TX_PACKETS, st.tx_packets,
+			      DMVPN_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, DMVPN_STATS_A_TX_BYTES, st.tx_bytes,
+			      DMVPN_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, DMVPN_STATS_A_RX_PACKETS, st.rx_packets,
+			      DMVPN_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, DMVPN_STATS_A_RX_BYTES, st.rx_bytes,
+			      DMVPN_STATS_A_PAD))
+		return -EMSGSIZE;
+	for (c = cnt; c < cnt + ARRAY_SIZE(cnt); c++)
+		if (nla_put_u64_64bit(skb, c->type, c->val, DMVPN_STATS_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int dmvpn_nl_fill_dev(struct sk_buff *skb, struct dmvpn_dev *d,
+			     u32 portid, u32 seq, int flags)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &dmvpn_genl_family, flags,
+			  DMVPN_CMD_DEV_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DMVPN_A_IFINDEX, d->dev->ifindex) ||
+	    nla_put_string(skb, DMVPN_A_IFNAME, d->dev->name) ||
+	    dmvpn_nl_put_addr(skb, DMVPN_A_LOCAL, &d->p.local) ||
+	    (d->p.key_set && nla_put_u32(skb, DMVPN_A_KEY, d->p.key)) ||
+	    nla_put_u32(skb, DMVPN_A_LINK, d->p.link) ||
+	    nla_put_u8(skb, DMVPN_A_TTL, d->p.ttl) ||
+	    nla_put_u8(skb, DMVPN_A_TOS, d->p.tos) ||
+	    nla_put_u32(skb, DMVPN_A_MAX_ENTRIES,
+			READ_ONCE(d->cache.max_entries)) ||
+	    nla_put_u32(skb, DMVPN_A_ENTRY_COUNT, READ_ONCE(d->cache.count)) ||
+	    dmvpn_nl_put_stats(skb, d)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int dmvpn_nl_dev_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dmvpn_dev *d;
+	struct sk_buff *msg;
+	int err;
+
+	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = -ENOMEM;
+	if (msg)
+		err = dmvpn_nl_fill_dev(msg, d, info->snd_portid, info->snd_seq, 0);
+	dev_put(d->dev);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int dmvpn_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct net_device *dev;
+	long idx = 0;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		if (!netif_is_dmvpn(dev))
+			continue;
+		if (idx < cb->args[0]) {
+			idx++;
+			continue;
+		}
+		if (dmvpn_nl_fill_dev(skb, netdev_priv(dev),
+				      NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI))
+			break;
+		idx++;
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int dmvpn_nl_fill_entry(struct sk_buff *skb, struct dmvpn_dev *d,
+			       const struct dmvpn_entry *e, u8 cmd,
+			       u32 portid, u32 seq, int flags,
+			       struct netlink_callback *cb)
+{
+	void *hdr = genlmsg_put(skb, portid, seq, &dmvpn_genl_family, flags,
+				cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, DMVPN_A_IFINDEX, d->dev->ifindex) ||
+	    dmvpn_nl_put_any(skb, e)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Resumable walk over every entry (or multicast entry) of every dmvpn
+ * device, optionally one device: args[0] = devices done, args[1] =
+ * entries done in the current one.
+ */
+static int dmvpn_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
+			       bool mcast)
+{
+	struct nlattr **attrs = dmvpn_compat_dump_attrs(cb);
+	struct net *net = sock_net(skb->sk);
+	long di = 0, ei, skip = cb->args[1];
+	int filter = 0, err = 0;
+	struct net_device *dev;
+	struct dmvpn_entry *e;
+	struct dmvpn_dev *d;
+
+	if (attrs[DMVPN_A_IFINDEX] || attrs[DMVPN_A_IFNAME]) {
+		d = dmvpn_nl_dev(net, attrs, cb->extack);
+		if (IS_ERR(d))
+			return PTR_ERR(d);
+		filter = d->dev->ifindex;
+		dev_put(d->dev);
+	}
+	cb->seq = atomic_read(&dmvpn_pernet(net)->gen);
+
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		if (!netif_is_dmvpn(dev) || (filter && dev->ifindex != filter))
+			continue;
+		if (di < cb->args[0]) {
+			di++;
+			continue;
+		}
+		d = netdev_priv(dev);
+		ei = 0;
+		list_for_each_entry_rcu(e, mcast ? &d->cache.mcast :
+					&d->cache.entries, list) {
+			if (ei < skip) {
+				ei++;
+				continue;
+			}
+			err = dmvpn_nl_fill_entry(skb, d, e, mcast ?
+						  DMVPN_CMD_MCAST_GET :
+						  DMVPN_CMD_ENTRY_GET,
+						  NETLINK_CB(cb->skb).portid,
+						  cb->nlh->nlmsg_seq,
+						  NLM_F_MULTI, cb);
+			if (err)
+				goto out;
+			ei++;
+		}
+		di++;
+		skip = 0;
+	}
+	ei = 0;
+out:
+	rcu_read_unlock();
+	cb->args[0] = di;
+	cb->args[1] = ei;
+	/* An entry too big for an empty message would loop forever. */
+	return err && !skb->len ? err : skb->len;
+}
+
+static int dmvpn_nl_entry_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return dmvpn_nl_dump_table(skb, cb, false);
+}
+
+static int dmvpn_nl_mcast_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return dmvpn_nl_dump_table(skb, cb, true);
+}
+
+static enum dmvpn_table dmvpn_spec_table(const struct dmvpn_entry_spec *spec)
+{
+	return spec->type == DMVPN_ENTRY_SHORTCUT ? DMVPN_TABLE_SHORTCUT :
+						    DMVPN_TABLE_HOST;
+}
+
+/* A missing nest is named in the extack message and the missing-attribute
+ * report, so both old and new userspace can say what was wrong.
+ */
+static int dmvpn_nl_need(struct genl_info *info, int attr)
+{
+	if (info->attrs[attr])
+		return 0;
+	if (attr == DMVPN_A_MCAST)
+		NL_SET_ERR_MSG(info->extack, "dmvpn: DMVPN_A_MCAST required");
+	else
+		NL_SET_ERR_MSG(info->extack, "dmvpn: DMVPN_A_ENTRY required");
+	GENL_REQ_ATTR_CHECK(info, attr);
+	return -EINVAL;
+}
+
+static int dmvpn_nl_entry_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dmvpn_entry_spec spec;
+	struct sk_buff *msg = NULL;
+	struct dmvpn_entry *e;
+	struct dmvpn_dev *d;
+	int err;
+
+	err = dmvpn_nl_need(info, DMVPN_A_ENTRY);
+	if (err)
+		return err;
+	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY], AF_INET, &spec,
+				   true, info->extack);
+	if (err)
+		goto out;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!msg)
+		goto out;
+	rcu_read_lock();
+	e = dmvpn_cache_find(&d->cache, dmvpn_spec_table(&spec), &spec.proto,
+			     spec.plen);
+	err = -ENOENT;
+	if (e)
+		err = dmvpn_nl_fill_entry(msg, d, e, DMVPN_CMD_ENTRY_GET,
+					  info->snd_portid, info->snd_seq, 0,
+					  NULL);
+	rcu_read_unlock();
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "dmvpn: no such entry");
+out:
+	dev_put(d->dev);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int dmvpn_nl_entry_new(struct sk_buff *skb, struct genl_info *info)
+{
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct dmvpn_entry_spec spec;
+	struct dmvpn_dev *d;
+	int err;
+
+	err = dmvpn_nl_need(info, DMVPN_A_ENTRY);
+	if (err)
+		return err;
+	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY],
+				   d->p.local.family, &spec, false,
+				   info->extack);
+	if (!err)
+		err = dmvpn_cache_add(&d->cache, &spec, replace, info->extack);
+	dev_put(d->dev);
+	return err;
+}
+
+static int dmvpn_nl_entry_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dmvpn_entry_spec spec;
+	struct dmvpn_dev *d;
+	int err;
+
+	err = dmvpn_nl_need(info, DMVPN_A_ENTRY);
+	if (err)
+		return err;
+	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY],
+				   d->p.local.family, &spec, true,
+				   info->extack);
+	if (!err)
+		err = dmvpn_cache_del(&d->cache, dmvpn_spec_table(&spec),
+				      &spec.proto, spec.plen);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "dmvpn: no such entry");
+	dev_put(d->dev);
+	return err;
+}
+
+static int dmvpn_nl_entry_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[DMVPN_ENTRY_A_MAX + 1];
+	struct dmvpn_dev *d;
+	u8 type = 0;
+	int err;
+
+	if (info->attrs[DMVPN_A_ENTRY]) {
+		err = nla_parse_nested(tb, DMVPN_ENTRY_A_MAX,
+				       info->attrs[DMVPN_A_ENTRY],
+				       dmvpn_entry_policy, info->extack);
+		if (err)
+			return err;
+		if (tb[DMVPN_ENTRY_A_TYPE])
+			type = nla_get_u8(tb[DMVPN_ENTRY_A_TYPE]);
+	}
+	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	dmvpn_cache_flush(&d->cache, type, false);
+	dev_put(d->dev);
+	return 0;
+}
+
+static int dmvpn_nl_mcast_parse(struct genl_info *info, u8 family,
+				struct dmvpn_addr *nbma, u32 *flags)
+{
+	struct nlattr *tb[DMVPN_MCAST_A_MAX + 1];
+	struct nlattr *nest = info->attrs[DMVPN_A_MCAST];
+	int err;
+
+	err = dmvpn_nl_need(info, DMVPN_A_MCAST);
+	if (err)
+		return err;
+	err = nla_parse_nested(tb, DMVPN_MCAST_A_MAX, nest, dmvpn_mcast_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (!tb[DMVPN_MCAST_A_NBMA]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "dmvpn: multicast entry needs an NBMA address");
+		return -EINVAL;
+	}
+	*flags = tb[DMVPN_MCAST_A_FLAGS] ?
+		 nla_get_u32(tb[DMVPN_MCAST_A_FLAGS]) : 0;
+	return dmvpn_nl_nbma(tb[DMVPN_MCAST_A_NBMA], family, nbma,
+			     info->extack);
+}
+
+static int dmvpn_nl_mcast_change(struct genl_info *info, bool add)
+{
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct dmvpn_addr nbma;
+	struct dmvpn_dev *d;
+	u32 flags;
+	int err;
+
+	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	err = dmvpn_nl_mcast_parse(info, d->p.local.family, &nbma, &flags);
+	if (err)
+		goto out;
+	if (add) {
+		err = dmvpn_mcast_add(&d->cache, &nbma, flags, replace,
+				      info->extack);
+	} else {
+		err = dmvpn_cache_del(&d->cache, DMVPN_TABLE_MCAST, &nbma,
+				      dmvpn_family_bits(nbma.family));
+		if (err)
+			NL_SET_ERR_MSG(info->extack,
+				       "dmvpn: no such multicast entry");
+	}
+out:
+	dev_put(d->dev);
+	return err;
+}
+
+static int dmvpn_nl_mcast_new(struct sk_buff *skb, struct genl_info *info)
+{
+	return dmvpn_nl_mcast_change(info, true);
+}
+
+static int dmvpn_nl_mcast_del(struct sk_buff *skb, struct genl_info *info)
+{
+	return dmvpn_nl_mcast_change(info, false);
+}
+
+static struct sk_buff *dmvpn_nl_event_msg(struct dmvpn_dev *d,
+					  enum dmvpn_event event, gfp_t gfp,
+					  void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &dmvpn_genl_family, 0, DMVPN_CMD_EVENT);
+	if (!*hdr || nla_put_u8(msg, DMVPN_A_EVENT, event) ||
+	    nla_put_u32(msg, DMVPN_A_IFINDEX, d->dev->ifindex)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void dmvpn_nl_event_send(struct dmvpn_dev *d, struct sk_buff *msg,
+				void *hdr, gfp_t gfp)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&dmvpn_genl_family, d->net, msg, 0, 0, gfp);
+}
+
+void dmvpn_nl_notify(struct dmvpn_cache *cache, enum dmvpn_event event,
+		     const struct dmvpn_entry *e, gfp_t gfp)
+{
+	struct dmvpn_dev *d = container_of(cache, struct dmvpn_dev, cache);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&dmvpn_genl_family, d->net, 0))
+		return;
+	msg = dmvpn_nl_event_msg(d, event, gfp, &hdr);
+	if (!msg)
+		return;
+	if (dmvpn_nl_put_any(msg, e)) {
+		nlmsg_free(msg);
+		return;
+	}
+	dmvpn_nl_event_send(d, msg, hdr, gfp);
+}
+
+void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&dmvpn_genl_family, d->net, 0) ||
+	    !__ratelimit(&d->miss_rs))
+		return;
+	msg = dmvpn_nl_event_msg(d, DMVPN_EVENT_MISS, GFP_ATOMIC, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, DMVPN_A_ENTRY);
+	if (!nest || dmvpn_nl_put_addr(msg, DMVPN_ENTRY_A_PROTO, nh)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	atomic64_inc(&d->cnt.miss_events);
+	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
+}
+
+static const struct genl_small_ops dmvpn_genl_ops[] = {
+	{
+		.cmd = DMVPN_CMD_DEV_GET,
+		.doit = dmvpn_nl_dev_get,
+		.dumpit = dmvpn_nl_dev_dump,
+	}, {
+		.cmd = DMVPN_CMD_ENTRY_NEW,
+		.doit = dmvpn_nl_entry_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_ENTRY_DEL,
+		.doit = dmvpn_nl_entry_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_ENTRY_GET,
+		.doit = dmvpn_nl_entry_get,
+		.dumpit = dmvpn_nl_entry_dump,
+	}, {
+		.cmd = DMVPN_CMD_ENTRY_FLUSH,
+		.doit = dmvpn_nl_entry_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_MCAST_NEW,
+		.doit = dmvpn_nl_mcast_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_MCAST_DEL,
+		.doit = dmvpn_nl_mcast_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_MCAST_GET,
+		.dumpit = dmvpn_nl_mcast_dump,
+	},
+};
+
+static const struct genl_multicast_group dmvpn_mcgrps[] = {
+	{ .name = DMVPN_MCGRP_EVENTS },
+};
+
+static struct genl_family dmvpn_genl_family __ro_after_init = {
+	.name = DMVPN_GENL_NAME,
+	.version = DMVPN_GENL_VERSION,
+	.maxattr = DMVPN_A_MAX,
+	.policy = dmvpn_policy,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.small_ops = dmvpn_genl_ops,
+	.n_small_ops = ARRAY_SIZE(dmvpn_genl_ops),
+	.mcgrps = dmvpn_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(dmvpn_mcgrps),
+};
+
+int __init dmvpn_genl_init(void)
+{
+	return genl_register_family(&dmvpn_genl_family);
+}
+
+void dmvpn_genl_uninit(void)
+{
+	genl_unregister_family(&dmvpn_genl_family);
+}

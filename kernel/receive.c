@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GRE reception. The GRE demultiplexer has a single slot for version 0 and
+ * ip_gre owns it, so dmvpn takes its packets earlier: a netfilter hook at
+ * LOCAL_IN (after defragmentation and after the filter table) claims GRE
+ * addressed to a dmvpn device's (local address, key) and lets everything
+ * else continue to ip_gre untouched. Documentation/design.rst weighs the
+ * alternatives.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/xfrm.h>
+
+#include "dmvpn.h"
+#include "gre.h"
+
+static void dmvpn_count_key_mismatch(struct net *net, __be32 daddr)
+{
+	struct dmvpn_dev *d;
+
+	list_for_each_entry_rcu(d, &dmvpn_pernet(net)->devs, list) {
+		if (d->p.local.ip4 == daddr) {
+			atomic64_inc(&d->cnt.rx_key_mismatch);
+			return;
+		}
+	}
+}
+
+static bool dmvpn_gre_csum_ok(struct sk_buff *skb, unsigned int off)
+{
+	return !csum_fold(skb_checksum(skb, off, skb->len - off, 0));
+}
+
+/* Pulls the inner header into the linear area and decapsulates ECN. */
+static bool dmvpn_inner_ok(struct sk_buff *skb, u8 outer_tos)
+{
+	u8 inner;
+
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		if (!pskb_may_pull(skb, sizeof(struct iphdr)))
+			return false;
+		inner = ip_hdr(skb)->tos;
+		break;
+	case htons(ETH_P_IPV6):
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
+			return false;
+		inner = ipv6_get_dsfield(ipv6_hdr(skb));
+		break;
+	default:
+		return true;
+	}
+	/* 2 = CE outside, not-ECT inside: RFC 6040 says drop. */
+	return INET_ECN_decapsulate(skb, outer_tos, inner) < 2;
+}
+
+static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct dmvpn_gre_hdr_info gre;
+	const struct iphdr *iph;
+	struct dmvpn_dev *d;
+	unsigned int off;
+	u8 outer_tos;
+	int hlen;
+
+	iph = ip_hdr(skb);
+	if (iph->protocol != IPPROTO_GRE)
+		return NF_ACCEPT;
+	off = skb_network_offset(skb) + ip_hdrlen(skb);
+	if (!pskb_may_pull(skb, off + DMVPN_GRE_BASE_HLEN))
+		return NF_ACCEPT;
+	hlen = dmvpn_gre_hlen(*(__be16 *)(skb->data + off));
+	/* Not a header we could own (e.g. PPTP's version 1): not ours. */
+	if (hlen < 0 || !pskb_may_pull(skb, off + hlen))
+		return NF_ACCEPT;
+	dmvpn_gre_parse(skb->data + off, hlen, &gre);
+	iph = ip_hdr(skb);
+	d = dmvpn_dev_lookup_rcu(state->net, iph->daddr, gre.key_set, gre.key);
+	if (!d) {
+		dmvpn_count_key_mismatch(state->net, iph->daddr);
+		return NF_ACCEPT;
+	}
+
+	if (gre.csum && !dmvpn_gre_csum_ok(skb, off))
+		goto malformed;
+	if (gre.proto != htons(ETH_P_IP) && gre.proto != htons(ETH_P_IPV6) &&
+	    gre.proto != htons(DMVPN_ETH_P_NHRP))
+		goto malformed;
+	/* What ip_local_deliver would have checked for the GRE protocol. */
+	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
+		atomic64_inc(&d->cnt.rx_policy);
+		goto drop;
+	}
+
+	outer_tos = iph->tos;
+	/* The outer IP header stays as the link-layer header: parse() hands
+	 * the sender's NBMA address to AF_PACKET readers from it.
+	 */
+	skb_set_mac_header(skb, skb_network_offset(skb));
+	skb_pull_rcsum(skb, off + hlen);
+	skb_reset_network_header(skb);
+	skb_reset_transport_header(skb);
+	skb->mac_len = skb_network_header(skb) - skb_mac_header(skb);
+	skb->protocol = gre.proto;
+	if (!dmvpn_inner_ok(skb, outer_tos))
+		goto malformed;
+
+	skb_scrub_packet(skb, false);
+	skb->pkt_type = PACKET_HOST;
+	skb->dev = d->dev;
+	if (gre.proto == htons(DMVPN_ETH_P_NHRP))
+		atomic64_inc(&d->cnt.rx_nhrp);
+	dev_sw_netstats_rx_add(d->dev, skb->len);
+	gro_cells_receive(&d->gro_cells, skb);
+	return NF_STOLEN;
+
+malformed:
+	atomic64_inc(&d->cnt.rx_malformed);
+	DEV_STATS_INC(d->dev, rx_errors);
+drop:
+	DEV_STATS_INC(d->dev, rx_dropped);
+	kfree_skb(skb);
+	return NF_STOLEN;
+}
+
+static const struct nf_hook_ops dmvpn_nf_ops = {
+	.hook = dmvpn_rcv,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_LOCAL_IN,
+	/* After the filter table, so "ip protocol gre" rules still apply. */
+	.priority = NF_IP_PRI_FILTER + 1,
+};
+
+/* The hook exists only in namespaces that ever had a dmvpn device. */
+int dmvpn_receive_enable(struct net *net)
+{
+	struct dmvpn_net *dn = dmvpn_pernet(net);
+	int err;
+
+	ASSERT_RTNL();
+	if (dn->hook_registered)
+		return 0;
+	err = nf_register_net_hook(net, &dmvpn_nf_ops);
+	if (!err)
+		dn->hook_registered = true;
+	return err;
+}
+
+void dmvpn_receive_disable(struct net *net)
+{
+	struct dmvpn_net *dn = dmvpn_pernet(net);
+
+	if (dn->hook_registered) {
+		nf_unregister_net_hook(net, &dmvpn_nf_ops);
+		dn->hook_registered = false;
+	}
+}

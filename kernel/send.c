@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: pick the NBMA address for a packet (shortcut prefix on the
+ * inner destination, else the route's nexthop in the NHRP cache, else the
+ * multicast map for multicast and broadcast), then GRE-encapsulate.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/dsfield.h>
+#include <net/ip6_route.h>
+#include <net/ip_tunnels.h>
+#include <net/route.h>
+
+#include "dmvpn.h"
+#include "gre.h"
+
+enum dmvpn_target {
+	DMVPN_UNICAST,
+	DMVPN_REPLICATE,
+	DMVPN_INVALID,
+};
+
+static enum dmvpn_target dmvpn_ip4_target(struct sk_buff *skb,
+					  struct dmvpn_addr *dst,
+					  struct dmvpn_addr *nh)
+{
+	struct dst_entry *dst_e = skb_dst(skb);
+	const struct rtable *rt = NULL;
+	const struct iphdr *iph;
+
+	if (!pskb_network_may_pull(skb, sizeof(*iph)))
+		return DMVPN_INVALID;
+	iph = ip_hdr(skb);
+	if (dst_e && dst_e->ops->family == AF_INET)
+		rt = (const struct rtable *)dst_e;
+	dst->family = AF_INET;
+	dst->ip4 = iph->daddr;
+	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
+	    (rt && rt->rt_type == RTN_BROADCAST))
+		return DMVPN_REPLICATE;
+	if (rt && rt->rt_gw_family == AF_INET6) {
+		nh->family = AF_INET6;
+		nh->ip6 = rt->rt_gw6;
+	} else {
+		nh->family = AF_INET;
+		nh->ip4 = rt ? rt_nexthop(rt, iph->daddr) : iph->daddr;
+	}
+	return DMVPN_UNICAST;
+}
+
+static enum dmvpn_target dmvpn_ip6_target(struct sk_buff *skb,
+					  struct dmvpn_addr *dst,
+					  struct dmvpn_addr *nh)
+{
+	struct dst_entry *dst_e = skb_dst(skb);
+	const struct ipv6hdr *ip6h;
+
+	if (!pskb_network_may_pull(skb, sizeof(*ip6h)))
+		return DMVPN_INVALID;
+	ip6h = ipv6_hdr(skb);
+	dst->family = AF_INET6;
+	dst->ip6 = ip6h->daddr;
+	if (ipv6_addr_is_multicast(&ip6h->daddr))
+		return DMVPN_REPLICATE;
+	nh->family = AF_INET6;
+	if (dst_e && dst_e->ops->family == AF_INET6)
+		nh->ip6 = *rt6_nexthop((struct rt6_info *)dst_e, &ip6h->daddr);
+	else
+		nh->ip6 = ip6h->daddr;
+	return DMVPN_UNICAST;
+}
+
+static void dmvpn_tx_drop(struct dmvpn_dev *d, struct sk_buff *skb,
+			  atomic64_t *counter)
+{
+	atomic64_inc(counter);
+	DEV_STATS_INC(d->dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+static struct rtable *dmvpn_route(struct dmvpn_dev *d, __be32 nbma, u8 tos,
+				  struct dst_cache *dc, __be32 *saddr)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (dc) {
+		rt = dst_cache_get_ip4(dc, saddr);
+		if (rt)
+			return rt;
+	}
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = nbma;
+	fl4.saddr = d->p.local.ip4;
+	fl4.flowi4_oif = d->p.link;
+	fl4.flowi4_tos = tos & INET_DSCP_MASK;
+	fl4.flowi4_proto = IPPROTO_GRE;
+	fl4.fl4_gre_key = htonl(d->p.key);
+	rt = ip_route_output_key(d->net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	*saddr = fl4.saddr;
+	if (dc)
+		dst_cache_set_ip4(dc, &rt->dst, fl4.saddr);
+	return rt;
+}
+
+/* Consumes skb. @dc caches the route to @nbma; NULL when it may not. */
+static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
+			__be32 nbma, struct dst_cache *dc)
+{
+	const struct iphdr *inner = ip_hdr(skb);
+	__be16 proto = skb->protocol;
+	unsigned int gre_hlen = dmvpn_tunnel_hlen(d) - sizeof(struct iphdr);
+	u8 tos = d->p.tos, ttl = d->p.ttl;
+	unsigned int headroom;
+	struct rtable *rt;
+	__be32 saddr;
+
+	if (tos == DMVPN_TOS_INHERIT) {
+		tos = ip_tunnel_get_dsfield(inner, skb);
+		/* The route may depend on the TOS: do not cache it. */
+		dc = NULL;
+	}
+	rt = dmvpn_route(d, nbma, tos, dc, &saddr);
+	if (IS_ERR(rt)) {
+		DEV_STATS_INC(d->dev, tx_carrier_errors);
+		goto err;
+	}
+	if (rt->dst.dev == d->dev) {
+		/* The underlay route points into the overlay: a loop. */
+		DEV_STATS_INC(d->dev, collisions);
+		ip_rt_put(rt);
+		goto err;
+	}
+	if (!ttl) {
+		if (proto == htons(ETH_P_IP))
+			ttl = inner->ttl;
+		else if (proto == htons(ETH_P_IPV6))
+			ttl = ((const struct ipv6hdr *)inner)->hop_limit;
+		else
+			ttl = ip4_dst_hoplimit(&rt->dst);
+	}
+	tos = ip_tunnel_ecn_encap(tos, inner, skb);
+
+	headroom = LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
+		   sizeof(struct iphdr) + gre_hlen;
+	if (skb_cow_head(skb, headroom) ||
+	    iptunnel_handle_offloads(skb, SKB_GSO_GRE)) {
+		ip_rt_put(rt);
+		goto err;
+	}
+	skb_set_inner_protocol(skb, proto);
+	dmvpn_gre_build(skb_push(skb, gre_hlen), proto, d->p.key_set,
+			d->p.key);
+	/* DF stays clear: the underlay may fragment, as Cisco does by
+	 * default, so no ICMP from the underlay is needed for PMTU.
+	 */
+	iptunnel_xmit(NULL, rt, skb, saddr, nbma, IPPROTO_GRE, tos, ttl, 0,
+		      false);
+	return;
+
+err:
+	dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
+}
+
+static void dmvpn_entry_account(struct dmvpn_entry *e, unsigned int len)
+{
+	atomic64_inc(&e->packets);
+	atomic64_add(len, &e->bytes);
+	if (READ_ONCE(e->used) != jiffies)
+		WRITE_ONCE(e->used, jiffies);
+}
+
+static void dmvpn_xmit_mcast(struct dmvpn_dev *d, struct sk_buff *skb)
+{
+	struct dmvpn_entry *e, *prev = NULL;
+	struct sk_buff *copy;
+
+	list_for_each_entry_rcu(e, &d->cache.mcast, list) {
+		if (prev) {
+			copy = skb_clone(skb, GFP_ATOMIC);
+			if (!copy) {
+				atomic64_inc(&d->cnt.tx_errors);
+				break;
+			}
+			dmvpn_entry_account(prev, copy->len);
+			atomic64_inc(&d->cnt.tx_mcast);
+			dmvpn_encap(d, copy, prev->nbma.ip4, &prev->dst_cache);
+		}
+		prev = e;
+	}
+	if (!prev) {
+		dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
+		return;
+	}
+	dmvpn_entry_account(prev, skb->len);
+	atomic64_inc(&d->cnt.tx_mcast);
+	dmvpn_encap(d, skb, prev->nbma.ip4, &prev->dst_cache);
+}
+
+/* An NHRP frame from AF_PACKET: header_ops->create put the outer header in
+ * front of it, and its destination is the NBMA address to send to.
+ */
+static void dmvpn_xmit_nhrp(struct dmvpn_dev *d, struct sk_buff *skb)
+{
+	unsigned int hlen = dmvpn_tunnel_hlen(d);
+	__be32 nbma;
+
+	if (!pskb_may_pull(skb, hlen))
+		goto bad;
+	nbma = ((const struct iphdr *)skb->data)->daddr;
+	if (ipv4_is_zeronet(nbma) || ipv4_is_multicast(nbma) ||
+	    ipv4_is_lbcast(nbma))
+		goto bad;
+	__skb_pull(skb, hlen);
+	skb_reset_network_header(skb);
+	atomic64_inc(&d->cnt.tx_nhrp);
+	dmvpn_encap(d, skb, nbma, NULL);
+	return;
+bad:
+	dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
+}
+
+netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct dmvpn_dev *d = netdev_priv(dev);
+	struct dmvpn_addr dst, nh;
+	enum dmvpn_target target;
+	struct dmvpn_entry *e;
+
+	rcu_read_lock();
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		target = dmvpn_ip4_target(skb, &dst, &nh);
+		break;
+	case htons(ETH_P_IPV6):
+		target = dmvpn_ip6_target(skb, &dst, &nh);
+		break;
+	case htons(DMVPN_ETH_P_NHRP):
+		dmvpn_xmit_nhrp(d, skb);
+		goto out;
+	default:
+		target = DMVPN_INVALID;
+	}
+
+	if (target == DMVPN_INVALID) {
+		dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
+	} else if (target == DMVPN_REPLICATE) {
+		dmvpn_xmit_mcast(d, skb);
+	} else {
+		e = dmvpn_cache_route(&d->cache, &dst, &nh, jiffies);
+		if (e) {
+			dmvpn_entry_account(e, skb->len);
+			dmvpn_encap(d, skb, e->nbma.ip4, &e->dst_cache);
+		} else {
+			dmvpn_nl_notify_miss(d, &nh);
+			dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
+		}
+	}
+out:
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+}
