@@ -10,6 +10,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <net/ip_tunnels.h>
@@ -268,6 +269,23 @@ static void dmvpn_apply_mutable(struct dmvpn_dev *d, struct nlattr *data[])
 		d->p.tos = nla_get_u8(data[IFLA_DMVPN_TOS]);
 }
 
+/* A hub forwards spoke-to-spoke traffic out of the device it came in on.
+ * An ICMP redirect would tell the spoke to send to the other spoke's
+ * overlay address directly, which only NHRP can resolve: redirects are
+ * NHRP's job here (traffic indication), not ICMP's. Linux ORs send_redirects
+ * with conf/all, so hubs also want net.ipv4.conf.all.send_redirects=0
+ * (Documentation/design.rst).
+ */
+static void dmvpn_no_redirects(struct net_device *dev)
+{
+	struct in_device *in_dev = __in_dev_get_rtnl(dev);
+
+	if (!in_dev)
+		return;
+	IN_DEV_CONF_SET(in_dev, SEND_REDIRECTS, 0);
+	IN_DEV_CONF_SET(in_dev, ACCEPT_REDIRECTS, 0);
+}
+
 static struct dmvpn_dev *dmvpn_find_params(struct net *net,
 					   const struct dmvpn_params *p)
 {
@@ -338,6 +356,7 @@ static int dmvpn_newlink(struct net *src_net, struct net_device *dev,
 	err = register_netdevice(dev);
 	if (err)
 		return err;
+	dmvpn_no_redirects(dev);
 	dmvpn_dev_hash(d);
 	return 0;
 }

@@ -576,6 +576,18 @@ out:
 	return genlmsg_reply(msg, info);
 }
 
+static bool dmvpn_entry_exists(struct dmvpn_dev *d,
+			       const struct dmvpn_entry_spec *spec)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = dmvpn_cache_find(&d->cache, dmvpn_spec_table(spec),
+				 &spec->proto, spec->plen);
+	rcu_read_unlock();
+	return found;
+}
+
 static int dmvpn_nl_entry_new(struct sk_buff *skb, struct genl_info *info)
 {
 	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
@@ -592,8 +604,17 @@ static int dmvpn_nl_entry_new(struct sk_buff *skb, struct genl_info *info)
 	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY],
 				   d->p.local.family, &spec, false,
 				   info->extack);
-	if (!err)
-		err = dmvpn_cache_add(&d->cache, &spec, replace, info->extack);
+	if (err)
+		goto out;
+	/* As for neighbours: without NLM_F_CREATE only an update is wanted. */
+	if (!(info->nlhdr->nlmsg_flags & NLM_F_CREATE) &&
+	    !dmvpn_entry_exists(d, &spec)) {
+		NL_SET_ERR_MSG(info->extack, "dmvpn: no such entry");
+		err = -ENOENT;
+		goto out;
+	}
+	err = dmvpn_cache_add(&d->cache, &spec, replace, info->extack);
+out:
 	dev_put(d->dev);
 	return err;
 }

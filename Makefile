@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# dmvpn: see README. Kernel objects are built by Kbuild (file Kbuild);
+# this Makefile is the entry point for people.
+KERNEL ?= 6.1
+
+.PHONY: all module user check demo bench install clean
+
+all: module user
+
+# dmvpn.ko for $(KERNEL) (6.1, 6.12, debug or a kernel build path).
+module:
+	@scripts/build-module $(KERNEL)
+
+user:
+	$(MAKE) -C user
+
+# The whole suite: KUnit and kselftests on 6.1, 6.12 and the debug kernel.
+check:
+	scripts/check
+
+# A hub and two spokes in a VM, traffic flowing, `ip dmvpn` output shown.
+demo:
+	scripts/demo
+
+bench:
+	scripts/bench-datapath
+
+# For distro builds on the running kernel: make install KDIR=/lib/modules/$(uname -r)/build
+KDIR ?= /lib/modules/$(shell uname -r)/build
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules modules_install
+	$(MAKE) -C user install
+
+clean:
+	rm -rf build
+	$(MAKE) -C user clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true

@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# GRE keys: a packet with another key is not taken by dmvpn (counted as a
+# key mismatch on the device with that local address), and ordinary ip_gre
+# tunnels keep working beside dmvpn in the same namespace. Captured
+# packets must decode in tshark as GRE with key 42 and the right protocol.
+source "$(dirname "$0")/lib.sh"
+require jq tcpdump tshark
+require_dmvpn
+modprobe ip_gre 2>/dev/null || skip "ip_gre not available"
+setup_cloud || { echo "# setup failed"; exit 1; }
+
+# A second cloud on spoke 1 with key 43: the hub has no such device.
+ip -n "$S1" link add dmvpn43 type dmvpn local $S1_NBMA key 43
+ip -n "$S1" addr add 192.0.2.111/32 dev dmvpn43
+ip -n "$S1" link set dmvpn43 up
+ip -n "$S1" route add 192.0.2.1/32 dev dmvpn43 table 43
+ip -n "$S1" rule add from 192.0.2.111 table 43
+dm "$S1" map add $HUB_TUN nbma $HUB_NBMA dev dmvpn43
+mism=$(dm_stat "$HUB" dmvpn0 rx_key_mismatch)
+check_fail "a packet with key 43 gets no answer" \
+	ping_ok "$S1" -I 192.0.2.111 $HUB_TUN
+check "the hub counted a key mismatch" \
+	test "$(dm_stat "$HUB" dmvpn0 rx_key_mismatch)" -gt "$mism"
+check "the key-43 device sent it" \
+	test "$(dm_stat "$S1" dmvpn43 tx_packets)" -ge 1
+
+# Same local address, different keys: two devices, both work.
+check_fail "a duplicate (local, key) is refused" \
+	ip -n "$S1" link add dup0 type dmvpn local $S1_NBMA key 42
+
+# ip_gre beside dmvpn: a point-to-point tunnel between hub and spoke 1.
+ip -n "$HUB" tunnel add gre7 mode gre local $HUB_NBMA remote $S1_NBMA key 7
+ip -n "$S1" tunnel add gre7 mode gre local $S1_NBMA remote $HUB_NBMA key 7
+ip -n "$HUB" addr add 198.18.0.1 peer 198.18.0.2 dev gre7
+ip -n "$S1" addr add 198.18.0.2 peer 198.18.0.1 dev gre7
+ip -n "$HUB" link set gre7 up
+ip -n "$S1" link set gre7 up
+check "ip_gre tunnel works beside dmvpn" ping_ok "$S1" 198.18.0.1
+check "dmvpn still works beside ip_gre" ping_ok "$S1" $HUB_TUN
+check "ip_gre traffic was not counted as a key mismatch" \
+	test "$(dm_stat "$HUB" dmvpn0 rx_key_mismatch)" -eq \
+	"$(dm_stat "$HUB" dmvpn0 rx_key_mismatch)"
+
+# What goes on the wire.
+pcap=$(mktemp --suffix=.pcap)
+n "$HUB" tcpdump -U -q -i eth0 -w "$pcap" 'ip proto 47' 2>/dev/null &
+cap=$!
+busywait 3000 test -s "$pcap"
+ping_ok "$S1" -c 2 $HUB_TUN
+ping_ok "$S1" 198.18.0.1
+sleep 0.3
+kill $cap; wait $cap 2>/dev/null
+fields=$(tshark -r "$pcap" -T fields -e gre.key -e gre.proto 2>/dev/null | sort | uniq -c)
+log "captured: $(echo $fields)"
+check "dmvpn packets decode as GRE key 42 IPv4" \
+	bash -c "tshark -r $pcap -Y 'gre.key == 42 && gre.proto == 0x0800 && icmp' 2>/dev/null | grep -q ."
+check "ip_gre packets decode as GRE key 7" \
+	bash -c "tshark -r $pcap -Y 'gre.key == 7 && icmp' 2>/dev/null | grep -q ."
+check "no malformed packets" \
+	bash -c "! tshark -r $pcap -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | grep -q ."
+rm -f "$pcap"
+finish

@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the dmvpn selftests, named like tools/testing/selftests/net's.
+# Sourced by every test; each test is one kselftest program (exit 0 pass,
+# 1 fail, 4 skip) that prints its checks as KTAP-style "# ok/not ok" lines.
+#
+# The standard cloud (setup_cloud) reads like this:
+#
+#   hub  198.51.100.1 --.                 overlay 192.0.2.0/24 on dmvpn0
+#   s1   198.51.100.5 --+-- ul (router)   hub .1, s1 .11, s2 .12, GRE key 42
+#   s2   198.51.100.9 --'                 LAN behind s2: 203.0.113.16/28
+
+ksft_skip=4
+DMVPN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+IP_DMVPN=${IP_DMVPN:-$DMVPN_ROOT/user/ip-dmvpn}
+export IP_LIB_DIR=${IP_LIB_DIR:-$DMVPN_ROOT/user}
+
+HUB_NBMA=198.51.100.1
+S1_NBMA=198.51.100.5
+S2_NBMA=198.51.100.9
+HUB_TUN=192.0.2.1
+S1_TUN=192.0.2.11
+S2_TUN=192.0.2.12
+S2_LAN=203.0.113.16/28
+S2_LAN_HOST=203.0.113.17
+KEY=42
+
+NS_LIST=()
+FAILED=0
+CHECKS=0
+
+log() { echo "# $*"; }
+
+check() {
+	local name=$1
+	shift
+	CHECKS=$((CHECKS + 1))
+	if "$@"; then
+		echo "# ok $CHECKS $name"
+	else
+		echo "# not ok $CHECKS $name"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# check_fail NAME CMD...: CMD must exit nonzero.
+check_fail() {
+	local name=$1
+	shift
+	check "$name" bash -c '! "$@"' _ "$@"
+}
+
+skip() {
+	echo "# SKIP $*"
+	exit $ksft_skip
+}
+
+finish() {
+	log "$((CHECKS - FAILED))/$CHECKS checks passed"
+	[ "$FAILED" -eq 0 ] || exit 1
+	exit 0
+}
+
+require() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "$c not installed"
+	done
+}
+
+require_dmvpn() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	[ -x "$IP_DMVPN" ] || skip "$IP_DMVPN not built (make -C user)"
+	[ -f "$IP_LIB_DIR/link_dmvpn.so" ] || skip "link_dmvpn.so not built"
+	modprobe dmvpn 2>/dev/null || [ -d /sys/module/dmvpn ] ||
+		skip "dmvpn module not available"
+}
+
+# setup_ns VAR...: a fresh netns per name, unique per run, lo up.
+setup_ns() {
+	local var ns
+	for var in "$@"; do
+		ns="$var-$$-$RANDOM"
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.send_redirects=0
+		NS_LIST+=("$ns")
+		eval "$var=$ns"
+	done
+}
+
+cleanup_ns() {
+	local ns
+	for ns in "${NS_LIST[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	NS_LIST=()
+}
+
+cleanup() {
+	cleanup_ns
+}
+trap cleanup EXIT
+
+# busywait TIMEOUT_MS CMD...: poll CMD until it succeeds or time runs out.
+busywait() {
+	local timeout=$1 start
+	shift
+	start=$(date +%s%3N)
+	while true; do
+		"$@" && return 0
+		[ $(($(date +%s%3N) - start)) -ge "$timeout" ] && return 1
+		sleep 0.05
+	done
+}
+
+n() { ip netns exec "$@"; }
+dm() { local ns=$1; shift; ip netns exec "$ns" "$IP_DMVPN" "$@"; }
+
+# link_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth between two netns.
+link_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" || return 1
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$4" addr add "$6" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
+# add_dmvpn NS LOCAL TUNADDR [ip link args...]
+add_dmvpn() {
+	local ns=$1 local=$2 addr=$3
+	shift 3
+	ip -n "$ns" link add dmvpn0 type dmvpn local "$local" key $KEY "$@" ||
+		return 1
+	ip -n "$ns" addr add "$addr" dev dmvpn0
+	ip -n "$ns" link set dmvpn0 up
+}
+
+# The standard cloud, Phase 1 shaped: the hub knows both spokes statically;
+# spokes reach the whole overlay through the hub.
+setup_cloud() {
+	setup_ns UL HUB S1 S2 || return 1
+	link_pair "$HUB" eth0 $HUB_NBMA/30 "$UL" hub 198.51.100.2/30 &&
+	link_pair "$S1" eth0 $S1_NBMA/30 "$UL" s1 198.51.100.6/30 &&
+	link_pair "$S2" eth0 $S2_NBMA/30 "$UL" s2 198.51.100.10/30 || return 1
+	ip -n "$HUB" route add default via 198.51.100.2
+	ip -n "$S1" route add default via 198.51.100.6
+	ip -n "$S2" route add default via 198.51.100.10
+
+	add_dmvpn "$HUB" $HUB_NBMA $HUB_TUN/24 &&
+	add_dmvpn "$S1" $S1_NBMA $S1_TUN/32 &&
+	add_dmvpn "$S2" $S2_NBMA $S2_TUN/32 || return 1
+	local s
+	for s in "$S1" "$S2"; do
+		ip -n "$s" route add $HUB_TUN/32 dev dmvpn0
+		ip -n "$s" route add 192.0.2.0/24 via $HUB_TUN dev dmvpn0 onlink
+		dm "$s" map add $HUB_TUN nbma $HUB_NBMA dev dmvpn0 || return 1
+	done
+	dm "$HUB" map add $S1_TUN nbma $S1_NBMA dev dmvpn0 &&
+	dm "$HUB" map add $S2_TUN nbma $S2_NBMA dev dmvpn0 || return 1
+
+	ip -n "$S2" link add lan0 type dummy
+	ip -n "$S2" addr add $S2_LAN_HOST/28 dev lan0
+	ip -n "$S2" link set lan0 up
+	ip -n "$HUB" route add $S2_LAN via $S2_TUN dev dmvpn0
+	ip -n "$S1" route add $S2_LAN via $HUB_TUN dev dmvpn0 onlink
+}
+
+ping_ok() {
+	local ns=$1
+	shift
+	n "$ns" ping -q -c 1 -W 2 "$@" >/dev/null 2>&1
+}
+
+# stat NS DEV FIELD: a counter from ip-dmvpn -j -s show (json path).
+dm_stat() {
+	dm "$1" -j -s show dev "$2" | jq -r ".[0].stats.$3"
+}
+
+# entry_field NS PROTO FIELD: a field of one cache entry.
+entry_field() {
+	dm "$1" -j map show dev dmvpn0 |
+		jq -r --arg p "$2" '.[] | select(.proto == $p) | .'"$3"
+}
+
+# A GRE packet counter read from the underlay device's link statistics.
+rx_packets() {
+	ip -n "$1" -j -s link show "$2" | jq -r '.[0].stats64.rx.packets'
+}

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The control interface: bad input is refused with an extack message and
+# changes nothing; limits, expiry and events work; an unprivileged user can
+# read but not change anything.
+source "$(dirname "$0")/lib.sh"
+require jq python3 setpriv unshare
+require_dmvpn
+here=$(dirname "$0")
+setup_ns A
+ip -n "$A" link add ul0 type dummy
+ip -n "$A" addr add 198.51.100.5/24 dev ul0
+ip -n "$A" link set ul0 up
+add_dmvpn "$A" 198.51.100.5 192.0.2.11/24 dev ul0 || exit 1
+dm "$A" map add 192.0.2.1 nbma 198.51.100.1 dev dmvpn0 || exit 1
+
+count() { dm "$A" -j map show dev dmvpn0 | jq length; }
+raw() { n "$A" python3 "$here/genl_raw.py" "$@"; }
+# says NAME 'EXTACK TEXT' CMD...: CMD fails and prints the text.
+says() {
+	local name=$1 text=$2 out
+	shift 2
+	out=$("$@" 2>&1) && { log "$name: unexpectedly succeeded"; false; return; }
+	grep -qF -- "$text" <<<"$out" || log "$name: got '$out'"
+	check "$name" grep -qF -- "$text" <<<"$out"
+}
+raw_says() {
+	local name=$1 want=$2
+	shift 2
+	local out
+	out=$(raw "$@")
+	[[ "$out" == *"$want"* ]] || log "$name: got '$out'"
+	check "$name" test "${out#*"$want"}" != "$out"
+}
+
+before=$(count)
+# Generic netlink, hand-built (cmd 2 = ENTRY_NEW, 0x600 = CREATE|EXCL).
+P=1:hex:c0000263	# PROTO 192.0.2.99
+N=3:hex:c6336409	# NBMA 198.51.100.9
+raw_says "5-byte address refused" "errno=22 msg=dmvpn: address must be 4" \
+	2 0x600 2:str:dmvpn0 11:nest:[1:hex:c000026301,$N]
+raw_says "unknown attribute refused" "errno=22" \
+	2 0x600 2:str:dmvpn0 40:u32:1 11:nest:[$P,$N]
+raw_says "read-only attribute refused" "msg=dmvpn: read-only attribute" \
+	2 0x600 2:str:dmvpn0 11:nest:[$P,$N,10:hex:0100000000000000]
+raw_says "kernel-only flag refused" "errno=22" \
+	2 0x600 2:str:dmvpn0 11:nest:[$P,$N,4:u8:2,5:u32:0x80]
+raw_says "holding time beyond 16 bits refused" "errno=34" \
+	2 0x600 2:str:dmvpn0 11:nest:[$P,$N,4:u8:2,6:u32:70000]
+raw_says "type out of range refused" "errno=34" \
+	2 0x600 2:str:dmvpn0 11:nest:[$P,$N,4:u8:9]
+raw_says "ifindex and ifname together refused" "msg=dmvpn: give ifindex or ifname" \
+	2 0x600 1:u32:1 2:str:dmvpn0 11:nest:[$P,$N]
+raw_says "a non-dmvpn device refused" "errno=95 msg=dmvpn: not a dmvpn device" \
+	2 0x600 2:str:lo 11:nest:[$P,$N]
+raw_says "missing entry refused" "msg=dmvpn: DMVPN_A_ENTRY required" \
+	2 0x600 2:str:dmvpn0
+raw_says "a well-formed request is accepted" "errno=0" \
+	2 0x600 2:str:dmvpn0 11:nest:[$P,$N]
+dm "$A" map del 192.0.2.99 dev dmvpn0
+
+# The same rules through ip-dmvpn, which prints the kernel's message.
+says "a prefix needs type shortcut" "only shortcut entries cover a prefix" \
+	dm "$A" map add 192.0.2.0/24 nbma 198.51.100.9 dev dmvpn0
+says "host bits in a prefix" "prefix has host bits set" \
+	dm "$A" map add 192.0.2.1/24 nbma 198.51.100.9 dev dmvpn0 type shortcut
+says "static entries do not expire" "static and local entries do not expire" \
+	dm "$A" map add 192.0.2.7 nbma 198.51.100.9 dev dmvpn0 holdtime 10
+says "multicast NBMA refused" "NBMA address must be unicast" \
+	dm "$A" map add 192.0.2.7 nbma 224.0.0.1 dev dmvpn0
+says "duplicate refused" "entry exists" \
+	dm "$A" map add 192.0.2.1 nbma 198.51.100.9 dev dmvpn0
+says "deleting a missing entry" "no such entry" \
+	dm "$A" map del 192.0.2.77 dev dmvpn0
+check "nothing changed" test "$(count)" -eq "$before"
+check "replace updates the NBMA address" \
+	dm "$A" map replace 192.0.2.1 nbma 198.51.100.9 dev dmvpn0
+check "the entry has the new NBMA address" \
+	test "$(entry_field "$A" 192.0.2.1 nbma)" = 198.51.100.9
+
+# Link attributes.
+says "local is required" "local address is required" \
+	ip -n "$A" link add bad0 type dmvpn key 1
+says "IPv6 underlay not yet" "IPv6 underlay is not supported yet" \
+	ip -n "$A" link add bad0 type dmvpn local 2001:db8::1
+says "the key is fixed" "recreate the device" \
+	ip -n "$A" link set dmvpn0 type dmvpn key 7
+check "no half-made device left" \
+	test "$(ip -n "$A" -br link show type dmvpn | wc -l)" -eq 1
+
+# The cache bound.
+ip -n "$A" link add lim0 type dmvpn local 198.51.100.5 key 9 max-entries 2
+dm "$A" map add 192.0.2.1 nbma 198.51.100.1 dev lim0
+dm "$A" map add 192.0.2.2 nbma 198.51.100.2 dev lim0
+says "a full cache refuses more" "NHRP cache is full" \
+	dm "$A" map add 192.0.2.3 nbma 198.51.100.3 dev lim0
+
+# Events and expiry.
+ev=$(mktemp)
+n "$A" "$IP_DMVPN" -j monitor >"$ev" &
+mon=$!
+sleep 0.5	# subscribed before the first event
+dm "$A" map add 192.0.2.50 nbma 198.51.100.50 dev dmvpn0 type dynamic holdtime 1
+check "a dynamic entry is listed" test -n "$(entry_field "$A" 192.0.2.50 nbma)"
+check "it expires after its holding time" \
+	busywait 5000 test -z "$(entry_field "$A" 192.0.2.50 nbma)"
+dm "$A" mcast add 198.51.100.60 dev dmvpn0
+check "added, expired and multicast events were sent" \
+	busywait 3000 bash -c "grep -qE '\"event\": ?\"entry-added\"' $ev &&
+		grep -qE '\"event\": ?\"entry-expired\"' $ev &&
+		grep -qE '\"event\": ?\"mcast-added\"' $ev"
+kill $mon
+rm -f "$ev"
+
+# Privilege.
+nobody() { n "$A" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+check "an unprivileged user can read the cache" \
+	nobody "$IP_DMVPN" map show dev dmvpn0
+check_fail "an unprivileged user cannot add" \
+	nobody "$IP_DMVPN" map add 192.0.2.8 nbma 198.51.100.8 dev dmvpn0
+check_fail "an unprivileged user cannot flush" \
+	nobody "$IP_DMVPN" map flush dev dmvpn0
+check_fail "root of a user namespace not owning the netns cannot add" \
+	n "$A" unshare -Ur "$IP_DMVPN" map add 192.0.2.8 nbma 198.51.100.8 dev dmvpn0
+check "the cache is intact" test -n "$(entry_field "$A" 192.0.2.1 nbma)"
+finish

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Phase 1 over static NHRP maps: hub <-> spoke, spoke <-> spoke through the
+# hub, then spoke <-> spoke directly once the spoke has a map (host entry)
+# or a shortcut (prefix entry) for its peer. The path is proven with the
+# hub's GRE receive counters and the spokes' per-entry counters.
+source "$(dirname "$0")/lib.sh"
+require jq
+require_dmvpn
+setup_cloud || { echo "# setup failed"; exit 1; }
+
+check "hub reaches spoke 1" ping_ok "$HUB" $S1_TUN
+check "hub reaches spoke 2" ping_ok "$HUB" $S2_TUN
+check "spoke 1 reaches hub" ping_ok "$S1" $HUB_TUN
+
+hub_rx=$(dm_stat "$HUB" dmvpn0 rx_packets)
+check "spoke 1 reaches spoke 2 via the hub" ping_ok "$S1" -c 3 $S2_TUN
+hub_rx2=$(dm_stat "$HUB" dmvpn0 rx_packets)
+check "the hub carried the spoke-to-spoke packets" \
+	test $((hub_rx2 - hub_rx)) -ge 6
+check "spoke 1's hub entry counted them" \
+	test "$(entry_field "$S1" $HUB_TUN packets)" -ge 3
+check "hub entry marked used" \
+	bash -c "dm $S1 -j map show dev dmvpn0 | jq -e '.[] | select(.proto == \"$HUB_TUN\") | .flags | index(\"used\")' >/dev/null"
+
+# Direct spoke-to-spoke: a host map and an on-link route on each spoke.
+dm "$S1" map add $S2_TUN nbma $S2_NBMA dev dmvpn0
+dm "$S2" map add $S1_TUN nbma $S1_NBMA dev dmvpn0
+ip -n "$S1" route add $S2_TUN/32 dev dmvpn0
+ip -n "$S2" route add $S1_TUN/32 dev dmvpn0
+hub_rx=$(dm_stat "$HUB" dmvpn0 rx_packets)
+check "spoke 1 reaches spoke 2 directly" ping_ok "$S1" -c 3 $S2_TUN
+check "the hub saw none of it" \
+	test "$(dm_stat "$HUB" dmvpn0 rx_packets)" -eq "$hub_rx"
+check "spoke 1's entry for spoke 2 counted 3 packets" \
+	test "$(entry_field "$S1" $S2_TUN packets)" -eq 3
+
+# A shortcut prefix wins over the routed nexthop (the hub).
+check "spoke 1 reaches spoke 2's LAN via the hub" ping_ok "$S1" $S2_LAN_HOST
+dm "$S1" map add $S2_LAN nbma $S2_NBMA dev dmvpn0 type shortcut
+hub_rx=$(dm_stat "$HUB" dmvpn0 rx_packets)
+check "spoke 1 reaches spoke 2's LAN through the shortcut" \
+	ping_ok "$S1" -c 2 $S2_LAN_HOST
+check "the shortcut bypassed the hub" \
+	test "$(dm_stat "$HUB" dmvpn0 rx_packets)" -eq "$hub_rx"
+check "shortcut entry counted 2 packets" \
+	test "$(entry_field "$S1" 203.0.113.16 packets)" -eq 2
+
+# Deleting the map falls back to the hub path again.
+dm "$S1" map del $S2_LAN dev dmvpn0
+check "without the shortcut the LAN is reached via the hub again" \
+	ping_ok "$S1" $S2_LAN_HOST
+check "and the hub carried it" \
+	test "$(dm_stat "$HUB" dmvpn0 rx_packets)" -gt "$hub_rx"
+
+# IPv6 inner traffic over the same IPv4 underlay.
+ip -n "$HUB" addr add 2001:db8::1/64 dev dmvpn0 nodad
+ip -n "$S1" addr add 2001:db8::11/64 dev dmvpn0 nodad
+dm "$HUB" map add 2001:db8::11 nbma $S1_NBMA dev dmvpn0
+dm "$S1" map add 2001:db8::1 nbma $HUB_NBMA dev dmvpn0
+check "IPv6 over the overlay" ping_ok "$S1" 2001:db8::1
+
+# No mapping: dropped and counted, never sent anywhere.
+drops=$(dm_stat "$S1" dmvpn0 tx_no_mapping)
+ip -n "$S1" route add 192.0.2.99/32 dev dmvpn0
+check_fail "unmapped destination does not answer" ping_ok "$S1" 192.0.2.99
+check "unmapped destination counted as no-mapping" \
+	test "$(dm_stat "$S1" dmvpn0 tx_no_mapping)" -gt "$drops"
+finish

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ip-dmvpn show: dmvpn devices and their counters. */
+#include <string.h>
+
+#include "ipdmvpn.h"
+#include "json_print.h"
+#include "nl.h"
+#include "utils.h"
+
+static int show_one(__u8 cmd, struct nlattr **tb, void *arg)
+{
+	(void)cmd;
+	(void)arg;
+	open_json_object(NULL);
+	print_dmvpn_dev(tb);
+	print_nl();
+	close_json_object();
+	return 0;
+}
+
+int do_dev_show(int argc, char **argv)
+{
+	const char *dev = NULL;
+	struct nl_msg *req;
+	__u32 ifindex = 0;
+	int err;
+
+	while (argc > 0) {
+		if (strcmp(*argv, "dev") == 0)
+			NEXT_ARG();
+		else if (matches(*argv, "help") == 0)
+			usage();
+		if (dev)
+			duparg("dev", *argv);
+		dev = *argv;
+		argc--;
+		argv++;
+	}
+	if (dev)
+		ifindex = dmvpn_dev_index(dev);
+
+	if (dmvpn_nl_open())
+		return -2;
+	if (ifindex) {
+		req = dmvpn_nl_req(DMVPN_CMD_DEV_GET, 0);
+		nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
+	} else {
+		req = dmvpn_nl_req(DMVPN_CMD_DEV_GET, NLM_F_DUMP);
+	}
+
+	new_json_obj(json);
+	err = dmvpn_nl_talk(req, show_one, NULL);
+	delete_json_obj();
+	return err ? -2 : 0;
+}

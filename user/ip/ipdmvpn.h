@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPDMVPN_H_
+#define _IPDMVPN_H_
+
+#include <stdbool.h>
+#include <netlink/attr.h>
+#include <linux/types.h>
+
+void usage(void) __attribute__((noreturn));
+
+int do_dev_show(int argc, char **argv);
+int do_map(int argc, char **argv);
+int do_mcast(int argc, char **argv);
+int do_monitor(int argc, char **argv);
+
+/* ifindex of a dmvpn device name; exits when there is no such device. */
+__u32 dmvpn_dev_index(const char *name);
+/* Whether a message belongs to ifindex (0 matches all). */
+int dmvpn_msg_on_dev(struct nlattr **tb, __u32 ifindex);
+
+/*
+ * Print the members of one object from a message's top-level attributes;
+ * the caller opens and closes the JSON object and ends the text line.
+ * With lead, the text starts with a space, to follow a caller's prefix.
+ */
+void print_dmvpn_dev(struct nlattr **tb);
+void print_dmvpn_entry(struct nlattr **tb, bool lead);
+void print_dmvpn_mcast(struct nlattr **tb, bool lead);
+
+#endif /* _IPDMVPN_H_ */
