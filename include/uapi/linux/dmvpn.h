@@ -21,7 +21,7 @@
 enum {
 	IFLA_DMVPN_UNSPEC,
 	IFLA_DMVPN_LOCAL,	/* binary 4/16: underlay (NBMA) source, required */
-	IFLA_DMVPN_KEY,		/* u32: GRE key; absent = no key */
+	IFLA_DMVPN_KEY,		/* u32 host order: GRE key; absent = none */
 	IFLA_DMVPN_LINK,	/* u32: underlay ifindex; 0 = any */
 	IFLA_DMVPN_TTL,		/* u8: outer TTL; 0 = copy inner; default 64 */
 	IFLA_DMVPN_TOS,		/* u8: outer TOS; 1 = copy inner; default 0 */
@@ -38,10 +38,10 @@ enum {
 enum dmvpn_cmd {
 	DMVPN_CMD_UNSPEC,
 	DMVPN_CMD_DEV_GET,	/* do: one device (IFINDEX or IFNAME); dump: all */
-	DMVPN_CMD_ENTRY_NEW,	/* add; NLM_F_REPLACE updates an existing one */
+	DMVPN_CMD_ENTRY_NEW,	/* NLM_F_CREATE / NLM_F_REPLACE as for neigh */
 	DMVPN_CMD_ENTRY_DEL,
-	DMVPN_CMD_ENTRY_GET,	/* do: exact entry; dump: whole cache */
-	DMVPN_CMD_ENTRY_FLUSH,	/* optional ENTRY/TYPE filter */
+	DMVPN_CMD_ENTRY_GET,	/* do: exact entry; dump: all, or one device */
+	DMVPN_CMD_ENTRY_FLUSH,	/* optional ENTRY { TYPE } filter */
 	DMVPN_CMD_MCAST_NEW,	/* multicast replication map */
 	DMVPN_CMD_MCAST_DEL,
 	DMVPN_CMD_MCAST_GET,	/* dump */
