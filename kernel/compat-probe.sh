@@ -1,10 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Prints -D flags for API changes that stable kernels backport, so a
-# version number cannot tell them apart. Usage: compat-probe.sh SRCTREE
-src=$1
-# header_ops->parse(skb, dev, haddr)
-grep -A1 'int[[:space:]]*(\*parse)(const struct sk_buff \*skb,' \
-	"$src/include/linux/netdevice.h" | grep -q 'struct net_device' &&
-	echo -DDMVPN_COMPAT_PARSE_HAS_DEV
+# Prints -D flags for the kernel API differences dmvpn bridges (see
+# compat.h). Probing the headers instead of comparing versions also covers
+# stable kernels that backport a change. Usage: compat-probe.sh SRCTREE
+inc=$1/include
+netdev=$inc/linux/netdevice.h
+
+# 6.11: NETIF_F_LLTX / NETIF_F_NETNS_LOCAL became net_device fields.
+grep -q 'lltx:1' "$netdev" && echo -DDMVPN_COMPAT_LLTX_FIELD
+grep -q 'netns_local:1' "$netdev" && echo -DDMVPN_COMPAT_NETNS_LOCAL_FIELD
+# 6.2: a dump's attributes moved into genl_dumpit_info.info.
+grep -A4 'struct genl_dumpit_info {' "$inc/net/genetlink.h" |
+	grep -q 'struct genl_info' && echo -DDMVPN_COMPAT_DUMPIT_INFO
+# 6.12: <asm/unaligned.h> became <linux/unaligned.h>.
+[ -f "$inc/linux/unaligned.h" ] && echo -DDMVPN_COMPAT_LINUX_UNALIGNED
+# header_ops->parse(skb, dev, haddr): 6.19 and stable backports.
+grep -A1 'int[[:space:]]*(\*parse)(const struct sk_buff \*skb,' "$netdev" |
+	grep -q 'struct net_device' && echo -DDMVPN_COMPAT_PARSE_HAS_DEV
 exit 0

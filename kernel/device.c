@@ -61,10 +61,9 @@ struct dmvpn_dev *dmvpn_dev_lookup_rcu(struct net *net, __be32 local,
 static void dmvpn_dev_hash(struct dmvpn_dev *d)
 {
 	struct dmvpn_net *dn = dmvpn_pernet(d->net);
+	u32 h = dmvpn_hash(d->p.local.ip4, d->p.key_set, d->p.key);
 
-	hlist_add_head_rcu(&d->hnode, &dn->hash[dmvpn_hash(d->p.local.ip4,
-							    d->p.key_set,
-							    d->p.key)]);
+	hlist_add_head_rcu(&d->hnode, &dn->hash[h]);
 	list_add_tail_rcu(&d->list, &dn->devs);
 }
 

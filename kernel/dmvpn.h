@@ -21,7 +21,7 @@
 
 #define DMVPN_DEFAULT_TTL		64
 #define DMVPN_DEFAULT_MAX_ENTRIES	65536
-#define DMVPN_MAX_ENTRIES_LIMIT		(1U << 24)
+#define DMVPN_MAX_ENTRIES_LIMIT		BIT(24)
 /* TOS value that means "copy the inner TOS", as in ip_gre. */
 #define DMVPN_TOS_INHERIT		1
 

@@ -62,6 +62,7 @@ static const struct nla_policy dmvpn_policy[DMVPN_A_MAX + 1] = {
 	[DMVPN_A_ENTRY] = NLA_POLICY_NESTED(dmvpn_entry_policy),
 	[DMVPN_A_MCAST] = NLA_POLICY_NESTED(dmvpn_mcast_policy),
 	[DMVPN_A_EVENT] = DMVPN_READ_ONLY,
+	[DMVPN_A_REPLACE] = { .type = NLA_FLAG },
 };
 
 static int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
@@ -588,9 +589,13 @@ static bool dmvpn_entry_exists(struct dmvpn_dev *d,
 	return found;
 }
 
-static int dmvpn_nl_entry_new(struct sk_buff *skb, struct genl_info *info)
+/* ENTRY_NEW creates (or, with DMVPN_A_REPLACE, creates or updates);
+ * ENTRY_SET only updates. New generic netlink families may not use the
+ * NLM_F_CREATE/REPLACE/EXCL flags, hence the command and the attribute.
+ */
+static int dmvpn_nl_entry_change(struct genl_info *info, bool create)
 {
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	bool replace = !create || nla_get_flag(info->attrs[DMVPN_A_REPLACE]);
 	struct dmvpn_entry_spec spec;
 	struct dmvpn_dev *d;
 	int err;
@@ -606,9 +611,7 @@ static int dmvpn_nl_entry_new(struct sk_buff *skb, struct genl_info *info)
 				   info->extack);
 	if (err)
 		goto out;
-	/* As for neighbours: without NLM_F_CREATE only an update is wanted. */
-	if (!(info->nlhdr->nlmsg_flags & NLM_F_CREATE) &&
-	    !dmvpn_entry_exists(d, &spec)) {
+	if (!create && !dmvpn_entry_exists(d, &spec)) {
 		NL_SET_ERR_MSG(info->extack, "dmvpn: no such entry");
 		err = -ENOENT;
 		goto out;
@@ -617,6 +620,16 @@ static int dmvpn_nl_entry_new(struct sk_buff *skb, struct genl_info *info)
 out:
 	dev_put(d->dev);
 	return err;
+}
+
+static int dmvpn_nl_entry_new(struct sk_buff *skb, struct genl_info *info)
+{
+	return dmvpn_nl_entry_change(info, true);
+}
+
+static int dmvpn_nl_entry_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return dmvpn_nl_entry_change(info, false);
 }
 
 static int dmvpn_nl_entry_del(struct sk_buff *skb, struct genl_info *info)
@@ -694,7 +707,7 @@ static int dmvpn_nl_mcast_parse(struct genl_info *info, u8 family,
 
 static int dmvpn_nl_mcast_change(struct genl_info *info, bool add)
 {
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	bool replace = nla_get_flag(info->attrs[DMVPN_A_REPLACE]);
 	struct dmvpn_addr nbma;
 	struct dmvpn_dev *d;
 	u32 flags;
@@ -804,6 +817,10 @@ static const struct genl_small_ops dmvpn_genl_ops[] = {
 	}, {
 		.cmd = DMVPN_CMD_ENTRY_NEW,
 		.doit = dmvpn_nl_entry_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_ENTRY_SET,
+		.doit = dmvpn_nl_entry_set,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = DMVPN_CMD_ENTRY_DEL,

@@ -166,10 +166,13 @@ err:
 
 static void dmvpn_entry_account(struct dmvpn_entry *e, unsigned int len)
 {
+	unsigned long now = jiffies;
+
 	atomic64_inc(&e->packets);
 	atomic64_add(len, &e->bytes);
-	if (READ_ONCE(e->used) != jiffies)
-		WRITE_ONCE(e->used, jiffies);
+	/* Avoid dirtying the line again within the same tick. */
+	if (READ_ONCE(e->used) != now)
+		WRITE_ONCE(e->used, now);
 }
 
 static void dmvpn_xmit_mcast(struct dmvpn_dev *d, struct sk_buff *skb)

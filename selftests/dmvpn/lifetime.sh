@@ -16,26 +16,26 @@ n "$HUB" python3 "$(dirname "$0")/nhrp_sock.py" recv dmvpn0 30 >/dev/null 2>&1 &
 flood "$S1" $S2_TUN
 flood "$S2" $S1_TUN
 check "traffic flows through the hub" \
-	busywait 5000 test "$(dm_stat "$HUB" dmvpn0 tx_packets)" -gt 100
+	busywait 5000 stat_gt "$HUB" dmvpn0 tx_packets 100
 check "hub device deleted under traffic" ip -n "$HUB" link del dmvpn0
 check "no dmvpn device left on the hub" \
 	test -z "$(ip -n "$HUB" -br link show type dmvpn)"
 check "hub device recreated" add_dmvpn "$HUB" $HUB_NBMA $HUB_TUN/24
 dm "$HUB" map add $S1_TUN nbma $S1_NBMA dev dmvpn0
 dm "$HUB" map add $S2_TUN nbma $S2_NBMA dev dmvpn0
-check "traffic resumes" ping_ok "$S1" $S2_TUN
+check "traffic resumes within 5 s" busywait 5000 ping_ok "$S1" $S2_TUN
 
 # A whole namespace with a device and traffic goes away.
 flood "$S1" $S2_TUN
 old=$S2
 check "spoke 2 namespace deleted under traffic" ip netns del "$S2"
 NS_LIST=("${NS_LIST[@]/$old}")
-check "spoke 1 still reaches the hub" ping_ok "$S1" $HUB_TUN
+check "spoke 1 still reaches the hub" busywait 5000 ping_ok "$S1" $HUB_TUN
 
 # Module unload with live devices in several namespaces and traffic.
 flood "$S1" $HUB_TUN
 check "traffic to the hub flows" \
-	busywait 5000 test "$(dm_stat "$S1" dmvpn0 tx_packets)" -gt 100
+	busywait 5000 stat_gt "$S1" dmvpn0 tx_packets 100
 check "module unloads with live devices" modprobe -r dmvpn
 check "module is gone" test ! -d /sys/module/dmvpn
 check "its devices are gone" \

@@ -46,9 +46,9 @@ check "both got the broadcasts" \
 check "after removal only spoke 1 gets 224.0.0.6" \
 	test "$(count "${pcap[$S1]}" 'ip.dst == 224.0.0.6')" -eq 4 -a \
 	"$(count "${pcap[$S2]}" 'ip.dst == 224.0.0.6')" -eq 0
-check "spoke 1's multicast entry counted 9 packets" \
+check "spoke 1's multicast entry counted at least 9 packets" \
 	test "$(dm "$HUB" -j mcast show dev dmvpn0 |
-		jq -r ".[] | select(.nbma == \"$S1_NBMA\") | .packets")" -eq 9
+		jq -r ".[] | select(.nbma == \"$S1_NBMA\") | .packets")" -ge 9
 check "the spoke's device received them" \
 	test "$(dm_stat "$S1" dmvpn0 rx_packets)" -ge 9
 rm -f "${pcap[@]}"

@@ -34,29 +34,31 @@ raw_says() {
 }
 
 before=$(count)
-# Generic netlink, hand-built (cmd 2 = ENTRY_NEW, 0x600 = CREATE|EXCL).
+# Generic netlink, hand-built (cmd 2 = ENTRY_NEW).
 P=1:hex:c0000263	# PROTO 192.0.2.99
 N=3:hex:c6336409	# NBMA 198.51.100.9
 raw_says "5-byte address refused" "errno=22 msg=dmvpn: address must be 4" \
-	2 0x600 2:str:dmvpn0 11:nest:[1:hex:c000026301,$N]
+	2 2:str:dmvpn0 11:nest:[1:hex:c000026301,$N]
 raw_says "unknown attribute refused" "errno=22" \
-	2 0x600 2:str:dmvpn0 40:u32:1 11:nest:[$P,$N]
+	2 2:str:dmvpn0 40:u32:1 11:nest:[$P,$N]
 raw_says "read-only attribute refused" "msg=dmvpn: read-only attribute" \
-	2 0x600 2:str:dmvpn0 11:nest:[$P,$N,10:hex:0100000000000000]
+	2 2:str:dmvpn0 11:nest:[$P,$N,10:hex:0100000000000000]
 raw_says "kernel-only flag refused" "errno=22" \
-	2 0x600 2:str:dmvpn0 11:nest:[$P,$N,4:u8:2,5:u32:0x80]
+	2 2:str:dmvpn0 11:nest:[$P,$N,4:u8:2,5:u32:0x80]
 raw_says "holding time beyond 16 bits refused" "errno=34" \
-	2 0x600 2:str:dmvpn0 11:nest:[$P,$N,4:u8:2,6:u32:70000]
+	2 2:str:dmvpn0 11:nest:[$P,$N,4:u8:2,6:u32:70000]
 raw_says "type out of range refused" "errno=34" \
-	2 0x600 2:str:dmvpn0 11:nest:[$P,$N,4:u8:9]
+	2 2:str:dmvpn0 11:nest:[$P,$N,4:u8:9]
 raw_says "ifindex and ifname together refused" "msg=dmvpn: give ifindex or ifname" \
-	2 0x600 1:u32:1 2:str:dmvpn0 11:nest:[$P,$N]
+	2 1:u32:1 2:str:dmvpn0 11:nest:[$P,$N]
 raw_says "a non-dmvpn device refused" "errno=95 msg=dmvpn: not a dmvpn device" \
-	2 0x600 2:str:lo 11:nest:[$P,$N]
+	2 2:str:lo 11:nest:[$P,$N]
 raw_says "missing entry refused" "msg=dmvpn: DMVPN_A_ENTRY required" \
-	2 0x600 2:str:dmvpn0
+	2 2:str:dmvpn0
+raw_says "legacy NLM_F_CREATE flags refused" "errno=22 msg=ambiguous or reserved bits" \
+	2 0x400 2:str:dmvpn0 11:nest:[$P,$N]
 raw_says "a well-formed request is accepted" "errno=0" \
-	2 0x600 2:str:dmvpn0 11:nest:[$P,$N]
+	2 2:str:dmvpn0 11:nest:[$P,$N]
 dm "$A" map del 192.0.2.99 dev dmvpn0
 
 # The same rules through ip-dmvpn, which prints the kernel's message.
@@ -73,6 +75,8 @@ says "duplicate refused" "entry exists" \
 says "deleting a missing entry" "no such entry" \
 	dm "$A" map del 192.0.2.77 dev dmvpn0
 check "nothing changed" test "$(count)" -eq "$before"
+says "change needs an existing entry" "no such entry" \
+	dm "$A" map change 192.0.2.5 nbma 198.51.100.9 dev dmvpn0
 check "replace updates the NBMA address" \
 	dm "$A" map replace 192.0.2.1 nbma 198.51.100.9 dev dmvpn0
 check "the entry has the new NBMA address" \
@@ -103,7 +107,7 @@ sleep 0.5	# subscribed before the first event
 dm "$A" map add 192.0.2.50 nbma 198.51.100.50 dev dmvpn0 type dynamic holdtime 1
 check "a dynamic entry is listed" test -n "$(entry_field "$A" 192.0.2.50 nbma)"
 check "it expires after its holding time" \
-	busywait 5000 test -z "$(entry_field "$A" 192.0.2.50 nbma)"
+	busywait 5000 entry_gone "$A" 192.0.2.50
 dm "$A" mcast add 198.51.100.60 dev dmvpn0
 check "added, expired and multicast events were sent" \
 	busywait 3000 bash -c "grep -qE '\"event\": ?\"entry-added\"' $ev &&

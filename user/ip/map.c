@@ -111,22 +111,25 @@ static void require(const struct map_args *m, bool proto)
 		missarg("dev");
 }
 
-static int map_modify(__u8 cmd, int flags, int opts, int argc, char **argv)
+static int map_modify(__u8 cmd, bool replace, int opts, int argc,
+		      char **argv)
 {
 	struct nl_msg *req;
 	struct map_args m;
 
 	parse_map_args(&m, opts, argc, argv);
 	require(&m, true);
-	if (cmd == DMVPN_CMD_ENTRY_NEW && !m.has_type) {
+	if (cmd != DMVPN_CMD_ENTRY_DEL && !m.has_type) {
 		m.type = DMVPN_ENTRY_STATIC;
 		m.has_type = true;
 	}
 
 	if (dmvpn_nl_open())
 		return -2;
-	req = dmvpn_nl_req(cmd, flags);
+	req = dmvpn_nl_req(cmd, 0);
 	put_entry(req, &m);
+	if (replace)
+		nla_put_flag(req, DMVPN_A_REPLACE);
 	return dmvpn_nl_talk(req, NULL, NULL) ? -2 : 0;
 }
 
@@ -242,17 +245,16 @@ int do_map(int argc, char **argv)
 	if (argc < 1)
 		return map_show(0, NULL);
 	if (matches(*argv, "add") == 0)
-		return map_modify(DMVPN_CMD_ENTRY_NEW, NLM_F_CREATE | NLM_F_EXCL,
+		return map_modify(DMVPN_CMD_ENTRY_NEW, false,
 				  MAP_OPT_TYPE | MAP_OPT_NEW, argc - 1, argv + 1);
 	if (matches(*argv, "replace") == 0)
-		return map_modify(DMVPN_CMD_ENTRY_NEW,
-				  NLM_F_CREATE | NLM_F_REPLACE,
+		return map_modify(DMVPN_CMD_ENTRY_NEW, true,
 				  MAP_OPT_TYPE | MAP_OPT_NEW, argc - 1, argv + 1);
 	if (matches(*argv, "change") == 0 || strcmp(*argv, "chg") == 0)
-		return map_modify(DMVPN_CMD_ENTRY_NEW, NLM_F_REPLACE,
+		return map_modify(DMVPN_CMD_ENTRY_SET, false,
 				  MAP_OPT_TYPE | MAP_OPT_NEW, argc - 1, argv + 1);
 	if (matches(*argv, "delete") == 0)
-		return map_modify(DMVPN_CMD_ENTRY_DEL, 0, MAP_OPT_TYPE,
+		return map_modify(DMVPN_CMD_ENTRY_DEL, false, MAP_OPT_TYPE,
 				  argc - 1, argv + 1);
 	if (matches(*argv, "get") == 0)
 		return map_get(argc - 1, argv + 1);

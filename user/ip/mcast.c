@@ -10,7 +10,7 @@
 #include "nl.h"
 #include "utils.h"
 
-static int mcast_modify(__u8 cmd, int flags, int argc, char **argv)
+static int mcast_modify(__u8 cmd, int argc, char **argv)
 {
 	struct dmvpn_addr nbma;
 	bool has_nbma = false;
@@ -45,7 +45,7 @@ static int mcast_modify(__u8 cmd, int flags, int argc, char **argv)
 
 	if (dmvpn_nl_open())
 		return -2;
-	req = dmvpn_nl_req(cmd, flags);
+	req = dmvpn_nl_req(cmd, 0);
 	nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
 	nest = nla_nest_start(req, DMVPN_A_MCAST | NLA_F_NESTED);
 	nla_put(req, DMVPN_MCAST_A_NBMA, nbma.len, nbma.data);
@@ -105,11 +105,9 @@ int do_mcast(int argc, char **argv)
 	if (argc < 1)
 		return mcast_show(0, NULL);
 	if (matches(*argv, "add") == 0)
-		return mcast_modify(DMVPN_CMD_MCAST_NEW,
-				    NLM_F_CREATE | NLM_F_EXCL, argc - 1,
-				    argv + 1);
+		return mcast_modify(DMVPN_CMD_MCAST_NEW, argc - 1, argv + 1);
 	if (matches(*argv, "delete") == 0)
-		return mcast_modify(DMVPN_CMD_MCAST_DEL, 0, argc - 1, argv + 1);
+		return mcast_modify(DMVPN_CMD_MCAST_DEL, argc - 1, argv + 1);
 	if (matches(*argv, "show") == 0 || matches(*argv, "list") == 0 ||
 	    strcmp(*argv, "lst") == 0)
 		return mcast_show(argc - 1, argv + 1);

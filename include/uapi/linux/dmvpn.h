@@ -28,6 +28,7 @@ enum {
 	IFLA_DMVPN_MAX_ENTRIES,	/* u32: NHRP cache bound; default 65536 */
 	__IFLA_DMVPN_MAX
 };
+
 #define IFLA_DMVPN_MAX (__IFLA_DMVPN_MAX - 1)
 
 /* ---- generic netlink family ---- */
@@ -38,16 +39,18 @@ enum {
 enum dmvpn_cmd {
 	DMVPN_CMD_UNSPEC,
 	DMVPN_CMD_DEV_GET,	/* do: one device (IFINDEX or IFNAME); dump: all */
-	DMVPN_CMD_ENTRY_NEW,	/* NLM_F_CREATE / NLM_F_REPLACE as for neigh */
+	DMVPN_CMD_ENTRY_NEW,	/* create; with DMVPN_A_REPLACE create or update */
 	DMVPN_CMD_ENTRY_DEL,
 	DMVPN_CMD_ENTRY_GET,	/* do: exact entry; dump: all, or one device */
 	DMVPN_CMD_ENTRY_FLUSH,	/* optional ENTRY { TYPE } filter */
 	DMVPN_CMD_MCAST_NEW,	/* multicast replication map */
 	DMVPN_CMD_MCAST_DEL,
 	DMVPN_CMD_MCAST_GET,	/* dump */
+	DMVPN_CMD_ENTRY_SET,	/* update an existing entry */
 	DMVPN_CMD_EVENT,	/* kernel -> userspace only, on DMVPN_MCGRP_EVENTS */
 	__DMVPN_CMD_MAX
 };
+
 #define DMVPN_CMD_MAX (__DMVPN_CMD_MAX - 1)
 
 enum dmvpn_attr {
@@ -65,9 +68,11 @@ enum dmvpn_attr {
 	DMVPN_A_ENTRY,		/* nest: DMVPN_ENTRY_A_* */
 	DMVPN_A_MCAST,		/* nest: DMVPN_MCAST_A_* */
 	DMVPN_A_EVENT,		/* u8: enum dmvpn_event */
+	DMVPN_A_REPLACE,	/* flag: ENTRY_NEW / MCAST_NEW may update */
 	DMVPN_A_PAD,
 	__DMVPN_A_MAX
 };
+
 #define DMVPN_A_MAX (__DMVPN_A_MAX - 1)
 
 enum dmvpn_entry_type {
@@ -80,6 +85,7 @@ enum dmvpn_entry_type {
 	DMVPN_ENTRY_NEGATIVE,	/* resolution failed: do not ask again yet */
 	__DMVPN_ENTRY_MAX
 };
+
 #define DMVPN_ENTRY_MAX (__DMVPN_ENTRY_MAX - 1)
 
 /* DMVPN_ENTRY_A_FLAGS; the Cisco "show dmvpn" flags plus kernel state. */
@@ -109,6 +115,7 @@ enum dmvpn_entry_attr {
 	DMVPN_ENTRY_A_PAD,
 	__DMVPN_ENTRY_A_MAX
 };
+
 #define DMVPN_ENTRY_A_MAX (__DMVPN_ENTRY_A_MAX - 1)
 
 #define DMVPN_MCAST_F_DYNAMIC	(1U << 0)	/* added by registration */
@@ -121,6 +128,7 @@ enum dmvpn_mcast_attr {
 	DMVPN_MCAST_A_PAD,
 	__DMVPN_MCAST_A_MAX
 };
+
 #define DMVPN_MCAST_A_MAX (__DMVPN_MCAST_A_MAX - 1)
 
 /* Device counters, DMVPN_A_STATS; all u64. */
@@ -142,6 +150,7 @@ enum dmvpn_stats_attr {
 	DMVPN_STATS_A_PAD,
 	__DMVPN_STATS_A_MAX
 };
+
 #define DMVPN_STATS_A_MAX (__DMVPN_STATS_A_MAX - 1)
 
 enum dmvpn_event {
@@ -154,6 +163,7 @@ enum dmvpn_event {
 	DMVPN_EVENT_MCAST_DELETED,
 	__DMVPN_EVENT_MAX
 };
+
 #define DMVPN_EVENT_MAX (__DMVPN_EVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_DMVPN_H */

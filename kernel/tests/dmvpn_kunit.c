@@ -1,0 +1,1903 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the pure-logic parts of dmvpn.ko: the NHRP cache, its
+ * shortcut (longest-prefix) table, the GRE header codec and the netlink
+ * entry parser. They run on module load:
+ *
+ *   modprobe dmvpn_kunit; cat /sys/kernel/debug/kunit/dmvpn_cache/results
+ *
+ * Every cache test gets a fresh cache with DMVPN_TEST_MAX entries and no
+ * notifier; entries are freed by RCU callbacks, so each suite ends with
+ * rcu_barrier() and kmemleak finds nothing.
+ *
+ * Lookups copy what they need under rcu_read_lock() and check it after
+ * rcu_read_unlock(): a failed expectation allocates and may sleep.
+ */
+#include <kunit/test.h>
+#include <linux/if_ether.h>
+#include <linux/inet.h>
+#include <linux/jiffies.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/netlink.h>
+
+#include "cache.h"
+#include "compat.h"
+#include "dmvpn.h"
+#include "gre.h"
+
+#define DMVPN_TEST_MAX	8
+/* Prefix length meaning "a host": 32 or 128 by the address family. */
+#define DMVPN_HOST	0xff
+
+/* ------------------------------------------------------------ helpers */
+
+static struct dmvpn_addr dmvpn_ta(struct kunit *test, const char *s)
+{
+	struct dmvpn_addr a = {};
+
+	if (strchr(s, ':')) {
+		a.family = AF_INET6;
+		KUNIT_ASSERT_EQ_MSG(test, in6_pton(s, -1, a.ip6.s6_addr, -1,
+						   NULL), 1, "bad address %s", s);
+	} else {
+		a.family = AF_INET;
+		KUNIT_ASSERT_EQ_MSG(test, in4_pton(s, -1, (u8 *)&a.ip4, -1,
+						   NULL), 1, "bad address %s", s);
+	}
+	return a;
+}
+
+static void dmvpn_fmt(char *buf, size_t size, const struct dmvpn_addr *a)
+{
+	if (a->family == AF_INET6)
+		snprintf(buf, size, "%pI6c", &a->ip6);
+	else if (a->family == AF_INET)
+		snprintf(buf, size, "%pI4", &a->ip4);
+	else
+		snprintf(buf, size, "(none)");
+}
+
+static u8 dmvpn_plen(const struct dmvpn_addr *a, u8 plen)
+{
+	return plen == DMVPN_HOST ? dmvpn_family_bits(a->family) : plen;
+}
+
+static struct dmvpn_entry_spec dmvpn_spec(struct kunit *test,
+					  const char *proto, u8 plen,
+					  const char *nbma, u8 type,
+					  u32 holdtime)
+{
+	struct dmvpn_entry_spec s = {};
+
+	s.proto = dmvpn_ta(test, proto);
+	s.plen = dmvpn_plen(&s.proto, plen);
+	if (nbma)
+		s.nbma = dmvpn_ta(test, nbma);
+	s.type = type;
+	s.holdtime = holdtime;
+	return s;
+}
+
+static int dmvpn_add(struct kunit *test, const char *proto, u8 plen,
+		     const char *nbma, u8 type, u32 holdtime, bool replace)
+{
+	struct dmvpn_entry_spec s = dmvpn_spec(test, proto, plen, nbma, type,
+					       holdtime);
+	struct netlink_ext_ack extack = {};
+
+	return dmvpn_cache_add(test->priv, &s, replace, &extack);
+}
+
+static void dmvpn_add_host(struct kunit *test, const char *proto,
+			   const char *nbma, u8 type, u32 holdtime)
+{
+	KUNIT_ASSERT_EQ_MSG(test, dmvpn_add(test, proto, DMVPN_HOST, nbma,
+					    type, holdtime, false), 0,
+			    "adding host %s", proto);
+}
+
+static void dmvpn_add_shortcut(struct kunit *test, const char *prefix,
+			       u8 plen, const char *nbma, u32 holdtime)
+{
+	KUNIT_ASSERT_EQ_MSG(test, dmvpn_add(test, prefix, plen, nbma,
+					    DMVPN_ENTRY_SHORTCUT, holdtime,
+					    false), 0,
+			    "adding shortcut %s/%u", prefix, plen);
+}
+
+static int dmvpn_del(struct kunit *test, enum dmvpn_table table,
+		     const char *addr, u8 plen)
+{
+	struct dmvpn_addr a = dmvpn_ta(test, addr);
+
+	return dmvpn_cache_del(test->priv, table, &a, dmvpn_plen(&a, plen));
+}
+
+/* What a test may look at once the RCU read section is over. */
+struct dmvpn_snap {
+	const struct dmvpn_entry *e;	/* identity only, never dereferenced */
+	struct dmvpn_addr nbma;
+	u8 type;
+	u8 plen;
+	u32 flags;
+	unsigned long created;
+	unsigned long expires;
+	s64 packets;
+	s64 bytes;
+};
+
+static bool dmvpn_find(struct kunit *test, enum dmvpn_table table,
+		       const char *addr, u8 plen, struct dmvpn_snap *s)
+{
+	struct dmvpn_addr a = dmvpn_ta(test, addr);
+	struct dmvpn_entry *e;
+
+	memset(s, 0, sizeof(*s));
+	rcu_read_lock();
+	e = dmvpn_cache_find(test->priv, table, &a, dmvpn_plen(&a, plen));
+	if (e) {
+		s->e = e;
+		s->nbma = e->nbma;
+		s->type = READ_ONCE(e->type);
+		s->plen = e->key.plen;
+		s->flags = READ_ONCE(e->flags);
+		s->created = e->created;
+		s->expires = READ_ONCE(e->expires);
+		s->packets = atomic64_read(&e->packets);
+		s->bytes = atomic64_read(&e->bytes);
+	}
+	rcu_read_unlock();
+	return e;
+}
+
+/* Count traffic on an entry as the transmit path does. */
+static void dmvpn_account(struct kunit *test, const char *addr,
+			  s64 packets, s64 bytes)
+{
+	struct dmvpn_addr a = dmvpn_ta(test, addr);
+	struct dmvpn_entry *e;
+
+	rcu_read_lock();
+	e = dmvpn_cache_find(test->priv, DMVPN_TABLE_HOST, &a,
+			     dmvpn_family_bits(a.family));
+	if (e) {
+		atomic64_add(packets, &e->packets);
+		atomic64_add(bytes, &e->bytes);
+		WRITE_ONCE(e->used, jiffies);
+	}
+	rcu_read_unlock();
+	KUNIT_ASSERT_TRUE_MSG(test, e, "no host entry %s", addr);
+}
+
+/* dmvpn_entry_expired() of a host entry: 1, 0, or -ENOENT. */
+static int dmvpn_expired(struct kunit *test, const char *addr,
+			 unsigned long now)
+{
+	struct dmvpn_addr a = dmvpn_ta(test, addr);
+	struct dmvpn_entry *e;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	e = dmvpn_cache_find(test->priv, DMVPN_TABLE_HOST, &a,
+			     dmvpn_family_bits(a.family));
+	if (e)
+		ret = dmvpn_entry_expired(e, now);
+	rcu_read_unlock();
+	return ret;
+}
+
+static bool dmvpn_addr_is(struct kunit *test, const struct dmvpn_addr *got,
+			  const char *want)
+{
+	struct dmvpn_addr w = dmvpn_ta(test, want);
+
+	return dmvpn_addr_equal(got, &w);
+}
+
+/* dmvpn_cache_route() must give @nbma (NULL: nothing usable). */
+static void dmvpn_expect_route(struct kunit *test, const char *dst,
+			       const char *nh, unsigned long now,
+			       const char *nbma)
+{
+	struct dmvpn_addr d = dmvpn_ta(test, dst), n = dmvpn_ta(test, nh);
+	struct dmvpn_addr got = {};
+	const struct dmvpn_entry *e;
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	rcu_read_lock();
+	e = dmvpn_cache_route(test->priv, &d, &n, now);
+	if (e)
+		got = e->nbma;
+	rcu_read_unlock();
+
+	dmvpn_fmt(buf, sizeof(buf), &got);
+	if (!nbma) {
+		KUNIT_EXPECT_NULL_MSG(test, e, "route %s via %s: got %s",
+				      dst, nh, buf);
+		return;
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, e && dmvpn_addr_is(test, &got, nbma),
+			      "route %s via %s: want %s, got %s",
+			      dst, nh, nbma, e ? buf : "nothing");
+}
+
+static unsigned int dmvpn_list_len(struct list_head *head)
+{
+	struct dmvpn_entry *e;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(e, head, list)
+		n++;
+	rcu_read_unlock();
+	return n;
+}
+
+static void dmvpn_expect_count(struct kunit *test, unsigned int n,
+			       unsigned int mcast)
+{
+	struct dmvpn_cache *cache = test->priv;
+
+	KUNIT_EXPECT_EQ(test, READ_ONCE(cache->count), n);
+	KUNIT_EXPECT_EQ(test, dmvpn_list_len(&cache->entries), n);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(cache->mcast_count), mcast);
+	KUNIT_EXPECT_EQ(test, dmvpn_list_len(&cache->mcast), mcast);
+}
+
+static int dmvpn_cache_test_init(struct kunit *test)
+{
+	struct dmvpn_cache *cache;
+	int err;
+
+	cache = kunit_kzalloc(test, sizeof(*cache), GFP_KERNEL);
+	if (!cache)
+		return -ENOMEM;
+	err = dmvpn_cache_init(cache, DMVPN_TEST_MAX, NULL, NULL);
+	if (err)
+		return err;
+	test->priv = cache;
+	return 0;
+}
+
+static void dmvpn_cache_test_exit(struct kunit *test)
+{
+	struct dmvpn_cache *cache = test->priv;
+
+	if (!cache)
+		return;
+	dmvpn_cache_stop(cache);
+	dmvpn_cache_destroy(cache);
+}
+
+static void dmvpn_test_suite_exit(struct kunit_suite *suite)
+{
+	/* Entries go by call_rcu(): let them go before kmemleak looks. */
+	rcu_barrier();
+}
+
+/* ------------------------------------------------------ dmvpn_cache */
+
+/* The key holds @want, zero-padded to the size of an IPv6 address. */
+static bool dmvpn_key_is(struct kunit *test, const struct dmvpn_key *k,
+			 const char *want)
+{
+	struct dmvpn_addr w = dmvpn_ta(test, want);
+
+	return k->family == w.family && !memcmp(&k->ip6, &w.ip6, sizeof(w.ip6));
+}
+
+static void dmvpn_cache_test_key_init(struct kunit *test)
+{
+	struct dmvpn_addr a4 = dmvpn_ta(test, "10.1.2.3");
+	struct dmvpn_addr a6 = dmvpn_ta(test, "2001:db8:1:2::5");
+	struct dmvpn_key k, k2;
+
+	memset(&k, 0xa5, sizeof(k));
+	dmvpn_key_init(&k, DMVPN_TABLE_HOST, &a4, 32);
+	KUNIT_EXPECT_EQ(test, k.table, (u8)DMVPN_TABLE_HOST);
+	KUNIT_EXPECT_EQ(test, k.family, (u8)AF_INET);
+	KUNIT_EXPECT_EQ(test, k.plen, 32);
+	KUNIT_EXPECT_EQ(test, k.pad, 0);
+	KUNIT_EXPECT_EQ(test, k.ip4, a4.ip4);
+	/* The key is hashed with memcmp(): the rest of the union is zero. */
+	KUNIT_EXPECT_NULL(test, memchr_inv(&k.ip6.s6_addr[4], 0, 12));
+
+	dmvpn_key_init(&k, DMVPN_TABLE_SHORTCUT, &a4, 16);
+	KUNIT_EXPECT_TRUE(test, dmvpn_key_is(test, &k, "10.1.0.0"));
+	dmvpn_key_init(&k, DMVPN_TABLE_SHORTCUT, &a4, 0);
+	KUNIT_EXPECT_TRUE(test, dmvpn_key_is(test, &k, "0.0.0.0"));
+
+	dmvpn_key_init(&k, DMVPN_TABLE_SHORTCUT, &a6, 64);
+	KUNIT_EXPECT_TRUE(test, dmvpn_key_is(test, &k, "2001:db8:1:2::"));
+	dmvpn_key_init(&k, DMVPN_TABLE_SHORTCUT, &a6, 48);
+	KUNIT_EXPECT_TRUE(test, dmvpn_key_is(test, &k, "2001:db8:1::"));
+	dmvpn_key_init(&k, DMVPN_TABLE_SHORTCUT, &a6, 128);
+	KUNIT_EXPECT_TRUE(test, dmvpn_key_is(test, &k, "2001:db8:1:2::5"));
+	dmvpn_key_init(&k, DMVPN_TABLE_SHORTCUT, &a6, 0);
+	KUNIT_EXPECT_TRUE(test, dmvpn_key_is(test, &k, "::"));
+	KUNIT_EXPECT_EQ(test, k.family, (u8)AF_INET6);
+	KUNIT_EXPECT_EQ(test, k.plen, 0);
+
+	/* The three tables never share a key. */
+	dmvpn_key_init(&k, DMVPN_TABLE_HOST, &a4, 32);
+	dmvpn_key_init(&k2, DMVPN_TABLE_MCAST, &a4, 32);
+	KUNIT_EXPECT_NE(test, memcmp(&k, &k2, sizeof(k)), 0);
+	dmvpn_key_init(&k2, DMVPN_TABLE_SHORTCUT, &a4, 32);
+	KUNIT_EXPECT_NE(test, memcmp(&k, &k2, sizeof(k)), 0);
+}
+
+static void dmvpn_cache_test_add_v4(struct kunit *test)
+{
+	struct dmvpn_snap s;
+
+	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
+					"192.0.2.2", DMVPN_ENTRY_STATIC, 0,
+					false), 0);
+	dmvpn_expect_count(test, 1, 0);
+
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma, "192.0.2.2"));
+	KUNIT_EXPECT_EQ(test, s.type, (u8)DMVPN_ENTRY_STATIC);
+	KUNIT_EXPECT_EQ(test, s.plen, 32);
+	KUNIT_EXPECT_EQ(test, s.flags, 0);
+	KUNIT_EXPECT_EQ(test, s.expires, 0);
+	KUNIT_EXPECT_EQ(test, s.packets, 0);
+
+	/* Host entries are not in the shortcut table or the multicast map. */
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					    "10.0.0.2", 32, &s));
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_MCAST,
+					    "10.0.0.2", 32, &s));
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+					    "10.0.0.3", DMVPN_HOST, &s));
+
+	/* Without shortcuts the nexthop alone decides. */
+	dmvpn_expect_route(test, "10.9.9.9", "10.0.0.2", jiffies, "192.0.2.2");
+	dmvpn_expect_route(test, "10.0.0.2", "10.0.0.2", jiffies, "192.0.2.2");
+	dmvpn_expect_route(test, "10.0.0.2", "10.0.0.3", jiffies, NULL);
+}
+
+static void dmvpn_cache_test_add_v6(struct kunit *test)
+{
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "2001:db8::2", "192.0.2.2",
+		       DMVPN_ENTRY_DYNAMIC, 600);
+	dmvpn_add_host(test, "2001:db8::3", "2001:db8:ffff::3",
+		       DMVPN_ENTRY_STATIC, 0);
+	/* Same bytes at the start, other family: another entry. */
+	dmvpn_add_host(test, "32.1.13.184", "192.0.2.4",
+		       DMVPN_ENTRY_STATIC, 0);
+	dmvpn_expect_count(test, 3, 0);
+
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+					   "2001:db8::2", DMVPN_HOST, &s));
+	KUNIT_EXPECT_EQ(test, s.plen, 128);
+	KUNIT_EXPECT_EQ(test, s.type, (u8)DMVPN_ENTRY_DYNAMIC);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma, "192.0.2.2"));
+	KUNIT_EXPECT_NE(test, s.expires, 0);
+	KUNIT_EXPECT_TRUE(test, time_after(s.expires, jiffies + 500 * HZ));
+	KUNIT_EXPECT_TRUE(test, time_before_eq(s.expires, jiffies + 600 * HZ));
+
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+					   "2001:db8::3", DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma,
+					      "2001:db8:ffff::3"));
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+					    "2001:db8::4", DMVPN_HOST, &s));
+
+	dmvpn_expect_route(test, "2001:db8:9::1", "2001:db8::2", jiffies,
+			   "192.0.2.2");
+	dmvpn_expect_route(test, "2001:db8:9::1", "2001:db8::3", jiffies,
+			   "2001:db8:ffff::3");
+	dmvpn_expect_route(test, "2001:db8:9::1", "2001:db8::4", jiffies,
+			   NULL);
+	dmvpn_expect_route(test, "32.1.13.184", "32.1.13.184", jiffies,
+			   "192.0.2.4");
+}
+
+static void dmvpn_cache_test_exists(struct kunit *test)
+{
+	struct dmvpn_entry_spec spec = dmvpn_spec(test, "10.0.0.2", DMVPN_HOST,
+						  "198.51.100.2",
+						  DMVPN_ENTRY_STATIC, 0);
+	struct netlink_ext_ack extack = {};
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_STATIC, 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, false,
+					      &extack), -EEXIST);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_STREQ(test, extack._msg,
+			   "dmvpn: entry exists (use replace)");
+	dmvpn_expect_count(test, 1, 0);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma, "192.0.2.2"));
+}
+
+static void dmvpn_cache_test_refresh(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	struct dmvpn_entry_spec spec;
+	struct dmvpn_snap s1, s2;
+
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_account(test, "10.0.0.2", 3, 300);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s1));
+
+	/* Same NBMA: updated in place, counters and identity kept. */
+	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
+					"192.0.2.2", DMVPN_ENTRY_DYNAMIC, 600,
+					true), 0);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s2));
+	KUNIT_EXPECT_PTR_EQ(test, s2.e, s1.e);
+	KUNIT_EXPECT_EQ(test, s2.packets, 3);
+	KUNIT_EXPECT_EQ(test, s2.bytes, 300);
+	KUNIT_EXPECT_EQ(test, s2.created, s1.created);
+	KUNIT_EXPECT_TRUE(test, time_after(s2.expires, s1.expires));
+	dmvpn_expect_count(test, 1, 0);
+
+	/* Type, flags and holding time all follow the new spec. */
+	spec = dmvpn_spec(test, "10.0.0.2", DMVPN_HOST, "192.0.2.2",
+			  DMVPN_ENTRY_STATIC, 0);
+	spec.flags = DMVPN_F_NHS | DMVPN_F_UNIQUE;
+	KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &spec, true,
+					      &extack), 0);
+	KUNIT_EXPECT_NULL(test, extack._msg);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s2));
+	KUNIT_EXPECT_PTR_EQ(test, s2.e, s1.e);
+	KUNIT_EXPECT_EQ(test, s2.type, (u8)DMVPN_ENTRY_STATIC);
+	KUNIT_EXPECT_EQ(test, s2.flags, DMVPN_F_NHS | DMVPN_F_UNIQUE);
+	KUNIT_EXPECT_EQ(test, s2.expires, 0);
+	KUNIT_EXPECT_EQ(test, s2.packets, 3);
+	dmvpn_expect_count(test, 1, 0);
+}
+
+static void dmvpn_cache_test_nbma_change(struct kunit *test)
+{
+	struct dmvpn_snap s1, s2;
+
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_account(test, "10.0.0.2", 5, 500);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s1));
+
+	/* A new NBMA address swaps in a new entry (fresh route cache). */
+	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
+					"198.51.100.2", DMVPN_ENTRY_DYNAMIC,
+					60, true), 0);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s2));
+	KUNIT_EXPECT_PTR_NE(test, s2.e, s1.e);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s2.nbma, "198.51.100.2"));
+	KUNIT_EXPECT_EQ(test, s2.created, s1.created);
+	KUNIT_EXPECT_EQ(test, s2.packets, 5);
+	KUNIT_EXPECT_EQ(test, s2.bytes, 500);
+	dmvpn_expect_count(test, 1, 0);
+	dmvpn_expect_route(test, "10.0.0.2", "10.0.0.2", jiffies,
+			   "198.51.100.2");
+
+	/* Resolution completing: incomplete -> dynamic with an NBMA. */
+	dmvpn_add_host(test, "10.0.0.3", NULL, DMVPN_ENTRY_INCOMPLETE, 5);
+	dmvpn_expect_route(test, "10.0.0.3", "10.0.0.3", jiffies, NULL);
+	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.3", DMVPN_HOST,
+					"192.0.2.3", DMVPN_ENTRY_DYNAMIC, 60,
+					true), 0);
+	dmvpn_expect_route(test, "10.0.0.3", "10.0.0.3", jiffies, "192.0.2.3");
+	dmvpn_expect_count(test, 2, 0);
+}
+
+static void dmvpn_cache_test_del(struct kunit *test)
+{
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_add_host(test, "10.0.0.3", "192.0.2.3", DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_add_host(test, "2001:db8::3", "192.0.2.3", DMVPN_ENTRY_STATIC, 0);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					DMVPN_HOST), 0);
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					    DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.3",
+					   DMVPN_HOST, &s));
+	dmvpn_expect_route(test, "10.0.0.2", "10.0.0.2", jiffies, NULL);
+	dmvpn_expect_count(test, 2, 0);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					DMVPN_HOST), -ENOENT);
+	/* The other tables do not hold the host entry. */
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.0.0.3",
+					32), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_MCAST, "10.0.0.3",
+					DMVPN_HOST), -ENOENT);
+	dmvpn_expect_count(test, 2, 0);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "2001:db8::3",
+					DMVPN_HOST), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.3",
+					DMVPN_HOST), 0);
+	dmvpn_expect_count(test, 0, 0);
+}
+
+static void dmvpn_cache_test_flush(struct kunit *test)
+{
+	struct dmvpn_addr m = dmvpn_ta(test, "192.0.2.100");
+	struct dmvpn_cache *cache = test->priv;
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_add_host(test, "10.0.0.3", "192.0.2.3", DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_add_host(test, "10.0.0.4", "192.0.2.4", DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_add_host(test, "2001:db8::5", "192.0.2.5",
+		       DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_add_host(test, "10.0.0.6", NULL, DMVPN_ENTRY_INCOMPLETE, 5);
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.7", 60);
+	KUNIT_ASSERT_EQ(test, dmvpn_mcast_add(cache, &m, 0, false, NULL), 0);
+	dmvpn_expect_count(test, 7, 1);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, DMVPN_ENTRY_DYNAMIC,
+						false), 3);
+	dmvpn_expect_count(test, 4, 1);
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.3",
+					    DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.1",
+					   DMVPN_HOST, &s));
+
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, DMVPN_ENTRY_NEGATIVE,
+						false), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, DMVPN_ENTRY_SHORTCUT,
+						false), 1);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
+					     DMVPN_PLEN_BITS));
+	dmvpn_expect_count(test, 3, 1);
+
+	/* Type 0 is everything; the multicast map only when asked. */
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, 0, false), 3);
+	dmvpn_expect_count(test, 0, 1);
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, 0, true), 1);
+	dmvpn_expect_count(test, 0, 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, 0, true), 0);
+}
+
+static void dmvpn_cache_test_limit(struct kunit *test)
+{
+	struct dmvpn_entry_spec spec = dmvpn_spec(test, "10.0.0.100",
+						  DMVPN_HOST, "192.0.2.100",
+						  DMVPN_ENTRY_DYNAMIC, 60);
+	struct dmvpn_addr m = dmvpn_ta(test, "192.0.2.200");
+	struct netlink_ext_ack extack = {};
+	char proto[16], nbma[16];
+	int i;
+
+	/* Host and shortcut entries share the bound. */
+	for (i = 1; i < DMVPN_TEST_MAX; i++) {
+		snprintf(proto, sizeof(proto), "10.0.0.%d", i);
+		snprintf(nbma, sizeof(nbma), "192.0.2.%d", i);
+		dmvpn_add_host(test, proto, nbma, DMVPN_ENTRY_DYNAMIC, 60);
+	}
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.99", 0);
+	dmvpn_expect_count(test, DMVPN_TEST_MAX, 0);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, false,
+					      &extack), -ENOSPC);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_STREQ(test, extack._msg,
+			   "dmvpn: NHRP cache is full (see max-entries)");
+	dmvpn_expect_count(test, DMVPN_TEST_MAX, 0);
+
+	/* A replace does not grow the cache: allowed when full. */
+	KUNIT_EXPECT_EQ(test, dmvpn_add(test, "10.0.0.1", DMVPN_HOST,
+					"192.0.2.1", DMVPN_ENTRY_DYNAMIC, 120,
+					true), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
+					"198.51.100.2", DMVPN_ENTRY_DYNAMIC,
+					120, true), 0);
+	/* The multicast map has its own bound. */
+	KUNIT_EXPECT_EQ(test, dmvpn_mcast_add(test->priv, &m, 0, false,
+					      NULL), 0);
+	dmvpn_expect_count(test, DMVPN_TEST_MAX, 1);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.3",
+					DMVPN_HOST), 0);
+	memset(&extack, 0, sizeof(extack));
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, false,
+					      &extack), 0);
+	KUNIT_EXPECT_NULL(test, extack._msg);
+	dmvpn_expect_count(test, DMVPN_TEST_MAX, 1);
+}
+
+static void dmvpn_cache_test_mcast_limit(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	struct dmvpn_addr m;
+	char nbma[16];
+	int i;
+
+	for (i = 1; i <= DMVPN_TEST_MAX; i++) {
+		snprintf(nbma, sizeof(nbma), "192.0.2.%d", i);
+		m = dmvpn_ta(test, nbma);
+		KUNIT_ASSERT_EQ(test, dmvpn_mcast_add(test->priv, &m, 0, false,
+						      NULL), 0);
+	}
+	m = dmvpn_ta(test, "192.0.2.99");
+	KUNIT_EXPECT_EQ(test, dmvpn_mcast_add(test->priv, &m, 0, false,
+					      &extack), -ENOSPC);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_STREQ(test, extack._msg,
+			   "dmvpn: multicast map is full (see max-entries)");
+	/* Unicast entries are still welcome. */
+	dmvpn_add_host(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_expect_count(test, 1, DMVPN_TEST_MAX);
+}
+
+static void dmvpn_cache_test_expire(struct kunit *test)
+{
+	struct dmvpn_cache *cache = test->priv;
+	struct dmvpn_addr m = dmvpn_ta(test, "192.0.2.200");
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_LOCAL, 0);
+	dmvpn_add_host(test, "10.0.0.3", "192.0.2.3", DMVPN_ENTRY_DYNAMIC, 100);
+	dmvpn_add_host(test, "2001:db8::4", "192.0.2.4",
+		       DMVPN_ENTRY_DYNAMIC, 100);
+	dmvpn_add_host(test, "10.0.0.5", NULL, DMVPN_ENTRY_NEGATIVE, 100);
+	dmvpn_add_host(test, "10.0.0.6", "192.0.2.6", DMVPN_ENTRY_DYNAMIC, 1000);
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.7", 100);
+	KUNIT_ASSERT_EQ(test, dmvpn_mcast_add(cache, &m, 0, false, NULL), 0);
+	dmvpn_expect_count(test, 7, 1);
+
+	/* Nothing is due yet. */
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_expire(cache, jiffies), 0);
+	dmvpn_expect_count(test, 7, 1);
+
+	/* The four 100 s entries, whatever their table or type. */
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_expire(cache, jiffies + 500 * HZ), 4);
+	dmvpn_expect_count(test, 3, 1);
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.3",
+					    DMVPN_HOST, &s));
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					    "10.1.0.0", 16, &s));
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
+					     DMVPN_PLEN_BITS));
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.6",
+					   DMVPN_HOST, &s));
+	/* The rest is still due: the expiry work stays armed. */
+	KUNIT_EXPECT_NE(test, READ_ONCE(cache->next_expiry), 0);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_expire(cache, jiffies + 5000 * HZ),
+			1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(cache->next_expiry), 0);
+	/* Static and local entries and the multicast map never expire. */
+	dmvpn_expect_count(test, 2, 1);
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.1",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_expire(cache, jiffies + 50000 * HZ),
+			0);
+}
+
+static void dmvpn_cache_test_expired_route(struct kunit *test)
+{
+	unsigned long later = jiffies + 200 * HZ;
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_DYNAMIC, 100);
+	dmvpn_add_host(test, "10.0.0.3", "192.0.2.3", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.4", 100);
+
+	dmvpn_expect_route(test, "10.9.0.1", "10.0.0.2", jiffies, "192.0.2.2");
+	dmvpn_expect_route(test, "10.1.0.1", "10.0.0.3", jiffies, "192.0.2.4");
+
+	/* Past their holding time, before the expiry work reclaims them. */
+	dmvpn_expect_route(test, "10.9.0.1", "10.0.0.2", later, NULL);
+	dmvpn_expect_route(test, "10.1.0.1", "10.0.0.3", later, "192.0.2.3");
+	dmvpn_expect_route(test, "10.9.0.1", "10.0.0.3", later, "192.0.2.3");
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_EQ(test, dmvpn_expired(test, "10.0.0.2", later), 1);
+	KUNIT_EXPECT_EQ(test, dmvpn_expired(test, "10.0.0.2", jiffies), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_expired(test, "10.0.0.3", later), 0);
+	dmvpn_expect_count(test, 3, 0);
+
+	/* A refresh makes it usable again. */
+	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
+					"192.0.2.2", DMVPN_ENTRY_DYNAMIC, 1000,
+					true), 0);
+	dmvpn_expect_route(test, "10.9.0.1", "10.0.0.2", later, "192.0.2.2");
+}
+
+static void dmvpn_cache_test_unusable(struct kunit *test)
+{
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "10.0.0.2", NULL, DMVPN_ENTRY_INCOMPLETE, 5);
+	dmvpn_add_host(test, "10.0.0.3", NULL, DMVPN_ENTRY_NEGATIVE, 60);
+	dmvpn_add_host(test, "2001:db8::2", NULL, DMVPN_ENTRY_INCOMPLETE, 0);
+	/* Even with an address, these types never carry traffic. */
+	dmvpn_add_host(test, "10.0.0.4", "192.0.2.4", DMVPN_ENTRY_NEGATIVE, 60);
+	dmvpn_add_host(test, "10.0.0.5", "192.0.2.5",
+		       DMVPN_ENTRY_INCOMPLETE, 60);
+	dmvpn_expect_count(test, 5, 0);
+
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_EQ(test, s.nbma.family, 0);
+	KUNIT_EXPECT_EQ(test, s.type, (u8)DMVPN_ENTRY_INCOMPLETE);
+
+	dmvpn_expect_route(test, "10.9.0.1", "10.0.0.2", jiffies, NULL);
+	dmvpn_expect_route(test, "10.9.0.1", "10.0.0.3", jiffies, NULL);
+	dmvpn_expect_route(test, "10.9.0.1", "10.0.0.4", jiffies, NULL);
+	dmvpn_expect_route(test, "10.9.0.1", "10.0.0.5", jiffies, NULL);
+	dmvpn_expect_route(test, "2001:db8:9::1", "2001:db8::2", jiffies,
+			   NULL);
+}
+
+static void dmvpn_cache_test_mcast(struct kunit *test)
+{
+	struct dmvpn_addr m4 = dmvpn_ta(test, "192.0.2.1");
+	struct dmvpn_addr m6 = dmvpn_ta(test, "2001:db8::1");
+	struct dmvpn_cache *cache = test->priv;
+	struct netlink_ext_ack extack = {};
+	struct dmvpn_snap s, s2;
+
+	KUNIT_EXPECT_EQ(test, dmvpn_mcast_add(cache, &m4, 0, false, &extack),
+			0);
+	KUNIT_EXPECT_EQ(test, dmvpn_mcast_add(cache, &m6, DMVPN_MCAST_F_DYNAMIC,
+					      false, &extack), 0);
+	KUNIT_EXPECT_NULL(test, extack._msg);
+	dmvpn_expect_count(test, 0, 2);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_MCAST,
+					   "192.0.2.1", DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma, "192.0.2.1"));
+	KUNIT_EXPECT_EQ(test, s.flags, 0);
+	/* The map is not a host table: no unicast route through it. */
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+					    "192.0.2.1", DMVPN_HOST, &s2));
+	dmvpn_expect_route(test, "192.0.2.1", "192.0.2.1", jiffies, NULL);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_mcast_add(cache, &m4, DMVPN_MCAST_F_DYNAMIC,
+					      false, &extack), -EEXIST);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "dmvpn: multicast entry exists");
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_MCAST,
+					   "192.0.2.1", DMVPN_HOST, &s2));
+	KUNIT_EXPECT_EQ(test, s2.flags, 0);
+
+	/* Replace updates the flags in place. */
+	KUNIT_EXPECT_EQ(test, dmvpn_mcast_add(cache, &m4, DMVPN_MCAST_F_DYNAMIC,
+					      true, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_MCAST,
+					   "192.0.2.1", DMVPN_HOST, &s2));
+	KUNIT_EXPECT_PTR_EQ(test, s2.e, s.e);
+	KUNIT_EXPECT_EQ(test, s2.flags, DMVPN_MCAST_F_DYNAMIC);
+	dmvpn_expect_count(test, 0, 2);
+
+	/* A host entry with the same address lives beside it. */
+	dmvpn_add_host(test, "192.0.2.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_expect_count(test, 1, 2);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_MCAST, "192.0.2.1",
+					DMVPN_HOST), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_MCAST, "192.0.2.1",
+					DMVPN_HOST), -ENOENT);
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+					   "192.0.2.1", DMVPN_HOST, &s2));
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_MCAST, "2001:db8::1",
+					DMVPN_HOST), 0);
+	dmvpn_expect_count(test, 1, 0);
+}
+
+static void dmvpn_cache_test_dead(struct kunit *test)
+{
+	struct dmvpn_addr m = dmvpn_ta(test, "192.0.2.1");
+	struct dmvpn_cache *cache = test->priv;
+
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.3", 0);
+	KUNIT_ASSERT_EQ(test, dmvpn_mcast_add(cache, &m, 0, false, NULL), 0);
+
+	/* Stop empties the cache and refuses further changes. */
+	dmvpn_cache_stop(cache);
+	dmvpn_expect_count(test, 0, 0);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
+					     DMVPN_PLEN_BITS));
+	KUNIT_EXPECT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
+					"192.0.2.2", DMVPN_ENTRY_STATIC, 0,
+					false), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dmvpn_mcast_add(cache, &m, 0, false, NULL),
+			-ENODEV);
+	dmvpn_expect_route(test, "10.1.0.1", "10.0.0.2", jiffies, NULL);
+	dmvpn_expect_count(test, 0, 0);
+}
+
+static struct kunit_case dmvpn_cache_test_cases[] = {
+	KUNIT_CASE(dmvpn_cache_test_key_init),
+	KUNIT_CASE(dmvpn_cache_test_add_v4),
+	KUNIT_CASE(dmvpn_cache_test_add_v6),
+	KUNIT_CASE(dmvpn_cache_test_exists),
+	KUNIT_CASE(dmvpn_cache_test_refresh),
+	KUNIT_CASE(dmvpn_cache_test_nbma_change),
+	KUNIT_CASE(dmvpn_cache_test_del),
+	KUNIT_CASE(dmvpn_cache_test_flush),
+	KUNIT_CASE(dmvpn_cache_test_limit),
+	KUNIT_CASE(dmvpn_cache_test_mcast_limit),
+	KUNIT_CASE(dmvpn_cache_test_expire),
+	KUNIT_CASE(dmvpn_cache_test_expired_route),
+	KUNIT_CASE(dmvpn_cache_test_unusable),
+	KUNIT_CASE(dmvpn_cache_test_mcast),
+	KUNIT_CASE(dmvpn_cache_test_dead),
+	{}
+};
+
+static struct kunit_suite dmvpn_cache_test_suite = {
+	.name = "dmvpn_cache",
+	.init = dmvpn_cache_test_init,
+	.exit = dmvpn_cache_test_exit,
+	.suite_exit = dmvpn_test_suite_exit,
+	.test_cases = dmvpn_cache_test_cases,
+};
+
+/* --------------------------------------------------- dmvpn_shortcut */
+
+/* No host entry for this nexthop: only shortcuts can answer. */
+#define DMVPN_NH4	"10.255.255.254"
+#define DMVPN_NH6	"2001:db8:ffff::fe"
+
+static void dmvpn_shortcut_test_lpm_v4(struct kunit *test)
+{
+	dmvpn_add_shortcut(test, "10.0.0.0", 8, "192.0.2.8", 0);
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.16", 0);
+	dmvpn_add_shortcut(test, "10.1.2.0", 24, "192.0.2.24", 0);
+	dmvpn_add_shortcut(test, "10.1.2.3", 32, "192.0.2.32", 0);
+
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.32");
+	dmvpn_expect_route(test, "10.1.2.4", DMVPN_NH4, jiffies, "192.0.2.24");
+	dmvpn_expect_route(test, "10.1.2.255", DMVPN_NH4, jiffies, "192.0.2.24");
+	dmvpn_expect_route(test, "10.1.3.3", DMVPN_NH4, jiffies, "192.0.2.16");
+	dmvpn_expect_route(test, "10.1.255.255", DMVPN_NH4, jiffies, "192.0.2.16");
+	dmvpn_expect_route(test, "10.2.2.3", DMVPN_NH4, jiffies, "192.0.2.8");
+	dmvpn_expect_route(test, "10.0.0.0", DMVPN_NH4, jiffies, "192.0.2.8");
+	dmvpn_expect_route(test, "11.1.2.3", DMVPN_NH4, jiffies, NULL);
+	dmvpn_expect_route(test, "9.255.255.255", DMVPN_NH4, jiffies, NULL);
+}
+
+static void dmvpn_shortcut_test_fallback(struct kunit *test)
+{
+	struct dmvpn_cache *cache = test->priv;
+
+	dmvpn_add_shortcut(test, "10.0.0.0", 8, "192.0.2.8", 0);
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.16", 0);
+	dmvpn_add_shortcut(test, "10.1.2.0", 24, "192.0.2.24", 0);
+	dmvpn_add_shortcut(test, "10.1.2.3", 32, "192.0.2.32", 0);
+	dmvpn_expect_count(test, 4, 0);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.2.3",
+					32), 0);
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.24");
+	KUNIT_EXPECT_FALSE(test, test_bit(32, cache->plens[0]));
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.2.0",
+					24), 0);
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.16");
+
+	/* Deleting by a covered address names the same prefix. */
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.9.9",
+					16), 0);
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.8");
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.0.0",
+					16), -ENOENT);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.0.0.0",
+					8), 0);
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, NULL);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
+					     DMVPN_PLEN_BITS));
+	dmvpn_expect_count(test, 0, 0);
+}
+
+static void dmvpn_shortcut_test_host_nexthop(struct kunit *test)
+{
+	dmvpn_add_host(test, "10.255.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.16", 0);
+
+	/* A matching shortcut wins over the nexthop's host entry. */
+	dmvpn_expect_route(test, "10.1.5.5", "10.255.0.1", jiffies,
+			   "192.0.2.16");
+	/* No shortcut: the nexthop's host entry is used. */
+	dmvpn_expect_route(test, "10.2.5.5", "10.255.0.1", jiffies,
+			   "192.0.2.1");
+	dmvpn_expect_route(test, "10.2.5.5", "10.255.0.2", jiffies, NULL);
+	/* The destination is never looked up as a host. */
+	dmvpn_expect_route(test, "10.255.0.1", "10.255.0.2", jiffies, NULL);
+
+	/* A /32 shortcut and a host entry for one address are distinct. */
+	dmvpn_add_shortcut(test, "10.255.0.1", 32, "192.0.2.32", 0);
+	dmvpn_expect_route(test, "10.255.0.1", "10.255.0.2", jiffies,
+			   "192.0.2.32");
+	dmvpn_expect_route(test, "10.2.5.5", "10.255.0.1", jiffies,
+			   "192.0.2.1");
+	dmvpn_expect_count(test, 3, 0);
+}
+
+static void dmvpn_shortcut_test_expired(struct kunit *test)
+{
+	unsigned long later = jiffies + 200 * HZ;
+
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.16", 0);
+	dmvpn_add_shortcut(test, "10.1.2.0", 24, "192.0.2.24", 100);
+	dmvpn_add_host(test, "10.255.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.24");
+	/* An expired longer prefix gives way to the next one. */
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, later, "192.0.2.16");
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.0.0",
+					16), 0);
+	/* ... and with no other prefix, to the nexthop's host entry. */
+	dmvpn_expect_route(test, "10.1.2.3", "10.255.0.1", later, "192.0.2.1");
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, later, NULL);
+}
+
+static void dmvpn_shortcut_test_v6(struct kunit *test)
+{
+	struct dmvpn_cache *cache = test->priv;
+
+	dmvpn_add_shortcut(test, "2001:db8:1::", 48, "192.0.2.48", 0);
+	dmvpn_add_shortcut(test, "2001:db8:1:2::", 64, "192.0.2.64", 0);
+	dmvpn_add_shortcut(test, "2001:db8:1:2::5", 128, "2001:db8:ffff::128",
+			   0);
+	dmvpn_add_host(test, "2001:db8:ffff::1", "192.0.2.1",
+		       DMVPN_ENTRY_STATIC, 0);
+
+	dmvpn_expect_route(test, "2001:db8:1:2::5", DMVPN_NH6, jiffies,
+			   "2001:db8:ffff::128");
+	dmvpn_expect_route(test, "2001:db8:1:2::6", DMVPN_NH6, jiffies,
+			   "192.0.2.64");
+	dmvpn_expect_route(test, "2001:db8:1:2:ffff:ffff:ffff:ffff", DMVPN_NH6,
+			   jiffies, "192.0.2.64");
+	dmvpn_expect_route(test, "2001:db8:1:3::5", DMVPN_NH6, jiffies,
+			   "192.0.2.48");
+	dmvpn_expect_route(test, "2001:db8:2::5", DMVPN_NH6, jiffies, NULL);
+	dmvpn_expect_route(test, "2001:db8:2::5", "2001:db8:ffff::1", jiffies,
+			   "192.0.2.1");
+
+	/* The IPv4 prefix lengths in use are another map. */
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
+					     DMVPN_PLEN_BITS));
+	KUNIT_EXPECT_TRUE(test, test_bit(128, cache->plens[1]));
+	KUNIT_EXPECT_TRUE(test, test_bit(64, cache->plens[1]));
+	KUNIT_EXPECT_TRUE(test, test_bit(48, cache->plens[1]));
+	dmvpn_expect_route(test, "32.1.13.184", DMVPN_NH4, jiffies, NULL);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT,
+					"2001:db8:1:2::", 64), 0);
+	dmvpn_expect_route(test, "2001:db8:1:2::6", DMVPN_NH6, jiffies,
+			   "192.0.2.48");
+	dmvpn_expect_route(test, "2001:db8:1:2::5", DMVPN_NH6, jiffies,
+			   "2001:db8:ffff::128");
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT,
+					"2001:db8:1:2::5", 128), 0);
+	dmvpn_expect_route(test, "2001:db8:1:2::5", DMVPN_NH6, jiffies,
+			   "192.0.2.48");
+}
+
+static void dmvpn_shortcut_test_default(struct kunit *test)
+{
+	struct dmvpn_snap s;
+
+	/* Host bits of a /0 prefix are masked: any address names it. */
+	dmvpn_add_shortcut(test, "0.0.0.0", 0, "192.0.2.0", 0);
+	dmvpn_add_shortcut(test, "::", 0, "2001:db8:ffff::", 0);
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					   "203.0.113.9", 0, &s));
+
+	dmvpn_expect_route(test, "8.8.8.8", DMVPN_NH4, jiffies, "192.0.2.0");
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.0");
+	dmvpn_expect_route(test, "255.255.255.255", DMVPN_NH4, jiffies, "192.0.2.0");
+	dmvpn_expect_route(test, "2001:db8:1::1", DMVPN_NH6, jiffies,
+			   "2001:db8:ffff::");
+
+	dmvpn_add_shortcut(test, "10.0.0.0", 8, "192.0.2.8", 0);
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.8");
+	dmvpn_expect_route(test, "8.8.8.8", DMVPN_NH4, jiffies, "192.0.2.0");
+
+	/* The default shortcut beats the nexthop's host entry too. */
+	dmvpn_add_host(test, "10.255.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_expect_route(test, "8.8.8.8", "10.255.0.1", jiffies,
+			   "192.0.2.0");
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "0.0.0.0",
+					0), 0);
+	dmvpn_expect_route(test, "8.8.8.8", DMVPN_NH4, jiffies, NULL);
+	dmvpn_expect_route(test, "8.8.8.8", "10.255.0.1", jiffies,
+			   "192.0.2.1");
+	dmvpn_expect_route(test, "2001:db8:1::1", DMVPN_NH6, jiffies,
+			   "2001:db8:ffff::");
+}
+
+static void dmvpn_shortcut_test_shared_plen(struct kunit *test)
+{
+	struct dmvpn_cache *cache = test->priv;
+
+	dmvpn_add_shortcut(test, "10.1.1.0", 24, "192.0.2.1", 0);
+	dmvpn_add_shortcut(test, "10.1.2.0", 24, "192.0.2.2", 0);
+	dmvpn_add_shortcut(test, "10.1.3.0", 24, "192.0.2.3", 0);
+	KUNIT_EXPECT_EQ(test, cache->plen_refs[0][24], 3);
+
+	/* A replace (either kind) is not a new user of the length. */
+	KUNIT_EXPECT_EQ(test, dmvpn_add(test, "10.1.3.0", 24, "192.0.2.3",
+					DMVPN_ENTRY_SHORTCUT, 60, true), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_add(test, "10.1.3.0", 24, "198.51.100.3",
+					DMVPN_ENTRY_SHORTCUT, 60, true), 0);
+	KUNIT_EXPECT_EQ(test, cache->plen_refs[0][24], 3);
+	dmvpn_expect_route(test, "10.1.3.9", DMVPN_NH4, jiffies, "198.51.100.3");
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.1.0",
+					24), 0);
+	KUNIT_EXPECT_TRUE(test, test_bit(24, cache->plens[0]));
+	dmvpn_expect_route(test, "10.1.1.9", DMVPN_NH4, jiffies, NULL);
+	dmvpn_expect_route(test, "10.1.2.9", DMVPN_NH4, jiffies, "192.0.2.2");
+	dmvpn_expect_route(test, "10.1.3.9", DMVPN_NH4, jiffies, "198.51.100.3");
+
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.2.0",
+					24), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.3.0",
+					24), 0);
+	KUNIT_EXPECT_FALSE(test, test_bit(24, cache->plens[0]));
+	KUNIT_EXPECT_EQ(test, cache->plen_refs[0][24], 0);
+	dmvpn_expect_route(test, "10.1.3.9", DMVPN_NH4, jiffies, NULL);
+}
+
+static struct kunit_case dmvpn_shortcut_test_cases[] = {
+	KUNIT_CASE(dmvpn_shortcut_test_lpm_v4),
+	KUNIT_CASE(dmvpn_shortcut_test_fallback),
+	KUNIT_CASE(dmvpn_shortcut_test_host_nexthop),
+	KUNIT_CASE(dmvpn_shortcut_test_expired),
+	KUNIT_CASE(dmvpn_shortcut_test_v6),
+	KUNIT_CASE(dmvpn_shortcut_test_default),
+	KUNIT_CASE(dmvpn_shortcut_test_shared_plen),
+	{}
+};
+
+static struct kunit_suite dmvpn_shortcut_test_suite = {
+	.name = "dmvpn_shortcut",
+	.init = dmvpn_cache_test_init,
+	.exit = dmvpn_cache_test_exit,
+	.suite_exit = dmvpn_test_suite_exit,
+	.test_cases = dmvpn_shortcut_test_cases,
+};
+
+/* -------------------------------------------------------- dmvpn_gre */
+
+static void dmvpn_gre_test_roundtrip(struct kunit *test)
+{
+	static const u8 nokey[] = { 0x00, 0x00, 0x08, 0x00 };
+	static const u8 key[] = { 0x20, 0x00, 0x20, 0x01,
+				  0xde, 0xad, 0xbe, 0xef };
+	struct dmvpn_gre_hdr_info info;
+	u8 buf[DMVPN_GRE_MAX_HLEN + 4];
+
+	memset(buf, 0xff, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_build(buf, htons(ETH_P_IP), false,
+					      0x12345678), 4);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, nokey, sizeof(nokey)), 0);
+	KUNIT_EXPECT_EQ(test, buf[4], 0xff);
+	memset(&info, 0xa5, sizeof(info));
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 4, &info), 4);
+	KUNIT_EXPECT_EQ(test, info.proto, htons(ETH_P_IP));
+	KUNIT_EXPECT_FALSE(test, info.key_set);
+	KUNIT_EXPECT_FALSE(test, info.csum);
+	KUNIT_EXPECT_FALSE(test, info.seq);
+	KUNIT_EXPECT_EQ(test, info.key, 0);
+	KUNIT_EXPECT_EQ(test, info.hlen, 4);
+
+	memset(buf, 0xff, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_build(buf, htons(DMVPN_ETH_P_NHRP),
+					      true, 0xdeadbeef), 8);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, key, sizeof(key)), 0);
+	KUNIT_EXPECT_EQ(test, buf[8], 0xff);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 8, &info), 8);
+	KUNIT_EXPECT_EQ(test, info.proto, htons(DMVPN_ETH_P_NHRP));
+	KUNIT_EXPECT_TRUE(test, info.key_set);
+	KUNIT_EXPECT_FALSE(test, info.csum);
+	KUNIT_EXPECT_FALSE(test, info.seq);
+	KUNIT_EXPECT_EQ(test, info.key, 0xdeadbeef);
+	KUNIT_EXPECT_EQ(test, info.hlen, 8);
+
+	/* Key 0 is a key: it is still sent. */
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_build(buf, htons(ETH_P_IPV6), true, 0),
+			8);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 8, &info), 8);
+	KUNIT_EXPECT_TRUE(test, info.key_set);
+	KUNIT_EXPECT_EQ(test, info.key, 0);
+	KUNIT_EXPECT_EQ(test, info.proto, htons(ETH_P_IPV6));
+
+	/* Payload after the header is not the header's business. */
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, sizeof(buf), &info), 8);
+}
+
+static void dmvpn_gre_test_truncated(struct kunit *test)
+{
+	struct dmvpn_gre_hdr_info info;
+	u8 buf[DMVPN_GRE_MAX_HLEN];
+	unsigned int len;
+
+	dmvpn_gre_build(buf, htons(ETH_P_IP), false, 0);
+	for (len = 0; len < 4; len++)
+		KUNIT_EXPECT_EQ_MSG(test, dmvpn_gre_parse(buf, len, &info),
+				    -EMSGSIZE, "len %u", len);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 4, &info), 4);
+
+	dmvpn_gre_build(buf, htons(ETH_P_IP), true, 42);
+	for (len = 0; len < 8; len++)
+		KUNIT_EXPECT_EQ_MSG(test, dmvpn_gre_parse(buf, len, &info),
+				    -EMSGSIZE, "key, len %u", len);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 8, &info), 8);
+	KUNIT_EXPECT_EQ(test, info.key, 42);
+
+	/* Checksum, key and sequence number: 16 bytes needed. */
+	memset(buf, 0, sizeof(buf));
+	put_unaligned_be16(DMVPN_GRE_CSUM | DMVPN_GRE_KEY | DMVPN_GRE_SEQ,
+			   buf);
+	for (len = 0; len < 16; len++)
+		KUNIT_EXPECT_EQ_MSG(test, dmvpn_gre_parse(buf, len, &info),
+				    -EMSGSIZE, "csum+key+seq, len %u", len);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 16, &info), 16);
+}
+
+static void dmvpn_gre_test_version(struct kunit *test)
+{
+	struct dmvpn_gre_hdr_info info;
+	u8 buf[DMVPN_GRE_MAX_HLEN] = {};
+	u16 v;
+
+	/* PPTP's enhanced GRE (version 1) and anything but version 0. */
+	for (v = 1; v <= DMVPN_GRE_VERSION; v++) {
+		KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(htons(v)),
+				-EPROTONOSUPPORT);
+		put_unaligned_be16(v | DMVPN_GRE_KEY, buf);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dmvpn_gre_parse(buf, sizeof(buf), &info),
+				    -EPROTONOSUPPORT, "version %u", v);
+	}
+	/* The version is checked before the other bits. */
+	put_unaligned_be16(1 | DMVPN_GRE_ROUTING | DMVPN_GRE_RESERVED, buf);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, sizeof(buf), &info),
+			-EPROTONOSUPPORT);
+}
+
+static void dmvpn_gre_test_reserved(struct kunit *test)
+{
+	struct dmvpn_gre_hdr_info info;
+	u8 buf[DMVPN_GRE_MAX_HLEN] = {};
+	u16 f;
+
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(htons(DMVPN_GRE_ROUTING)),
+			-EINVAL);
+	put_unaligned_be16(DMVPN_GRE_ROUTING, buf);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, sizeof(buf), &info),
+			-EINVAL);
+	put_unaligned_be16(DMVPN_GRE_ROUTING | DMVPN_GRE_KEY, buf);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, sizeof(buf), &info),
+			-EINVAL);
+
+	/* Strict source route, recursion control, reserved0: each bit. */
+	for (f = 0x0008; f <= 0x0800; f <<= 1) {
+		KUNIT_ASSERT_TRUE(test, f & DMVPN_GRE_RESERVED);
+		KUNIT_EXPECT_EQ_MSG(test, dmvpn_gre_hlen(htons(f)), -EINVAL,
+				    "flags %#06x", f);
+		put_unaligned_be16(f, buf);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dmvpn_gre_parse(buf, sizeof(buf), &info),
+				    -EINVAL, "flags %#06x", f);
+	}
+	/* Even when the buffer is too short for anything more. */
+	put_unaligned_be16(0x0800, buf);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 4, &info), -EINVAL);
+}
+
+static void dmvpn_gre_test_options(struct kunit *test)
+{
+	static const u8 all[DMVPN_GRE_MAX_HLEN] = {
+		0xb0, 0x00, 0x08, 0x00,		/* C K S, IPv4 */
+		0xab, 0xcd, 0x00, 0x00,		/* checksum, reserved1 */
+		0x01, 0x02, 0x03, 0x04,		/* key */
+		0x00, 0x00, 0x00, 0x07,		/* sequence number */
+	};
+	struct dmvpn_gre_hdr_info info;
+	u8 buf[DMVPN_GRE_MAX_HLEN];
+
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(0), 4);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(htons(DMVPN_GRE_CSUM)), 8);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(htons(DMVPN_GRE_KEY)), 8);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(htons(DMVPN_GRE_SEQ)), 8);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(htons(DMVPN_GRE_CSUM |
+						   DMVPN_GRE_KEY)), 12);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(htons(DMVPN_GRE_KEY |
+						   DMVPN_GRE_SEQ)), 12);
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_hlen(htons(DMVPN_GRE_CSUM |
+						   DMVPN_GRE_KEY |
+						   DMVPN_GRE_SEQ)), 16);
+
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(all, sizeof(all), &info), 16);
+	KUNIT_EXPECT_EQ(test, info.hlen, 16);
+	KUNIT_EXPECT_TRUE(test, info.csum);
+	KUNIT_EXPECT_TRUE(test, info.key_set);
+	KUNIT_EXPECT_TRUE(test, info.seq);
+	KUNIT_EXPECT_EQ(test, info.key, 0x01020304);
+	KUNIT_EXPECT_EQ(test, info.proto, htons(ETH_P_IP));
+
+	/* Checksum and key: the key follows the checksum word. */
+	memcpy(buf, all, sizeof(buf));
+	buf[0] = 0xa0;
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 12, &info), 12);
+	KUNIT_EXPECT_TRUE(test, info.csum);
+	KUNIT_EXPECT_FALSE(test, info.seq);
+	KUNIT_EXPECT_EQ(test, info.key, 0x01020304);
+
+	/* Key and sequence number: the key comes first. */
+	memcpy(buf + 4, all + 8, 8);
+	buf[0] = 0x30;
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 12, &info), 12);
+	KUNIT_EXPECT_FALSE(test, info.csum);
+	KUNIT_EXPECT_TRUE(test, info.seq);
+	KUNIT_EXPECT_EQ(test, info.key, 0x01020304);
+
+	/* Checksum or sequence number alone: no key. */
+	buf[0] = 0x80;
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 8, &info), 8);
+	KUNIT_EXPECT_TRUE(test, info.csum);
+	KUNIT_EXPECT_FALSE(test, info.key_set);
+	KUNIT_EXPECT_EQ(test, info.key, 0);
+	buf[0] = 0x10;
+	KUNIT_EXPECT_EQ(test, dmvpn_gre_parse(buf, 8, &info), 8);
+	KUNIT_EXPECT_TRUE(test, info.seq);
+	KUNIT_EXPECT_FALSE(test, info.key_set);
+}
+
+static void dmvpn_gre_test_unaligned(struct kunit *test)
+{
+	struct dmvpn_gre_hdr_info info;
+	u8 raw[DMVPN_GRE_MAX_HLEN + 16] __aligned(8);
+	unsigned int off;
+	u8 *p;
+
+	for (off = 1; off < 8; off++) {
+		p = raw + off;
+		memset(raw, 0xff, sizeof(raw));
+		KUNIT_EXPECT_EQ(test, dmvpn_gre_build(p, htons(ETH_P_IPV6),
+						      true, 0x01020304 + off),
+				8);
+		/* Exactly the header is written, nothing around it. */
+		KUNIT_EXPECT_EQ(test, p[-1], 0xff);
+		KUNIT_EXPECT_EQ(test, p[8], 0xff);
+		KUNIT_EXPECT_EQ_MSG(test, dmvpn_gre_parse(p, 8, &info), 8,
+				    "offset %u", off);
+		KUNIT_EXPECT_EQ(test, info.key, 0x01020304 + off);
+		KUNIT_EXPECT_EQ(test, info.proto, htons(ETH_P_IPV6));
+
+		memset(raw, 0xff, sizeof(raw));
+		KUNIT_EXPECT_EQ(test, dmvpn_gre_build(p, htons(ETH_P_IP),
+						      false, 7), 4);
+		KUNIT_EXPECT_EQ(test, p[4], 0xff);
+		KUNIT_EXPECT_EQ_MSG(test, dmvpn_gre_parse(p, 4, &info), 4,
+				    "offset %u", off);
+		KUNIT_EXPECT_FALSE(test, info.key_set);
+		KUNIT_EXPECT_EQ(test, info.proto, htons(ETH_P_IP));
+	}
+}
+
+static struct kunit_case dmvpn_gre_test_cases[] = {
+	KUNIT_CASE(dmvpn_gre_test_roundtrip),
+	KUNIT_CASE(dmvpn_gre_test_truncated),
+	KUNIT_CASE(dmvpn_gre_test_version),
+	KUNIT_CASE(dmvpn_gre_test_reserved),
+	KUNIT_CASE(dmvpn_gre_test_options),
+	KUNIT_CASE(dmvpn_gre_test_unaligned),
+	{}
+};
+
+static struct kunit_suite dmvpn_gre_test_suite = {
+	.name = "dmvpn_gre",
+	.test_cases = dmvpn_gre_test_cases,
+};
+
+/* ---------------------------------------------------- dmvpn_netlink */
+
+struct dmvpn_nlt {
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	struct dmvpn_entry_spec spec;
+	struct netlink_ext_ack extack;
+};
+
+static int dmvpn_nl_test_init(struct kunit *test)
+{
+	struct dmvpn_nlt *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!t->skb)
+		return -ENOMEM;
+	test->priv = t;
+	return 0;
+}
+
+static void dmvpn_nl_test_exit(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	if (t)
+		nlmsg_free(t->skb);
+}
+
+/* Start a new DMVPN_A_ENTRY nest, dropping whatever was built before. */
+static void dmvpn_nlt_begin(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	skb_trim(t->skb, 0);
+	t->nest = nla_nest_start(t->skb, DMVPN_A_ENTRY);
+	KUNIT_ASSERT_NOT_NULL(test, t->nest);
+}
+
+static void dmvpn_nlt_put(struct kunit *test, int type, int len,
+			  const void *data)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, nla_put(t->skb, type, len, data), 0);
+}
+
+static void dmvpn_nlt_addr(struct kunit *test, int type, const char *s)
+{
+	struct dmvpn_addr a = dmvpn_ta(test, s);
+
+	if (a.family == AF_INET6)
+		dmvpn_nlt_put(test, type, sizeof(a.ip6), &a.ip6);
+	else
+		dmvpn_nlt_put(test, type, sizeof(a.ip4), &a.ip4);
+}
+
+static void dmvpn_nlt_u8(struct kunit *test, int type, u8 v)
+{
+	dmvpn_nlt_put(test, type, sizeof(v), &v);
+}
+
+static void dmvpn_nlt_u32(struct kunit *test, int type, u32 v)
+{
+	dmvpn_nlt_put(test, type, sizeof(v), &v);
+}
+
+/* Close the nest and parse it into t->spec, the report in t->extack. */
+static int dmvpn_nlt_parse(struct kunit *test, u8 nbma_family, bool key_only)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	nla_nest_end(t->skb, t->nest);
+	memset(&t->extack, 0, sizeof(t->extack));
+	return dmvpn_nl_parse_entry(t->nest, nbma_family, &t->spec, key_only,
+				    &t->extack);
+}
+
+#define DMVPN_NLT_NEST	0	/* the report names the nest itself */
+#define DMVPN_NLT_ANY	(-1)	/* the report's attribute is not checked */
+
+/*
+ * Parse (not key-only), expect @err and, when @msg is set, that message;
+ * @bad is the attribute type extack must point at.
+ */
+static void dmvpn_nlt_reject(struct kunit *test, u8 nbma_family, int err,
+			     const char *msg, int bad)
+{
+	struct dmvpn_nlt *t = test->priv;
+	const struct nlattr *want;
+
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, nbma_family, false), err);
+	if (msg) {
+		KUNIT_ASSERT_NOT_NULL_MSG(test, t->extack._msg, "want \"%s\"",
+					  msg);
+		KUNIT_EXPECT_STREQ(test, t->extack._msg, msg);
+	}
+	if (bad == DMVPN_NLT_ANY)
+		return;
+	want = bad == DMVPN_NLT_NEST ? t->nest : nla_find_nested(t->nest, bad);
+	KUNIT_EXPECT_NOT_NULL(test, want);
+	KUNIT_EXPECT_PTR_EQ(test, t->extack.bad_attr, want);
+}
+
+static void dmvpn_nl_test_valid_v4(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+	struct dmvpn_entry_spec *spec = &t->spec;
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_FLAGS, DMVPN_F_UNIQUE | DMVPN_F_NHS);
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+	KUNIT_EXPECT_NULL(test, t->extack._msg);
+	KUNIT_EXPECT_EQ(test, spec->proto.family, AF_INET);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->proto, "10.0.0.2"));
+	/* A host, and so a static entry, by default. */
+	KUNIT_EXPECT_EQ(test, spec->plen, 32);
+	KUNIT_EXPECT_EQ(test, spec->type, (u8)DMVPN_ENTRY_STATIC);
+	KUNIT_EXPECT_EQ(test, spec->flags, DMVPN_F_UNIQUE | DMVPN_F_NHS);
+	KUNIT_EXPECT_EQ(test, spec->holdtime, 0);
+	KUNIT_EXPECT_EQ(test, spec->nbma.family, AF_INET);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->nbma, "192.0.2.2"));
+
+	/* Everything given; the top of the holding time range. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.3");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 32);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "198.51.100.3");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, DMVPN_ENTRY_DYNAMIC);
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_FLAGS, DMVPN_F_USER_MASK);
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, U16_MAX);
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->proto, "10.0.0.3"));
+	KUNIT_EXPECT_EQ(test, spec->plen, 32);
+	KUNIT_EXPECT_EQ(test, spec->type, (u8)DMVPN_ENTRY_DYNAMIC);
+	KUNIT_EXPECT_EQ(test, spec->flags, DMVPN_F_USER_MASK);
+	KUNIT_EXPECT_EQ(test, spec->holdtime, U16_MAX);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->nbma,
+					      "198.51.100.3"));
+}
+
+static void dmvpn_nl_test_valid_v6(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+	struct dmvpn_entry_spec *spec = &t->spec;
+
+	/* 16-byte protocol address over an IPv4 underlay. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8::2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, DMVPN_ENTRY_DYNAMIC);
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 7200);
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+	KUNIT_EXPECT_EQ(test, spec->proto.family, AF_INET6);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->proto,
+					      "2001:db8::2"));
+	KUNIT_EXPECT_EQ(test, spec->plen, 128);
+	KUNIT_EXPECT_EQ(test, spec->type, (u8)DMVPN_ENTRY_DYNAMIC);
+	KUNIT_EXPECT_EQ(test, spec->holdtime, 7200);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->nbma, "192.0.2.2"));
+
+	/* IPv4 protocol address over an IPv6 underlay. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "2001:db8:ffff::2");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, DMVPN_ENTRY_LOCAL);
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_parse(test, AF_INET6, false), 0);
+	KUNIT_EXPECT_EQ(test, spec->plen, 32);
+	KUNIT_EXPECT_EQ(test, spec->type, (u8)DMVPN_ENTRY_LOCAL);
+	KUNIT_EXPECT_EQ(test, spec->nbma.family, AF_INET6);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->nbma,
+					      "2001:db8:ffff::2"));
+}
+
+static void dmvpn_nl_test_valid_shortcut(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+	struct dmvpn_entry_spec *spec = &t->spec;
+
+	/* A prefix makes a shortcut without saying so. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.1.0.0");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 16);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.16");
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 600);
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+	KUNIT_EXPECT_EQ(test, spec->plen, 16);
+	KUNIT_EXPECT_EQ(test, spec->type, (u8)DMVPN_ENTRY_SHORTCUT);
+	KUNIT_EXPECT_EQ(test, spec->holdtime, 600);
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "0.0.0.0");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 0);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.1");
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+	KUNIT_EXPECT_EQ(test, spec->plen, 0);
+	KUNIT_EXPECT_EQ(test, spec->type, (u8)DMVPN_ENTRY_SHORTCUT);
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8:1:2::");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 64);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.64");
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+	KUNIT_EXPECT_EQ(test, spec->plen, 64);
+	KUNIT_EXPECT_EQ(test, spec->type, (u8)DMVPN_ENTRY_SHORTCUT);
+
+	/* A host route shortcut names its type. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.1.2.3");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, DMVPN_ENTRY_SHORTCUT);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.32");
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+	KUNIT_EXPECT_EQ(test, spec->plen, 32);
+	KUNIT_EXPECT_EQ(test, spec->type, (u8)DMVPN_ENTRY_SHORTCUT);
+}
+
+static void dmvpn_nl_test_proto_len(struct kunit *test)
+{
+	static const u8 five[5] = { 10, 0, 0, 2, 0 };
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_put(test, DMVPN_ENTRY_A_PROTO, sizeof(five), five);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+			 "dmvpn: address must be 4 (IPv4) or 16 (IPv6) bytes",
+			 DMVPN_ENTRY_A_PROTO);
+
+	/* Key-only parsing (delete, get) checks the address just the same. */
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, true), -EINVAL);
+
+	/* An NBMA address of a wrong size likewise. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_put(test, DMVPN_ENTRY_A_NBMA, sizeof(five), five);
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+			 "dmvpn: address must be 4 (IPv4) or 16 (IPv6) bytes",
+			 DMVPN_ENTRY_A_NBMA);
+
+	/* Longer than any address: the policy says no. */
+	{
+		u8 big[17] = {};
+
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_put(test, DMVPN_ENTRY_A_PROTO, sizeof(big), big);
+		dmvpn_nlt_reject(test, AF_INET, -ERANGE, NULL,
+				 DMVPN_ENTRY_A_PROTO);
+	}
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+			 "dmvpn: entry needs a protocol address",
+			 DMVPN_NLT_NEST);
+}
+
+static void dmvpn_nl_test_prefix(struct kunit *test)
+{
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.0");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 33);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+			 "dmvpn: prefix length too long for the address family",
+			 DMVPN_ENTRY_A_PREFIXLEN);
+
+	/* IPv6: 128 is fine, 129 is beyond the policy. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8::1");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 128);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8::1");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 129);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET, -ERANGE, NULL,
+			 DMVPN_ENTRY_A_PREFIXLEN);
+}
+
+static void dmvpn_nl_test_host_bits(struct kunit *test)
+{
+	static const char msg[] = "dmvpn: prefix has host bits set";
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.1.2.3");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 16);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL, msg, DMVPN_ENTRY_A_PROTO);
+	/* Even to delete: the key would name another prefix. */
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, true), -EINVAL);
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "0.0.0.1");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 0);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL, msg, DMVPN_ENTRY_A_PROTO);
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8:1:2::1");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 64);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL, msg, DMVPN_ENTRY_A_PROTO);
+
+	/* The last bit of the prefix is not a host bit. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8:1:1::");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 64);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+}
+
+static void dmvpn_nl_test_prefix_type(struct kunit *test)
+{
+	static const u8 types[] = {
+		DMVPN_ENTRY_STATIC, DMVPN_ENTRY_DYNAMIC, DMVPN_ENTRY_LOCAL,
+		DMVPN_ENTRY_INCOMPLETE, DMVPN_ENTRY_NEGATIVE,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.1.2.0");
+		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 24);
+		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, types[i]);
+		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+				 "dmvpn: only shortcut entries cover a prefix",
+				 DMVPN_ENTRY_A_PREFIXLEN);
+	}
+}
+
+static void dmvpn_nl_test_holdtime(struct kunit *test)
+{
+	static const char msg[] = "dmvpn: static and local entries do not expire";
+	struct dmvpn_nlt *t = test->priv;
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 10);
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL, msg, DMVPN_ENTRY_A_HOLDTIME);
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, DMVPN_ENTRY_LOCAL);
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 1);
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL, msg, DMVPN_ENTRY_A_HOLDTIME);
+
+	/* A zero holding time is "never", which a static entry may say. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, DMVPN_ENTRY_STATIC);
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+	KUNIT_EXPECT_EQ(test, t->spec.holdtime, 0);
+
+	/* NHRP holding times are 16 bits. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, DMVPN_ENTRY_DYNAMIC);
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 65536);
+	dmvpn_nlt_reject(test, AF_INET, -ERANGE, NULL,
+			 DMVPN_ENTRY_A_HOLDTIME);
+	KUNIT_EXPECT_NOT_NULL(test, t->extack._msg);
+}
+
+static void dmvpn_nl_test_nbma_presence(struct kunit *test)
+{
+	static const u8 none[] = { DMVPN_ENTRY_INCOMPLETE,
+				   DMVPN_ENTRY_NEGATIVE };
+	static const u8 need[] = { DMVPN_ENTRY_STATIC, DMVPN_ENTRY_DYNAMIC,
+				   DMVPN_ENTRY_LOCAL };
+	struct dmvpn_nlt *t = test->priv;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(need); i++) {
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, need[i]);
+		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+				 "dmvpn: entry needs an NBMA address",
+				 DMVPN_NLT_NEST);
+	}
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.1.0.0");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 16);
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+			 "dmvpn: entry needs an NBMA address", DMVPN_NLT_NEST);
+
+	for (i = 0; i < ARRAY_SIZE(none); i++) {
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, none[i]);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+				 "dmvpn: incomplete and negative entries have no NBMA address",
+				 DMVPN_ENTRY_A_NBMA);
+
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, none[i]);
+		dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 30);
+		KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, false), 0);
+		KUNIT_EXPECT_EQ(test, t->spec.type, none[i]);
+		KUNIT_EXPECT_EQ(test, t->spec.nbma.family, 0);
+		KUNIT_EXPECT_EQ(test, t->spec.holdtime, 30);
+	}
+}
+
+static void dmvpn_nl_test_nbma_unicast(struct kunit *test)
+{
+	static const char * const bad4[] = {
+		"224.0.0.5", "239.255.255.250", "255.255.255.255", "0.0.0.0",
+		"0.1.2.3",
+	};
+	static const char * const bad6[] = { "ff02::1", "ff05::2", "::" };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad4); i++) {
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, bad4[i]);
+		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+				 "dmvpn: NBMA address must be unicast",
+				 DMVPN_ENTRY_A_NBMA);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad6); i++) {
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, bad6[i]);
+		dmvpn_nlt_reject(test, AF_INET6, -EINVAL,
+				 "dmvpn: NBMA address must be unicast",
+				 DMVPN_ENTRY_A_NBMA);
+	}
+}
+
+static void dmvpn_nl_test_nbma_family(struct kunit *test)
+{
+	static const char msg[] =
+		"dmvpn: NBMA address family differs from the underlay";
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "2001:db8::2");
+	dmvpn_nlt_reject(test, AF_INET, -EAFNOSUPPORT, msg,
+			 DMVPN_ENTRY_A_NBMA);
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8:1::2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET6, -EAFNOSUPPORT, msg,
+			 DMVPN_ENTRY_A_NBMA);
+}
+
+static void dmvpn_nl_test_read_only(struct kunit *test)
+{
+	static const int ro[] = {
+		DMVPN_ENTRY_A_EXPIRES, DMVPN_ENTRY_A_AGE, DMVPN_ENTRY_A_USED,
+		DMVPN_ENTRY_A_PACKETS, DMVPN_ENTRY_A_BYTES,
+	};
+	u64 zero = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ro); i++) {
+		KUNIT_EXPECT_EQ(test, dmvpn_entry_policy[ro[i]].type,
+				NLA_REJECT);
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+		dmvpn_nlt_put(test, ro[i], ro[i] == DMVPN_ENTRY_A_PACKETS ||
+			      ro[i] == DMVPN_ENTRY_A_BYTES ? 8 : 4, &zero);
+		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
+				 "dmvpn: read-only attribute", ro[i]);
+	}
+}
+
+static void dmvpn_nl_test_flags(struct kunit *test)
+{
+	static const u32 bad[] = { DMVPN_F_USED, 1U << 8, 1U << 31, ~0U };
+	struct dmvpn_nlt *t = test->priv;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+		dmvpn_nlt_u32(test, DMVPN_ENTRY_A_FLAGS, bad[i]);
+		dmvpn_nlt_reject(test, AF_INET, -EINVAL, NULL,
+				 DMVPN_ENTRY_A_FLAGS);
+		KUNIT_EXPECT_NOT_NULL(test, t->extack._msg);
+	}
+}
+
+static void dmvpn_nl_test_type_range(struct kunit *test)
+{
+	static const u8 bad[] = { DMVPN_ENTRY_UNSPEC, __DMVPN_ENTRY_MAX, 0xff };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		dmvpn_nlt_begin(test);
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, bad[i]);
+		dmvpn_nlt_reject(test, AF_INET, -ERANGE, NULL,
+				 DMVPN_ENTRY_A_TYPE);
+	}
+}
+
+static void dmvpn_nl_test_key_only(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	/* Delete and get need only the key: no NBMA, holding time ignored. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 10);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, true), 0);
+	KUNIT_EXPECT_EQ(test, t->spec.plen, 32);
+	KUNIT_EXPECT_EQ(test, t->spec.type, (u8)DMVPN_ENTRY_STATIC);
+	KUNIT_EXPECT_EQ(test, t->spec.holdtime, 0);
+
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8:1::");
+	dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 48);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, true), 0);
+	KUNIT_EXPECT_EQ(test, t->spec.plen, 48);
+	KUNIT_EXPECT_EQ(test, t->spec.type, (u8)DMVPN_ENTRY_SHORTCUT);
+	KUNIT_EXPECT_EQ(test, t->spec.nbma.family, 0);
+
+	/* The policy still applies. */
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_AGE, 1);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, true), -EINVAL);
+}
+
+static void dmvpn_nl_test_not_nested(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	skb_trim(t->skb, 0);
+	t->nest = nla_nest_start_noflag(t->skb, DMVPN_A_ENTRY);
+	KUNIT_ASSERT_NOT_NULL(test, t->nest);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	dmvpn_nlt_reject(test, AF_INET, -EINVAL, NULL, DMVPN_NLT_NEST);
+}
+
+static struct kunit_case dmvpn_nl_test_cases[] = {
+	KUNIT_CASE(dmvpn_nl_test_valid_v4),
+	KUNIT_CASE(dmvpn_nl_test_valid_v6),
+	KUNIT_CASE(dmvpn_nl_test_valid_shortcut),
+	KUNIT_CASE(dmvpn_nl_test_proto_len),
+	KUNIT_CASE(dmvpn_nl_test_prefix),
+	KUNIT_CASE(dmvpn_nl_test_host_bits),
+	KUNIT_CASE(dmvpn_nl_test_prefix_type),
+	KUNIT_CASE(dmvpn_nl_test_holdtime),
+	KUNIT_CASE(dmvpn_nl_test_nbma_presence),
+	KUNIT_CASE(dmvpn_nl_test_nbma_unicast),
+	KUNIT_CASE(dmvpn_nl_test_nbma_family),
+	KUNIT_CASE(dmvpn_nl_test_read_only),
+	KUNIT_CASE(dmvpn_nl_test_flags),
+	KUNIT_CASE(dmvpn_nl_test_type_range),
+	KUNIT_CASE(dmvpn_nl_test_key_only),
+	KUNIT_CASE(dmvpn_nl_test_not_nested),
+	{}
+};
+
+static struct kunit_suite dmvpn_nl_test_suite = {
+	.name = "dmvpn_netlink",
+	.init = dmvpn_nl_test_init,
+	.exit = dmvpn_nl_test_exit,
+	.test_cases = dmvpn_nl_test_cases,
+};
+
+kunit_test_suites(&dmvpn_cache_test_suite, &dmvpn_shortcut_test_suite,
+		  &dmvpn_gre_test_suite, &dmvpn_nl_test_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for dmvpn.ko");
+MODULE_AUTHOR("The dmvpn developers");
