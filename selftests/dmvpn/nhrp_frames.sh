@@ -14,11 +14,13 @@ pcap=$(mktemp --suffix=.pcap)
 n "$HUB" tcpdump -U -q -i eth0 -w "$pcap" 'ip proto 47' 2>/dev/null &
 cap=$!
 busywait 3000 test -s "$pcap"
-n "$HUB" python3 "$here/nhrp_sock.py" echo dmvpn0 1 >/dev/null &
+ready=$(mktemp)
+n "$HUB" python3 "$here/nhrp_sock.py" echo dmvpn0 1 >/dev/null 2>>"$ready" &
 echo_pid=$!
-n "$S1" python3 "$here/nhrp_sock.py" recv dmvpn0 5 >"$out" &
+n "$S1" python3 "$here/nhrp_sock.py" recv dmvpn0 10 >"$out" 2>>"$ready" &
 recv_pid=$!
-sleep 0.5	# both sockets bound before the first frame
+busywait 10000 bash -c "[ \$(grep -c ready $ready) -eq 2 ]" ||
+	log "the AF_PACKET sockets did not come up"
 check "spoke 1 sends an NHRP frame to the hub's NBMA address" \
 	n "$S1" python3 "$here/nhrp_sock.py" send dmvpn0 $HUB_NBMA hello
 check "the hub answered the sender's NBMA address" \
@@ -35,5 +37,5 @@ check "on the wire: GRE key 42, protocol 0x2001, both ways" \
 n "$S1" python3 "$here/nhrp_sock.py" send dmvpn0 0.0.0.0 x 2>/dev/null
 check "a frame to NBMA 0.0.0.0 is not sent" \
 	test "$(dm_stat "$S1" dmvpn0 tx_nhrp)" -eq 1
-rm -f "$out" "$pcap"
+rm -f "$out" "$pcap" "$ready"
 finish

@@ -7,6 +7,7 @@ AF_PACKET SOCK_DGRAM, protocol 0x2001, link-layer address = NBMA address.
   nhrp_sock.py recv DEV TIMEOUT     prints "NBMA PAYLOAD" per frame until
                                    TIMEOUT seconds pass without one
   nhrp_sock.py echo DEV COUNT       answers COUNT frames to their sender
+recv and echo print "ready" to stderr once the socket is bound.
 """
 import socket
 import sys
@@ -28,6 +29,7 @@ def main(argv):
         nbma = socket.inet_aton(argv[3])
         s.sendto(argv[4].encode(), (dev, ETH_P_NHRP, 0, 0, nbma))
         return 0
+    print("ready", file=sys.stderr, flush=True)
     if cmd == "recv":
         s.settimeout(float(argv[3]))
         try:
