@@ -11,9 +11,9 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/route.h>
+#include <kunit/visibility.h>
 
 #include "cache.h"
-#include "kunit_export.h"
 
 static const struct rhashtable_params dmvpn_ht_params = {
 	.key_len = sizeof(struct dmvpn_key),
@@ -34,7 +34,7 @@ void dmvpn_key_init(struct dmvpn_key *key, enum dmvpn_table table,
 	else
 		key->ip4 = addr->ip4 & inet_make_mask(plen);
 }
-DMVPN_KUNIT_EXPORT(dmvpn_key_init);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_key_init);
 
 static struct dmvpn_entry *dmvpn_entry_alloc(void)
 {
@@ -156,7 +156,7 @@ struct dmvpn_entry *dmvpn_cache_find(struct dmvpn_cache *cache,
 	dmvpn_key_init(&key, table, addr, plen);
 	return dmvpn_cache_find_key(cache, &key);
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_find);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_find);
 
 static bool dmvpn_entry_usable(const struct dmvpn_entry *e, unsigned long now)
 {
@@ -197,7 +197,7 @@ struct dmvpn_entry *dmvpn_cache_route(struct dmvpn_cache *cache,
 			     dmvpn_family_bits(nexthop->family));
 	return e && dmvpn_entry_usable(e, now) ? e : NULL;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_route);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_route);
 
 static void dmvpn_entry_fill(struct dmvpn_entry *e,
 			     const struct dmvpn_entry_spec *spec)
@@ -243,7 +243,8 @@ int dmvpn_cache_add(struct dmvpn_cache *cache,
 		goto out_free;
 	}
 	old = dmvpn_cache_find_key(cache, &new->key);
-	if (old && !replace) {
+	/* An expired entry the reclaim work has not reached yet is gone. */
+	if (old && !replace && !dmvpn_entry_expired(old, jiffies)) {
 		NL_SET_ERR_MSG(extack, "dmvpn: entry exists (use replace)");
 		err = -EEXIST;
 		goto out_free;
@@ -293,7 +294,7 @@ out_free:
 	dmvpn_entry_free(new);
 	return err;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_add);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_add);
 
 /**
  * dmvpn_mcast_add() - add an NBMA address to the multicast map
@@ -355,7 +356,7 @@ out_free:
 	dmvpn_entry_free(new);
 	return err;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_mcast_add);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_mcast_add);
 
 /**
  * dmvpn_cache_del() - delete one entry
@@ -383,7 +384,7 @@ int dmvpn_cache_del(struct dmvpn_cache *cache, enum dmvpn_table table,
 	spin_unlock_bh(&cache->lock);
 	return err;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_del);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_del);
 
 /**
  * dmvpn_cache_flush() - delete entries
@@ -414,7 +415,7 @@ unsigned int dmvpn_cache_flush(struct dmvpn_cache *cache, u8 type, bool mcast)
 	spin_unlock_bh(&cache->lock);
 	return n;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_flush);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_flush);
 
 /**
  * dmvpn_cache_expire() - reclaim entries whose holding time has passed
@@ -447,7 +448,7 @@ unsigned int dmvpn_cache_expire(struct dmvpn_cache *cache, unsigned long now)
 	spin_unlock_bh(&cache->lock);
 	return n;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_expire);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_expire);
 
 static void dmvpn_cache_gc(struct work_struct *work)
 {
@@ -483,7 +484,7 @@ int dmvpn_cache_init(struct dmvpn_cache *cache, unsigned int max_entries,
 	cache->gen = gen;
 	return rhashtable_init(&cache->ht, &dmvpn_ht_params);
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_init);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_init);
 
 /**
  * dmvpn_cache_stop() - refuse further changes and empty the cache
@@ -500,10 +501,10 @@ void dmvpn_cache_stop(struct dmvpn_cache *cache)
 	cancel_delayed_work_sync(&cache->gc_work);
 	dmvpn_cache_flush(cache, 0, true);
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_stop);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_stop);
 
 void dmvpn_cache_destroy(struct dmvpn_cache *cache)
 {
 	rhashtable_destroy(&cache->ht);
 }
-DMVPN_KUNIT_EXPORT(dmvpn_cache_destroy);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_destroy);

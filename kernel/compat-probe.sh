@@ -17,4 +17,7 @@ grep -A4 'struct genl_dumpit_info {' "$inc/net/genetlink.h" |
 # header_ops->parse(skb, dev, haddr): 6.19 and stable backports.
 grep -A1 'int[[:space:]]*(\*parse)(const struct sk_buff \*skb,' "$netdev" |
 	grep -q 'struct net_device' && echo -DDMVPN_COMPAT_PARSE_HAS_DEV
+# 6.13: MODULE_IMPORT_NS() takes a string.
+grep -q 'define MODULE_IMPORT_NS(ns)[[:space:]]*MODULE_INFO(import_ns, ns)' \
+	"$inc/linux/module.h" && echo -DDMVPN_COMPAT_IMPORT_NS_STRING
 exit 0

@@ -243,8 +243,7 @@ static int dmvpn_validate(struct nlattr *tb[], struct nlattr *data[],
 	}
 	if (a) {
 		local = nla_get_in_addr(a);
-		if (ipv4_is_zeronet(local) || ipv4_is_multicast(local) ||
-		    ipv4_is_lbcast(local) || ipv4_is_loopback(local)) {
+		if (!dmvpn_ip4_unicast(local)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "dmvpn: local must be a unicast address");
 			return -EINVAL;

@@ -79,6 +79,17 @@ static inline struct dmvpn_net *dmvpn_pernet(struct net *net)
 	return net_generic(net, dmvpn_net_id);
 }
 
+/* An IPv4 address a tunnel can be sent to or from. Excluded: 0/8 ("this
+ * network"), 127/8, 224/4 multicast and 240/4 reserved, which holds the
+ * limited broadcast.
+ */
+static inline bool dmvpn_ip4_unicast(__be32 addr)
+{
+	u8 first = ntohl(addr) >> 24;
+
+	return first != 0 && first != 127 && first < 224;
+}
+
 static inline bool netif_is_dmvpn(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == &dmvpn_link_ops;

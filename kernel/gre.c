@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 #include "compat.h"
 #include "gre.h"
-#include "kunit_export.h"
 
 /**
  * dmvpn_gre_hlen() - header length implied by the first 16 bits
@@ -29,7 +29,7 @@ int dmvpn_gre_hlen(__be16 flags)
 		hlen += 4;
 	return hlen;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_gre_hlen);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_gre_hlen);
 
 /**
  * dmvpn_gre_parse() - decode a GRE header
@@ -68,7 +68,7 @@ int dmvpn_gre_parse(const u8 *buf, unsigned int len,
 	info->hlen = hlen;
 	return hlen;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_gre_parse);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_gre_parse);
 
 /**
  * dmvpn_gre_build() - encode the header dmvpn sends: no checksum, no
@@ -91,4 +91,4 @@ unsigned int dmvpn_gre_build(u8 *buf, __be16 proto, bool key_set, u32 key)
 	put_unaligned_be32(key, buf + 4);
 	return DMVPN_GRE_BASE_HLEN + 4;
 }
-DMVPN_KUNIT_EXPORT(dmvpn_gre_build);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_gre_build);

@@ -9,10 +9,10 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
+#include <kunit/visibility.h>
 
 #include "compat.h"
 #include "dmvpn.h"
-#include "kunit_export.h"
 
 static struct genl_family dmvpn_genl_family;
 
@@ -40,7 +40,7 @@ const struct nla_policy dmvpn_entry_policy[DMVPN_ENTRY_A_MAX + 1] = {
 	[DMVPN_ENTRY_A_PACKETS] = DMVPN_READ_ONLY,
 	[DMVPN_ENTRY_A_BYTES] = DMVPN_READ_ONLY,
 };
-DMVPN_KUNIT_EXPORT(dmvpn_entry_policy);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_entry_policy);
 
 static const struct nla_policy dmvpn_mcast_policy[DMVPN_MCAST_A_MAX + 1] = {
 	[DMVPN_MCAST_A_NBMA] = { .type = NLA_BINARY, .len = 16 },
@@ -87,9 +87,10 @@ static int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
 static bool dmvpn_unicast(const struct dmvpn_addr *a)
 {
 	if (a->family == AF_INET6)
-		return !ipv6_addr_any(&a->ip6) && !ipv6_addr_is_multicast(&a->ip6);
-	return !ipv4_is_zeronet(a->ip4) && !ipv4_is_multicast(a->ip4) &&
-	       !ipv4_is_lbcast(a->ip4);
+		return !ipv6_addr_any(&a->ip6) &&
+		       !ipv6_addr_loopback(&a->ip6) &&
+		       !ipv6_addr_is_multicast(&a->ip6);
+	return dmvpn_ip4_unicast(a->ip4);
 }
 
 static int dmvpn_nl_nbma(const struct nlattr *a, u8 family,
@@ -198,7 +199,7 @@ int dmvpn_nl_parse_entry(const struct nlattr *nest, u8 nbma_family,
 	return dmvpn_nl_nbma(tb[DMVPN_ENTRY_A_NBMA], nbma_family, &spec->nbma,
 			     extack);
 }
-DMVPN_KUNIT_EXPORT(dmvpn_nl_parse_entry);
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_nl_parse_entry);
 
 /* Resolves the device of a request; holds a reference on success. */
 static struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,

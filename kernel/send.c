@@ -213,8 +213,7 @@ static void dmvpn_xmit_nhrp(struct dmvpn_dev *d, struct sk_buff *skb)
 	if (!pskb_may_pull(skb, hlen))
 		goto bad;
 	nbma = ((const struct iphdr *)skb->data)->daddr;
-	if (ipv4_is_zeronet(nbma) || ipv4_is_multicast(nbma) ||
-	    ipv4_is_lbcast(nbma))
+	if (!dmvpn_ip4_unicast(nbma))
 		goto bad;
 	__skb_pull(skb, hlen);
 	skb_reset_network_header(skb);

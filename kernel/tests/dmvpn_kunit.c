@@ -485,7 +485,7 @@ static void dmvpn_cache_test_nbma_change(struct kunit *test)
 			   "198.51.100.2");
 
 	/* Resolution completing: incomplete -> dynamic with an NBMA. */
-	dmvpn_add_host(test, "10.0.0.3", NULL, DMVPN_ENTRY_INCOMPLETE, 5);
+	dmvpn_add_host(test, "10.0.0.3", NULL, DMVPN_ENTRY_INCOMPLETE, 300);
 	dmvpn_expect_route(test, "10.0.0.3", "10.0.0.3", jiffies, NULL);
 	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.3", DMVPN_HOST,
 					"192.0.2.3", DMVPN_ENTRY_DYNAMIC, 60,
@@ -539,7 +539,7 @@ static void dmvpn_cache_test_flush(struct kunit *test)
 	dmvpn_add_host(test, "10.0.0.4", "192.0.2.4", DMVPN_ENTRY_DYNAMIC, 60);
 	dmvpn_add_host(test, "2001:db8::5", "192.0.2.5",
 		       DMVPN_ENTRY_DYNAMIC, 60);
-	dmvpn_add_host(test, "10.0.0.6", NULL, DMVPN_ENTRY_INCOMPLETE, 5);
+	dmvpn_add_host(test, "10.0.0.6", NULL, DMVPN_ENTRY_INCOMPLETE, 300);
 	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.7", 60);
 	KUNIT_ASSERT_EQ(test, dmvpn_mcast_add(cache, &m, 0, false, NULL), 0);
 	dmvpn_expect_count(test, 7, 1);
@@ -721,7 +721,7 @@ static void dmvpn_cache_test_unusable(struct kunit *test)
 {
 	struct dmvpn_snap s;
 
-	dmvpn_add_host(test, "10.0.0.2", NULL, DMVPN_ENTRY_INCOMPLETE, 5);
+	dmvpn_add_host(test, "10.0.0.2", NULL, DMVPN_ENTRY_INCOMPLETE, 300);
 	dmvpn_add_host(test, "10.0.0.3", NULL, DMVPN_ENTRY_NEGATIVE, 60);
 	dmvpn_add_host(test, "2001:db8::2", NULL, DMVPN_ENTRY_INCOMPLETE, 0);
 	/* Even with an address, these types never carry traffic. */
@@ -1320,6 +1320,7 @@ struct dmvpn_nlt {
 	struct nlattr *nest;
 	struct dmvpn_entry_spec spec;
 	struct netlink_ext_ack extack;
+	char what[48];		/* names the case in failure reports */
 };
 
 static int dmvpn_nl_test_init(struct kunit *test)
@@ -1393,6 +1394,17 @@ static int dmvpn_nlt_parse(struct kunit *test, u8 nbma_family, bool key_only)
 				    &t->extack);
 }
 
+static __printf(2, 3) void dmvpn_nlt_what(struct kunit *test,
+					   const char *fmt, ...)
+{
+	struct dmvpn_nlt *t = test->priv;
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(t->what, sizeof(t->what), fmt, args);
+	va_end(args);
+}
+
 #define DMVPN_NLT_NEST	0	/* the report names the nest itself */
 #define DMVPN_NLT_ANY	(-1)	/* the report's attribute is not checked */
 
@@ -1404,14 +1416,17 @@ static void dmvpn_nlt_reject(struct kunit *test, u8 nbma_family, int err,
 			     const char *msg, int bad)
 {
 	struct dmvpn_nlt *t = test->priv;
+	const char *what = t->what;
 	const struct nlattr *want;
 
-	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, nbma_family, false), err);
+	KUNIT_EXPECT_EQ_MSG(test, dmvpn_nlt_parse(test, nbma_family, false),
+			    err, "%s", what);
 	if (msg) {
-		KUNIT_ASSERT_NOT_NULL_MSG(test, t->extack._msg, "want \"%s\"",
-					  msg);
-		KUNIT_EXPECT_STREQ(test, t->extack._msg, msg);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, t->extack._msg,
+					  "%s: want %s", what, msg);
+		KUNIT_EXPECT_STREQ_MSG(test, t->extack._msg, msg, "%s", what);
 	}
+	t->what[0] = '\0';
 	if (bad == DMVPN_NLT_ANY)
 		return;
 	want = bad == DMVPN_NLT_NEST ? t->nest : nla_find_nested(t->nest, bad);
@@ -1642,6 +1657,7 @@ static void dmvpn_nl_test_prefix_type(struct kunit *test)
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.1.2.0");
 		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_PREFIXLEN, 24);
 		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, types[i]);
+		dmvpn_nlt_what(test, "type %u", types[i]);
 		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
 				 "dmvpn: only shortcut entries cover a prefix",
 				 DMVPN_ENTRY_A_PREFIXLEN);
@@ -1699,6 +1715,7 @@ static void dmvpn_nl_test_nbma_presence(struct kunit *test)
 		dmvpn_nlt_begin(test);
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
 		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, need[i]);
+		dmvpn_nlt_what(test, "type %u", need[i]);
 		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
 				 "dmvpn: entry needs an NBMA address",
 				 DMVPN_NLT_NEST);
@@ -1714,6 +1731,7 @@ static void dmvpn_nl_test_nbma_presence(struct kunit *test)
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
 		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, none[i]);
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+		dmvpn_nlt_what(test, "type %u", none[i]);
 		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
 				 "dmvpn: incomplete and negative entries have no NBMA address",
 				 DMVPN_ENTRY_A_NBMA);
@@ -1733,7 +1751,6 @@ static void dmvpn_nl_test_nbma_unicast(struct kunit *test)
 {
 	static const char * const bad4[] = {
 		"224.0.0.5", "239.255.255.250", "255.255.255.255", "0.0.0.0",
-		"0.1.2.3",
 	};
 	static const char * const bad6[] = { "ff02::1", "ff05::2", "::" };
 	int i;
@@ -1742,6 +1759,7 @@ static void dmvpn_nl_test_nbma_unicast(struct kunit *test)
 		dmvpn_nlt_begin(test);
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, bad4[i]);
+		dmvpn_nlt_what(test, "NBMA %s", bad4[i]);
 		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
 				 "dmvpn: NBMA address must be unicast",
 				 DMVPN_ENTRY_A_NBMA);
@@ -1750,6 +1768,7 @@ static void dmvpn_nl_test_nbma_unicast(struct kunit *test)
 		dmvpn_nlt_begin(test);
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, bad6[i]);
+		dmvpn_nlt_what(test, "NBMA %s", bad6[i]);
 		dmvpn_nlt_reject(test, AF_INET6, -EINVAL,
 				 "dmvpn: NBMA address must be unicast",
 				 DMVPN_ENTRY_A_NBMA);
@@ -1791,6 +1810,7 @@ static void dmvpn_nl_test_read_only(struct kunit *test)
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
 		dmvpn_nlt_put(test, ro[i], ro[i] == DMVPN_ENTRY_A_PACKETS ||
 			      ro[i] == DMVPN_ENTRY_A_BYTES ? 8 : 4, &zero);
+		dmvpn_nlt_what(test, "attribute %d", ro[i]);
 		dmvpn_nlt_reject(test, AF_INET, -EINVAL,
 				 "dmvpn: read-only attribute", ro[i]);
 	}
@@ -1807,6 +1827,7 @@ static void dmvpn_nl_test_flags(struct kunit *test)
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
 		dmvpn_nlt_u32(test, DMVPN_ENTRY_A_FLAGS, bad[i]);
+		dmvpn_nlt_what(test, "flags %#x", bad[i]);
 		dmvpn_nlt_reject(test, AF_INET, -EINVAL, NULL,
 				 DMVPN_ENTRY_A_FLAGS);
 		KUNIT_EXPECT_NOT_NULL(test, t->extack._msg);
@@ -1823,6 +1844,7 @@ static void dmvpn_nl_test_type_range(struct kunit *test)
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
 		dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
 		dmvpn_nlt_u8(test, DMVPN_ENTRY_A_TYPE, bad[i]);
+		dmvpn_nlt_what(test, "type %u", bad[i]);
 		dmvpn_nlt_reject(test, AF_INET, -ERANGE, NULL,
 				 DMVPN_ENTRY_A_TYPE);
 	}
@@ -1898,6 +1920,12 @@ static struct kunit_suite dmvpn_nl_test_suite = {
 kunit_test_suites(&dmvpn_cache_test_suite, &dmvpn_shortcut_test_suite,
 		  &dmvpn_gre_test_suite, &dmvpn_nl_test_suite);
 
+/* 6.13 made the namespace a string literal. */
+#ifdef DMVPN_COMPAT_IMPORT_NS_STRING
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+#else
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+#endif
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for dmvpn.ko");
 MODULE_AUTHOR("The dmvpn developers");

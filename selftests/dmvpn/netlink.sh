@@ -104,10 +104,10 @@ ev=$(mktemp)
 n "$A" "$IP_DMVPN" -j monitor >"$ev" &
 mon=$!
 sleep 0.5	# subscribed before the first event
-dm "$A" map add 192.0.2.50 nbma 198.51.100.50 dev dmvpn0 type dynamic holdtime 1
+dm "$A" map add 192.0.2.50 nbma 198.51.100.50 dev dmvpn0 type dynamic holdtime 3
 check "a dynamic entry is listed" test -n "$(entry_field "$A" 192.0.2.50 nbma)"
 check "it expires after its holding time" \
-	busywait 5000 entry_gone "$A" 192.0.2.50
+	busywait 8000 entry_gone "$A" 192.0.2.50
 dm "$A" mcast add 198.51.100.60 dev dmvpn0
 check "added, expired and multicast events were sent" \
 	busywait 3000 bash -c "grep -qE '\"event\": ?\"entry-added\"' $ev &&
