@@ -536,26 +536,42 @@ static int dmvpn_nl_need(struct genl_info *info, int attr)
 	return -EINVAL;
 }
 
-static int dmvpn_nl_entry_get(struct sk_buff *skb, struct genl_info *info)
+/* The device and entry of an ENTRY_* request; holds the device. */
+static struct dmvpn_dev *dmvpn_nl_entry_req(struct genl_info *info,
+					    bool key_only,
+					    struct dmvpn_entry_spec *spec)
 {
-	struct dmvpn_entry_spec spec;
-	struct sk_buff *msg = NULL;
-	struct dmvpn_entry *e;
 	struct dmvpn_dev *d;
 	int err;
 
 	err = dmvpn_nl_need(info, DMVPN_A_ENTRY);
 	if (err)
-		return err;
+		return ERR_PTR(err);
 	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(d))
+		return d;
+	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY],
+				   d->p.local.family, spec, key_only,
+				   info->extack);
+	if (err) {
+		dev_put(d->dev);
+		return ERR_PTR(err);
+	}
+	return d;
+}
+
+static int dmvpn_nl_entry_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dmvpn_entry_spec spec;
+	struct dmvpn_entry *e;
+	struct dmvpn_dev *d;
+	struct sk_buff *msg;
+	int err = -ENOMEM;
+
+	d = dmvpn_nl_entry_req(info, true, &spec);
+	if (IS_ERR(d))
 		return PTR_ERR(d);
-	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY], AF_INET, &spec,
-				   true, info->extack);
-	if (err)
-		goto out;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	err = -ENOMEM;
 	if (!msg)
 		goto out;
 	rcu_read_lock();
@@ -599,26 +615,15 @@ static int dmvpn_nl_entry_change(struct genl_info *info, bool create)
 	bool replace = !create || nla_get_flag(info->attrs[DMVPN_A_REPLACE]);
 	struct dmvpn_entry_spec spec;
 	struct dmvpn_dev *d;
-	int err;
+	int err = -ENOENT;
 
-	err = dmvpn_nl_need(info, DMVPN_A_ENTRY);
-	if (err)
-		return err;
-	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	d = dmvpn_nl_entry_req(info, false, &spec);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY],
-				   d->p.local.family, &spec, false,
-				   info->extack);
-	if (err)
-		goto out;
-	if (!create && !dmvpn_entry_exists(d, &spec)) {
+	if (create || dmvpn_entry_exists(d, &spec))
+		err = dmvpn_cache_add(&d->cache, &spec, replace, info->extack);
+	else
 		NL_SET_ERR_MSG(info->extack, "dmvpn: no such entry");
-		err = -ENOENT;
-		goto out;
-	}
-	err = dmvpn_cache_add(&d->cache, &spec, replace, info->extack);
-out:
 	dev_put(d->dev);
 	return err;
 }
@@ -639,19 +644,12 @@ static int dmvpn_nl_entry_del(struct sk_buff *skb, struct genl_info *info)
 	struct dmvpn_dev *d;
 	int err;
 
-	err = dmvpn_nl_need(info, DMVPN_A_ENTRY);
-	if (err)
-		return err;
-	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	d = dmvpn_nl_entry_req(info, true, &spec);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY],
-				   d->p.local.family, &spec, true,
-				   info->extack);
-	if (!err)
-		err = dmvpn_cache_del(&d->cache, dmvpn_spec_table(&spec),
-				      &spec.proto, spec.plen);
-	if (err == -ENOENT)
+	err = dmvpn_cache_del(&d->cache, dmvpn_spec_table(&spec), &spec.proto,
+			      spec.plen);
+	if (err)
 		NL_SET_ERR_MSG(info->extack, "dmvpn: no such entry");
 	dev_put(d->dev);
 	return err;

@@ -145,7 +145,8 @@ add_dmvpn() {
 
 # The standard cloud, Phase 1 shaped: the hub knows both spokes statically;
 # spokes reach the whole overlay through the hub.
-setup_cloud() {
+# The underlay alone: three sites routed through UL.
+setup_underlay() {
 	setup_ns UL HUB S1 S2 || return 1
 	link_pair "$HUB" eth0 $HUB_NBMA/30 "$UL" hub 198.51.100.2/30 &&
 	link_pair "$S1" eth0 $S1_NBMA/30 "$UL" s1 198.51.100.6/30 &&
@@ -153,7 +154,10 @@ setup_cloud() {
 	ip -n "$HUB" route add default via 198.51.100.2
 	ip -n "$S1" route add default via 198.51.100.6
 	ip -n "$S2" route add default via 198.51.100.10
+}
 
+setup_cloud() {
+	setup_underlay || return 1
 	add_dmvpn "$HUB" $HUB_NBMA $HUB_TUN/24 &&
 	add_dmvpn "$S1" $S1_NBMA $S1_TUN/32 &&
 	add_dmvpn "$S2" $S2_NBMA $S2_TUN/32 || return 1
