@@ -51,6 +51,28 @@ __u32 dmvpn_dev_index(const char *name)
 	return ifindex;
 }
 
+/* The arguments of a listing that takes only "[dev NAME]". */
+__u32 dmvpn_parse_dev_filter(int argc, char **argv)
+{
+	__u32 ifindex = 0;
+
+	while (argc > 0) {
+		if (strcmp(*argv, "dev") == 0) {
+			NEXT_ARG();
+			if (ifindex)
+				duparg("dev", *argv);
+			ifindex = dmvpn_dev_index(*argv);
+		} else if (matches(*argv, "help") == 0) {
+			usage();
+		} else {
+			invarg("unknown argument", *argv);
+		}
+		argc--;
+		argv++;
+	}
+	return ifindex;
+}
+
 int dmvpn_msg_on_dev(struct nlattr **tb, __u32 ifindex)
 {
 	return !ifindex || !tb[DMVPN_A_IFINDEX] ||

@@ -15,6 +15,7 @@ int do_monitor(int argc, char **argv);
 
 /* ifindex of a dmvpn device name; exits when there is no such device. */
 __u32 dmvpn_dev_index(const char *name);
+__u32 dmvpn_parse_dev_filter(int argc, char **argv);
 /* Whether a message belongs to ifindex (0 matches all). */
 int dmvpn_msg_on_dev(struct nlattr **tb, __u32 ifindex);
 

@@ -70,23 +70,8 @@ static int show_mcast(__u8 cmd, struct nlattr **tb, void *arg)
 static int mcast_show(int argc, char **argv)
 {
 	struct nl_msg *req;
-	__u32 ifindex = 0;
+	__u32 ifindex = dmvpn_parse_dev_filter(argc, argv);
 	int err;
-
-	while (argc > 0) {
-		if (strcmp(*argv, "dev") == 0) {
-			NEXT_ARG();
-			if (ifindex)
-				duparg("dev", *argv);
-			ifindex = dmvpn_dev_index(*argv);
-		} else if (matches(*argv, "help") == 0) {
-			usage();
-		} else {
-			invarg("unknown argument", *argv);
-		}
-		argc--;
-		argv++;
-	}
 
 	if (dmvpn_nl_open())
 		return -2;

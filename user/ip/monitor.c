@@ -50,23 +50,8 @@ int do_monitor(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block, waitmask;
-	__u32 ifindex = 0;
+	__u32 ifindex = dmvpn_parse_dev_filter(argc, argv);
 	int err;
-
-	while (argc > 0) {
-		if (strcmp(*argv, "dev") == 0) {
-			NEXT_ARG();
-			if (ifindex)
-				duparg("dev", *argv);
-			ifindex = dmvpn_dev_index(*argv);
-		} else if (matches(*argv, "help") == 0) {
-			usage();
-		} else {
-			invarg("unknown argument", *argv);
-		}
-		argc--;
-		argv++;
-	}
 
 	/*
 	 * libnl restarts recvmsg() on EINTR, so signals are only let in
