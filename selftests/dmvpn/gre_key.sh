@@ -25,6 +25,13 @@ check "the hub counted a key mismatch" \
 check "the key-43 device sent it" \
 	test "$(dm_stat "$S1" dmvpn43 tx_packets)" -ge 1
 
+# Malformed GRE for the hub's (local, key): counted and dropped.
+bad=$(dm_stat "$HUB" dmvpn0 rx_malformed)
+n "$S1" python3 "$(dirname "$0")/gre_send.py" $HUB_NBMA 42 0x1234
+n "$S1" python3 "$(dirname "$0")/gre_send.py" $HUB_NBMA 42 0x0800 badsum
+check "an unknown payload and a bad checksum count as malformed" \
+	busywait 3000 stat_gt "$HUB" dmvpn0 rx_malformed $((bad + 1))
+
 # Same local address, different keys: two devices, both work.
 check_fail "a duplicate (local, key) is refused" \
 	ip -n "$S1" link add dup0 type dmvpn local $S1_NBMA key 42

@@ -109,10 +109,14 @@ check "a dynamic entry is listed" test -n "$(entry_field "$A" 192.0.2.50 nbma)"
 check "it expires after its holding time" \
 	busywait 8000 entry_gone "$A" 192.0.2.50
 dm "$A" mcast add 198.51.100.60 dev dmvpn0
-check "added, expired and multicast events were sent" \
+# 192.0.2.99 is on the overlay subnet but has no entry: a cache miss.
+n "$A" ping -q -c 1 -W 1 192.0.2.99 >/dev/null 2>&1
+check "added, expired, multicast and miss events were sent" \
 	busywait 3000 bash -c "grep -qE '\"event\": ?\"entry-added\"' $ev &&
 		grep -qE '\"event\": ?\"entry-expired\"' $ev &&
-		grep -qE '\"event\": ?\"mcast-added\"' $ev"
+		grep -qE '\"event\": ?\"mcast-added\"' $ev &&
+		grep -qE '\"event\": ?\"miss\".*192.0.2.99' $ev"
+check "the miss was counted" test "$(dm_stat "$A" dmvpn0 miss_events)" -ge 1
 kill $mon
 rm -f "$ev"
 
