@@ -3,7 +3,7 @@
 # this Makefile is the entry point for people.
 KERNEL ?= 6.1
 
-.PHONY: all module user check demo bench install clean
+.PHONY: all module user check check-captures demo bench install clean
 
 all: module user
 
@@ -17,6 +17,11 @@ user:
 # The whole suite: KUnit and kselftests on 6.1, 6.12 and the debug kernel.
 check:
 	scripts/check
+
+# NHRP codec round trip over every capture in $DMVPN_CAPTURES
+# (default ../shared/testdata/nhrp).
+check-captures:
+	$(MAKE) -C user/nhrp check-captures
 
 # A hub and two spokes in a VM, traffic flowing, `ip dmvpn` output shown.
 demo:
@@ -34,4 +39,5 @@ install:
 clean:
 	rm -rf build
 	$(MAKE) -C user clean
+	$(MAKE) -C user/nhrp clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
