@@ -103,7 +103,13 @@ says "a full cache refuses more" "NHRP cache is full" \
 ev=$(mktemp)
 n "$A" "$IP_DMVPN" -j monitor >"$ev" &
 mon=$!
-sleep 0.5	# subscribed before the first event
+# Subscribed once a priming event shows up (a sleep is not enough under load).
+primed() {
+	dm "$A" mcast add 198.51.100.61 dev dmvpn0 2>/dev/null ||
+		dm "$A" mcast del 198.51.100.61 dev dmvpn0
+	grep -q 198.51.100.61 "$ev"
+}
+check "the monitor is subscribed" busywait 10000 primed
 dm "$A" map add 192.0.2.50 nbma 198.51.100.50 dev dmvpn0 type dynamic holdtime 3
 check "a dynamic entry is listed" test -n "$(entry_field "$A" 192.0.2.50 nbma)"
 check "it expires after its holding time" \
