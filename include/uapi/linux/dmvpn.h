@@ -48,6 +48,11 @@ enum dmvpn_cmd {
 	DMVPN_CMD_MCAST_GET,	/* dump */
 	DMVPN_CMD_ENTRY_SET,	/* update an existing entry */
 	DMVPN_CMD_EVENT,	/* kernel -> userspace only, on DMVPN_MCGRP_EVENTS */
+	DMVPN_CMD_CONFIG_SET,	/* NHRP configuration: only the attrs present */
+	DMVPN_CMD_NHS_NEW,	/* add a configured next-hop server */
+	DMVPN_CMD_NHS_DEL,
+	DMVPN_CMD_NHS_GET,	/* dump: all, or one device */
+	DMVPN_CMD_NHS_SET,	/* dmvpnd publishes an NHS's run-time status */
 	__DMVPN_CMD_MAX
 };
 
@@ -70,6 +75,8 @@ enum dmvpn_attr {
 	DMVPN_A_EVENT,		/* u8: enum dmvpn_event */
 	DMVPN_A_REPLACE,	/* flag: ENTRY_NEW / MCAST_NEW may update */
 	DMVPN_A_PAD,
+	DMVPN_A_CONFIG,		/* nest: DMVPN_CFG_A_*; in DEV_GET replies */
+	DMVPN_A_NHS,		/* nest: DMVPN_NHS_A_* */
 	__DMVPN_A_MAX
 };
 
@@ -80,7 +87,9 @@ enum dmvpn_entry_type {
 	DMVPN_ENTRY_STATIC,	/* configured, never expires */
 	DMVPN_ENTRY_DYNAMIC,	/* learned (registration / resolution) */
 	DMVPN_ENTRY_LOCAL,	/* this router's own binding */
-	DMVPN_ENTRY_INCOMPLETE,	/* resolution pending; no NBMA yet */
+	DMVPN_ENTRY_INCOMPLETE,	/* resolution pending; no NBMA yet: traffic
+				 * goes via an NHS and raises no MISS
+				 */
 	DMVPN_ENTRY_SHORTCUT,	/* prefix route to an NBMA (Phase 3) */
 	DMVPN_ENTRY_NEGATIVE,	/* resolution failed: do not ask again yet */
 	__DMVPN_ENTRY_MAX
@@ -95,7 +104,10 @@ enum dmvpn_entry_type {
 #define DMVPN_F_ROUTER		(1U << 3)
 #define DMVPN_F_IMPLICIT	(1U << 4)
 #define DMVPN_F_NAT		(1U << 5)
-#define DMVPN_F_NHS		(1U << 6)
+#define DMVPN_F_NHS		(1U << 6)	/* a next-hop server: traffic
+						 * with no entry of its own is
+						 * sent to it (Phase 2)
+						 */
 #define DMVPN_F_USED		(1U << 7)	/* kernel-set: carried traffic */
 #define DMVPN_F_USER_MASK	0x7fU
 
@@ -148,6 +160,7 @@ enum dmvpn_stats_attr {
 	DMVPN_STATS_A_TX_NHRP,		/* NHRP frames from userspace */
 	DMVPN_STATS_A_MISS_EVENTS,	/* cache-miss notifications sent */
 	DMVPN_STATS_A_PAD,
+	DMVPN_STATS_A_TX_VIA_NHS,	/* unresolved: sent to an NHS instead */
 	__DMVPN_STATS_A_MAX
 };
 
@@ -161,9 +174,93 @@ enum dmvpn_event {
 	DMVPN_EVENT_MISS,	/* ENTRY carries PROTO = the unresolved nexthop */
 	DMVPN_EVENT_MCAST_ADDED,
 	DMVPN_EVENT_MCAST_DELETED,
+	DMVPN_EVENT_CONFIG_CHANGED,	/* CONFIG carries the new configuration */
+	DMVPN_EVENT_NHS_ADDED,
+	DMVPN_EVENT_NHS_DELETED,
+	DMVPN_EVENT_NHS_CHANGED,	/* status (state) changed via NHS_SET */
 	__DMVPN_EVENT_MAX
 };
 
 #define DMVPN_EVENT_MAX (__DMVPN_EVENT_MAX - 1)
+
+/*
+ * NHRP configuration of a device (DMVPN_A_CONFIG). The kernel only stores
+ * it, so that it lives and dies with the device and survives dmvpnd
+ * restarts; dmvpnd acts on it. CONFIG_SET changes only the attributes
+ * present; NETWORK_ID 0 (the default) means NHRP is off on the device.
+ */
+enum dmvpn_role {
+	DMVPN_ROLE_NONE,	/* default: no NHRP */
+	DMVPN_ROLE_SPOKE,	/* NHC: registers with the NHS list */
+	DMVPN_ROLE_HUB,		/* NHS: accepts registrations (and may
+				 * itself register with its NHS list)
+				 */
+	__DMVPN_ROLE_MAX
+};
+
+#define DMVPN_ROLE_MAX (__DMVPN_ROLE_MAX - 1)
+
+#define DMVPN_DEFAULT_HOLDTIME	7200	/* s, as Cisco IOS and FRR */
+#define DMVPN_AUTH_MAX		8	/* Cisco: cleartext, at most 8 bytes */
+#define DMVPN_NHS_MAX		16	/* configured NHS per device */
+#define DMVPN_FQDN_MAX		253
+
+enum dmvpn_cfg_attr {
+	DMVPN_CFG_A_UNSPEC,
+	DMVPN_CFG_A_ROLE,	  /* u8: enum dmvpn_role */
+	DMVPN_CFG_A_NETWORK_ID,	  /* u32: 0 = NHRP off */
+	DMVPN_CFG_A_HOLDTIME,	  /* u32 s, 1..65535; default 7200 */
+	DMVPN_CFG_A_REG_INTERVAL, /* u32 s, 0..65535; 0 = holdtime / 3 */
+	DMVPN_CFG_A_AUTH,	  /* binary 0..8: cleartext; empty = none */
+	DMVPN_CFG_A_UNIQUE,	  /* u8 0/1: register with U; default 1 */
+	DMVPN_CFG_A_MCAST_DYNAMIC, /* u8 0/1: hub replicates multicast to
+				    * registered spokes; default 0
+				    */
+	__DMVPN_CFG_A_MAX
+};
+
+#define DMVPN_CFG_A_MAX (__DMVPN_CFG_A_MAX - 1)
+
+/*
+ * A configured next-hop server (DMVPN_A_NHS). It is identified by its NBMA
+ * address or its FQDN (exactly one of the two). The STATUS attributes are
+ * written by dmvpnd with NHS_SET and refused in NHS_NEW; SINCE is computed
+ * by the kernel from the last state change.
+ */
+enum dmvpn_nhs_state {
+	DMVPN_NHS_STATE_NONE,	/* no status published yet */
+	DMVPN_NHS_STATE_DOWN,	/* requests unanswered or refused */
+	DMVPN_NHS_STATE_REGISTERING, /* request sent, no reply yet */
+	DMVPN_NHS_STATE_UP,	/* registered */
+	__DMVPN_NHS_STATE_MAX
+};
+
+#define DMVPN_NHS_STATE_MAX (__DMVPN_NHS_STATE_MAX - 1)
+
+enum dmvpn_nhs_attr {
+	DMVPN_NHS_A_UNSPEC,
+	/* configuration */
+	DMVPN_NHS_A_NBMA,	/* binary 4/16 */
+	DMVPN_NHS_A_FQDN,	/* string, at most DMVPN_FQDN_MAX */
+	DMVPN_NHS_A_PROTO,	/* binary 4/16: tunnel address; absent =
+				 * learned from the registration reply
+				 */
+	DMVPN_NHS_A_PRIORITY,	/* u8: lower is preferred; default 0 */
+	/* status (NHS_SET) */
+	DMVPN_NHS_A_STATE,	/* u8: enum dmvpn_nhs_state */
+	DMVPN_NHS_A_CUR_NBMA,	/* binary 4/16: resolved FQDN */
+	DMVPN_NHS_A_CUR_PROTO,	/* binary 4/16: learned tunnel address */
+	DMVPN_NHS_A_REQUESTS,	/* u64: registration requests sent */
+	DMVPN_NHS_A_REPLIES,	/* u64: successful replies received */
+	DMVPN_NHS_A_FAILURES,	/* u64: refusals, errors and timeouts */
+	DMVPN_NHS_A_LAST_CODE,	/* u8: CIE code of the last reply */
+	DMVPN_NHS_A_NAT,	/* u8 0/1: the NHS saw us behind NAT */
+	/* kernel-computed */
+	DMVPN_NHS_A_SINCE,	/* u32 s: since the last state change */
+	DMVPN_NHS_A_PAD,
+	__DMVPN_NHS_A_MAX
+};
+
+#define DMVPN_NHS_A_MAX (__DMVPN_NHS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_DMVPN_H */
