@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0
+# GRE captures on an underlay interface and their NHRP check with tshark,
+# an independent decoder: every NHRP packet anyone sent must decode with a
+# good checksum, not be malformed and raise no expert warning or error.
+# Source after lib.sh.
+
+# Wireshark's expert severities (epan/proto.h): PI_WARN and PI_ERROR fail.
+CAP_EXPERT_WARN=6291456
+
+# cap_start NS IF FILE [FILTER]: capture GRE (or FILTER) on IF in NS into
+# FILE until cap_stop FILE. Returns once tcpdump is capturing.
+cap_start() {
+	local ns=$1 ifname=$2 file=$3 filter=${4:-ip proto 47}
+	rm -f "$file"
+	ip netns exec "$ns" tcpdump -U -n -s 0 -i "$ifname" -w "$file" \
+		"$filter" 2>"$file.log" &
+	echo $! >"$file.pid"
+	# tcpdump writes the file header only once the socket is attached.
+	busywait 20000 test -s "$file" || {
+		log "tcpdump on $ns/$ifname did not start:"
+		sed 's/^/#   /' "$file.log"
+		return 1
+	}
+}
+
+# cap_stop FILE: stop the capture into FILE and wait for the last packets.
+cap_stop() {
+	local file=$1 pid
+	pid=$(cat "$file.pid" 2>/dev/null) || return 0
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$file.pid" "$file.log"
+}
+
+# nhrp_decode FILE: one line per NHRP packet in FILE:
+#   frame|op.type|checksum status|malformed|expert severities|messages
+# (Wireshark checksum status: 0 bad, 1 good, 2 unverified.)
+nhrp_decode() {
+	tshark -n -r "$1" -Y nhrp -T fields -E separator='|' \
+		-e frame.number -e nhrp.hdr.op.type -e nhrp.hdr.chksum.status \
+		-e _ws.malformed -e _ws.expert.severity -e _ws.expert.message \
+		2>/dev/null
+}
+
+# nhrp_check FILE [SUMMARY_FILE]: every NHRP packet in FILE is well
+# formed (see above); prints the offending packets verbosely. Writes the
+# count of NHRP packets by type as "TYPE COUNT" lines to SUMMARY_FILE
+# (default FILE.types) for nhrp_count. Fails if FILE has no NHRP at all.
+nhrp_check() {
+	local file=$1 sum=${2:-$1.types} dec bad
+	dec=$(nhrp_decode "$file")
+	awk -F'|' '{ n[$2]++ } END { for (t in n) print t, n[t] }' \
+		<<<"$dec" | sort -n >"$sum"
+	[ -n "$dec" ] || { log "no NHRP packet in $file"; return 1; }
+	bad=$(awk -F'|' -v warn=$CAP_EXPERT_WARN '
+		{
+			ok = $3 == 1 && $4 == ""
+			n = split($5, sev, ",")
+			for (i = 1; i <= n; i++)
+				if (sev[i] + 0 >= warn)
+					ok = 0
+			if (!ok)
+				print $1
+		}' <<<"$dec")
+	[ -z "$bad" ] && return 0
+	bad=$(tr '\n' ' ' <<<"$bad")
+	log "NHRP packets that do not decode cleanly in $file: $bad"
+	tshark -n -r "$file" -V -Y "frame.number in {$bad}" \
+		2>/dev/null | sed -n '/^Next Hop Resolution Protocol/,$p' |
+		head -n "${CAP_DUMP_LINES:-200}" | sed 's/^/#   /'
+	return 1
+}
+
+# nhrp_count FILE TYPE: the number of NHRP packets of TYPE (1 ResReq,
+# 2 ResRep, 3 RegReq, 4 RegRep, 5 PurgeReq, 6 PurgeRep, 7 ErrInd,
+# 8 Traffic Indication) found by the last nhrp_check of FILE.
+nhrp_count() {
+	awk -v t="$2" '$1 == t { c = $2 } END { print c + 0 }' "$1.types"
+}
+
+# nhrp_summary FILE: "regreq=N regrep=N ..." of the last nhrp_check.
+nhrp_summary() {
+	awk 'BEGIN { split("resreq resrep regreq regrep purgereq purgerep " \
+			   "errind trafind", name, " ") }
+	     { printf "%s%s=%d", sep, ($1 in name) ? name[$1] : "type" $1, $2
+	       sep = " " }
+	     END { print "" }' "$1.types"
+}
+
+# nhrp_fields FILE FILTER FIELD...: tshark fields of the NHRP packets
+# matching FILTER, '|' separated, one packet a line.
+nhrp_fields() {
+	local file=$1 filter=$2 f args=()
+	shift 2
+	for f in "$@"; do
+		args+=(-e "$f")
+	done
+	tshark -n -r "$file" -Y "nhrp && ($filter)" -T fields -E separator='|' \
+		-E occurrence=a -E aggregator=, "${args[@]}" 2>/dev/null
+}
