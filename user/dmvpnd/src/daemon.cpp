@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "daemon.hpp"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "log.hpp"
+
+namespace dmvpnd {
+namespace {
+
+class KernelIo : public DeviceIo {
+public:
+  KernelIo(Genl &genl, int ifindex) : genl_(genl), ifindex_(ifindex) {}
+  void attach(PacketSocket *sock) { sock_ = sock; }
+
+  void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
+    if (sock_)
+      sock_->send(nbma, frame);
+  }
+  int entry_new(const EntrySpec &spec) override {
+    return genl_.entry_new(ifindex_, spec);
+  }
+  int entry_del(Ip4 proto) override { return genl_.entry_del(ifindex_, proto); }
+  std::optional<KernelEntry> entry_get(Ip4 proto) override {
+    return genl_.entry_get(ifindex_, proto);
+  }
+  int mcast_new(Ip4 nbma, std::uint32_t flags) override {
+    return genl_.mcast_new(ifindex_, nbma, flags);
+  }
+  int mcast_del(Ip4 nbma) override { return genl_.mcast_del(ifindex_, nbma); }
+  void nhs_set(const NhsConfig &nhs, const NhsStatus &st) override {
+    if (int err = genl_.nhs_set(ifindex_, nhs, st))
+      log(Level::debug, "nhs status on ifindex {}: error {}", ifindex_, err);
+  }
+
+private:
+  Genl &genl_;
+  int ifindex_;
+  PacketSocket *sock_ = nullptr;
+};
+
+const char *role_name(std::uint8_t role) {
+  return role == DMVPN_ROLE_HUB ? "hub" : "spoke";
+}
+
+std::uint32_t random_u32() {
+  std::uint32_t v = 1;
+  if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+    v = static_cast<std::uint32_t>(time(nullptr));
+  return v;
+}
+
+[[noreturn]] void fail(const char *what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+} // namespace
+
+struct Daemon::Managed {
+  Managed(Genl &genl, const DeviceInfo &info, std::optional<Ip4> proto,
+          TimerQueue &timers, std::uint32_t first_id)
+      : io(genl, info.ifindex), sock(info.ifindex),
+        dev(info, proto, timers, io, first_id) {
+    io.attach(&sock);
+  }
+  KernelIo io;
+  PacketSocket sock;
+  Device dev;
+};
+
+Daemon::Daemon(Options opts)
+    : opts_(std::move(opts)), request_ids_(random_u32()) {
+  epoll_ = Fd(epoll_create1(EPOLL_CLOEXEC));
+  if (!epoll_)
+    fail("epoll_create1");
+  timerfd_ = Fd(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+  if (!timerfd_)
+    fail("timerfd_create");
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1})
+    sigaddset(&set, s);
+  if (sigprocmask(SIG_BLOCK, &set, nullptr) < 0)
+    fail("sigprocmask");
+  signalfd_ = Fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!signalfd_)
+    fail("signalfd");
+  for (int fd : {genl_.event_fd(), rtnl_.event_fd(), timerfd_.get(),
+                 signalfd_.get()})
+    watch(fd);
+}
+
+Daemon::~Daemon() = default;
+
+void Daemon::watch(int fd) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = fd;
+  if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) < 0)
+    fail("epoll_ctl");
+}
+
+// Picks up devices, configuration, NHS lists and addresses from the
+// kernel. Cheap enough to run on every change notification.
+void Daemon::resync() {
+  resync_wanted_ = false;
+  std::vector<DeviceInfo> devs;
+  try {
+    devs = genl_.dump_devices();
+  } catch (const NetlinkError &e) {
+    log(Level::error, "{}", e.what());
+    return;
+  }
+  std::set<int> seen;
+  for (const auto &info : devs) {
+    if (!opts_.devices.empty() && !opts_.devices.count(info.name))
+      continue;
+    if (!info.config.active())
+      continue;
+    seen.insert(info.ifindex);
+    auto proto = rtnl_.first_ipv4(info.ifindex);
+    auto nhs = genl_.dump_nhs(info.ifindex);
+    auto it = devices_.find(info.ifindex);
+    if (it != devices_.end() &&
+        (it->second->dev.config().role != info.config.role ||
+         it->second->dev.config().network_id != info.config.network_id)) {
+      epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second->sock.fd(), nullptr);
+      devices_.erase(it);
+      it = devices_.end();
+    }
+    if (it == devices_.end()) {
+      std::unique_ptr<Managed> m;
+      try {
+        m = std::make_unique<Managed>(genl_, info, std::nullopt, timers_,
+                                      request_ids_);
+      } catch (const std::exception &e) {
+        log(Level::error, "{}: {}", info.name, e.what());
+        continue;
+      }
+      request_ids_ += 0x10000000; // separate id ranges per device
+      watch(m->sock.fd());
+      log(Level::notice,
+          "{}: managing (role {}, network-id {}, nbma {}, proto {}, "
+          "holdtime {}, {} nhs)",
+          info.name, role_name(info.config.role), info.config.network_id,
+          info.local.str(), proto ? proto->str() : "none",
+          info.config.holdtime, nhs.size());
+      it = devices_.emplace(info.ifindex, std::move(m)).first;
+    }
+    it->second->dev.update(info, proto, nhs);
+  }
+  for (auto it = devices_.begin(); it != devices_.end();) {
+    if (seen.count(it->first)) {
+      ++it;
+      continue;
+    }
+    log(Level::notice, "{}: no longer managed", it->second->dev.name());
+    epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second->sock.fd(), nullptr);
+    it = devices_.erase(it);
+  }
+}
+
+void Daemon::on_genl_event(const GenlEvent &ev) {
+  switch (ev.event) {
+  case DMVPN_EVENT_UNSPEC: // overrun: we may have missed anything
+  case DMVPN_EVENT_CONFIG_CHANGED:
+  case DMVPN_EVENT_NHS_ADDED:
+  case DMVPN_EVENT_NHS_DELETED:
+    resync_wanted_ = true;
+    return;
+  default:
+    break;
+  }
+  auto it = devices_.find(ev.ifindex);
+  if (it == devices_.end() || !ev.entry)
+    return;
+  Device &dev = it->second->dev;
+  switch (ev.event) {
+  case DMVPN_EVENT_MISS:
+    dev.on_miss(ev.entry->proto);
+    break;
+  case DMVPN_EVENT_ENTRY_EXPIRED:
+  case DMVPN_EVENT_ENTRY_DELETED:
+    dev.on_entry_gone(*ev.entry);
+    break;
+  default:
+    break;
+  }
+}
+
+void Daemon::log_counters() const {
+  for (const auto &[ifindex, m] : devices_) {
+    log(Level::notice, "{}: counters: {}", m->dev.name(),
+        m->dev.counters().summary());
+    for (const auto &c : m->dev.nhs())
+      log(Level::notice,
+          "{}: nhs {}: state {} requests {} replies {} failures {}",
+          m->dev.name(), c->nbma() ? c->nbma()->str() : c->config().fqdn,
+          c->status().state, c->status().requests, c->status().replies,
+          c->status().failures);
+  }
+}
+
+void Daemon::arm_timer() {
+  itimerspec its{};
+  if (auto next = timers_.next_deadline()) {
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  next->time_since_epoch())
+                  .count();
+    if (ns <= 0)
+      ns = 1;
+    its.it_value.tv_sec = ns / 1000000000;
+    its.it_value.tv_nsec = ns % 1000000000;
+  }
+  // steady_clock is CLOCK_MONOTONIC on Linux.
+  timerfd_settime(timerfd_.get(), TFD_TIMER_ABSTIME, &its, nullptr);
+}
+
+bool Daemon::handle_signal() {
+  signalfd_siginfo si{};
+  while (read(signalfd_.get(), &si, sizeof(si)) == sizeof(si)) {
+    switch (si.ssi_signo) {
+    case SIGTERM:
+    case SIGINT:
+      log(Level::notice, "signal {}: exiting", si.ssi_signo);
+      return true;
+    case SIGHUP:
+      resync_wanted_ = true;
+      break;
+    case SIGUSR1:
+      log_counters();
+      break;
+    }
+  }
+  return false;
+}
+
+int Daemon::run() {
+  timers_.advance(Clock::now());
+  resync();
+  log(Level::notice, "dmvpnd running, {} device(s)", devices_.size());
+  std::array<epoll_event, 32> events;
+  while (!stop_) {
+    arm_timer();
+    int n = epoll_wait(epoll_.get(), events.data(),
+                       static_cast<int>(events.size()), -1);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      fail("epoll_wait");
+    }
+    timers_.advance(Clock::now());
+    for (int i = 0; i < n; ++i) {
+      int fd = events[static_cast<std::size_t>(i)].data.fd;
+      if (fd == signalfd_.get()) {
+        stop_ = handle_signal() || stop_;
+      } else if (fd == timerfd_.get()) {
+        std::uint64_t ticks;
+        while (read(fd, &ticks, sizeof(ticks)) > 0) {
+        }
+      } else if (fd == genl_.event_fd()) {
+        genl_.read_events([this](const GenlEvent &ev) { on_genl_event(ev); });
+      } else if (fd == rtnl_.event_fd()) {
+        rtnl_.drain();
+        resync_wanted_ = true;
+      } else {
+        for (auto &[ifindex, m] : devices_) {
+          if (m->sock.fd() != fd)
+            continue;
+          m->sock.read([&](Ip4 from, std::span<const std::uint8_t> frame) {
+            m->dev.on_frame(from, frame);
+          });
+          break;
+        }
+      }
+    }
+    if (resync_wanted_ && !stop_)
+      resync();
+    timers_.advance(Clock::now());
+  }
+  return 0;
+}
+
+} // namespace dmvpnd

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+// The process: sockets, the epoll loop, and one Device per managed dmvpn
+// device, kept in step with the kernel's configuration.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "device.hpp"
+#include "fd.hpp"
+#include "genl.hpp"
+#include "packet_socket.hpp"
+#include "rtnl.hpp"
+#include "timer_queue.hpp"
+
+namespace dmvpnd {
+
+struct Options {
+  std::set<std::string> devices; // empty = every configured one
+};
+
+class Daemon {
+public:
+  explicit Daemon(Options opts); // throws on missing kernel support
+  ~Daemon();
+  // Returns the exit status.
+  int run();
+
+private:
+  struct Managed;
+
+  void resync();
+  void on_genl_event(const struct GenlEvent &ev);
+  void log_counters() const;
+  void watch(int fd);
+  void arm_timer();
+  bool handle_signal();
+
+  Options opts_;
+  Genl genl_;
+  Rtnl rtnl_;
+  TimerQueue timers_;
+  Fd epoll_;
+  Fd timerfd_;
+  Fd signalfd_;
+  std::map<int, std::unique_ptr<Managed>> devices_;
+  bool resync_wanted_ = false;
+  bool stop_ = false;
+  std::uint32_t request_ids_;
+};
+
+} // namespace dmvpnd

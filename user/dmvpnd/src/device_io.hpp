@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+// Everything the NHRP logic of one device does to the outside world. The
+// daemon implements it with netlink and an AF_PACKET socket; unit tests
+// with a recorder.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "kernel_types.hpp"
+
+namespace dmvpnd {
+
+class DeviceIo {
+public:
+  virtual ~DeviceIo() = default;
+  virtual void send(Ip4 nbma, std::span<const std::uint8_t> frame) = 0;
+  // Create or replace; returns 0 or a negative errno.
+  virtual int entry_new(const EntrySpec &spec) = 0;
+  virtual int entry_del(Ip4 proto) = 0;
+  virtual std::optional<KernelEntry> entry_get(Ip4 proto) = 0;
+  virtual int mcast_new(Ip4 nbma, std::uint32_t flags) = 0;
+  virtual int mcast_del(Ip4 nbma) = 0;
+  virtual void nhs_set(const NhsConfig &nhs, const NhsStatus &status) = 0;
+};
+
+} // namespace dmvpnd

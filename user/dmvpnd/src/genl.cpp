@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "genl.hpp"
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+
+#include <cerrno>
+#include <fmt/core.h>
+
+#include "log.hpp"
+
+namespace dmvpnd {
+
+void NlSockDeleter::operator()(nl_sock *s) const { nl_socket_free(s); }
+void NlMsgDeleter::operator()(nl_msg *m) const { nlmsg_free(m); }
+
+namespace {
+
+NlSock connect_genl() {
+  NlSock s(nl_socket_alloc());
+  if (!s)
+    throw NetlinkError("cannot allocate a netlink socket");
+  if (int err = genl_connect(s.get()); err < 0)
+    throw NetlinkError(
+        fmt::format("cannot open generic netlink: {}", nl_geterror(err)));
+  return s;
+}
+
+std::optional<Ip4> get_ip4(nlattr *a) {
+  if (!a)
+    return std::nullopt;
+  return Ip4::from_bytes(
+      {static_cast<const std::uint8_t *>(nla_data(a)),
+       static_cast<std::size_t>(nla_len(a))});
+}
+
+void put_ip4(nl_msg *m, int type, Ip4 a) {
+  nla_put(m, type, 4, &a.be);
+}
+
+int cb_valid(nl_msg *msg, void *arg) {
+  (*static_cast<const std::function<void(nl_msg *)> *>(arg))(msg);
+  return NL_OK;
+}
+
+// The top-level attributes of a dmvpn message.
+bool parse_top(nl_msg *msg, nlattr **tb) {
+  return genlmsg_parse(nlmsg_hdr(msg), 0, tb, DMVPN_A_MAX, nullptr) == 0;
+}
+
+DeviceConfig parse_config(nlattr *nest) {
+  DeviceConfig c;
+  nlattr *tb[DMVPN_CFG_A_MAX + 1];
+  if (nla_parse_nested(tb, DMVPN_CFG_A_MAX, nest, nullptr) < 0)
+    return c;
+  if (tb[DMVPN_CFG_A_ROLE])
+    c.role = nla_get_u8(tb[DMVPN_CFG_A_ROLE]);
+  if (tb[DMVPN_CFG_A_NETWORK_ID])
+    c.network_id = nla_get_u32(tb[DMVPN_CFG_A_NETWORK_ID]);
+  if (tb[DMVPN_CFG_A_HOLDTIME])
+    c.holdtime = nla_get_u32(tb[DMVPN_CFG_A_HOLDTIME]);
+  if (tb[DMVPN_CFG_A_REG_INTERVAL])
+    c.reg_interval = nla_get_u32(tb[DMVPN_CFG_A_REG_INTERVAL]);
+  if (nlattr *a = tb[DMVPN_CFG_A_AUTH])
+    c.auth.assign(static_cast<const char *>(nla_data(a)),
+                  static_cast<std::size_t>(nla_len(a)));
+  if (tb[DMVPN_CFG_A_UNIQUE])
+    c.unique = nla_get_u8(tb[DMVPN_CFG_A_UNIQUE]);
+  if (tb[DMVPN_CFG_A_MCAST_DYNAMIC])
+    c.mcast_dynamic = nla_get_u8(tb[DMVPN_CFG_A_MCAST_DYNAMIC]);
+  return c;
+}
+
+} // namespace
+
+std::optional<KernelEntry> parse_entry_nest(const void *p) {
+  auto *nest = static_cast<nlattr *>(const_cast<void *>(p));
+  nlattr *tb[DMVPN_ENTRY_A_MAX + 1];
+  if (nla_parse_nested(tb, DMVPN_ENTRY_A_MAX, nest, nullptr) < 0)
+    return std::nullopt;
+  auto proto = get_ip4(tb[DMVPN_ENTRY_A_PROTO]);
+  if (!proto)
+    return std::nullopt;
+  KernelEntry e;
+  e.proto = *proto;
+  e.nbma = get_ip4(tb[DMVPN_ENTRY_A_NBMA]);
+  if (tb[DMVPN_ENTRY_A_PREFIXLEN])
+    e.prefixlen = nla_get_u8(tb[DMVPN_ENTRY_A_PREFIXLEN]);
+  if (tb[DMVPN_ENTRY_A_TYPE])
+    e.type = nla_get_u8(tb[DMVPN_ENTRY_A_TYPE]);
+  if (tb[DMVPN_ENTRY_A_FLAGS])
+    e.flags = nla_get_u32(tb[DMVPN_ENTRY_A_FLAGS]);
+  if (tb[DMVPN_ENTRY_A_EXPIRES])
+    e.expires = nla_get_u32(tb[DMVPN_ENTRY_A_EXPIRES]);
+  if (tb[DMVPN_ENTRY_A_USED])
+    e.used = nla_get_u32(tb[DMVPN_ENTRY_A_USED]);
+  return e;
+}
+
+Genl::Genl() : req_(connect_genl()), events_(connect_genl()) {
+  family_ = genl_ctrl_resolve(req_.get(), DMVPN_GENL_NAME);
+  if (family_ < 0)
+    throw NetlinkError(fmt::format(
+        "generic netlink family '{}' not found (is dmvpn.ko loaded?)",
+        DMVPN_GENL_NAME));
+  int grp = genl_ctrl_resolve_grp(req_.get(), DMVPN_GENL_NAME,
+                                  DMVPN_MCGRP_EVENTS);
+  if (grp < 0)
+    throw NetlinkError("dmvpn events group not found");
+  nl_socket_disable_seq_check(events_.get());
+  if (int err = nl_socket_add_membership(events_.get(), grp); err < 0)
+    throw NetlinkError(fmt::format("cannot join the dmvpn events group: {}",
+                                   nl_geterror(err)));
+  nl_socket_set_nonblocking(events_.get());
+  // Bursts of MISS events must not be lost to a small receive buffer.
+  nl_socket_set_buffer_size(events_.get(), 4 << 20, 0);
+}
+
+NlMsg Genl::request(std::uint8_t cmd, int flags) {
+  NlMsg m(nlmsg_alloc());
+  if (!m || !genlmsg_put(m.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0,
+                         flags, cmd, DMVPN_GENL_VERSION))
+    throw std::bad_alloc();
+  return m;
+}
+
+namespace {
+
+struct NlCbDeleter {
+  void operator()(nl_cb *cb) const { nl_cb_put(cb); }
+};
+
+struct Exchange {
+  const std::function<void(nl_msg *)> *on_reply;
+  bool done = false;
+  int error = 0;
+};
+
+int ex_valid(nl_msg *msg, void *arg) {
+  auto *ex = static_cast<Exchange *>(arg);
+  if (*ex->on_reply)
+    (*ex->on_reply)(msg);
+  return NL_OK;
+}
+
+int ex_finish(nl_msg *, void *arg) {
+  static_cast<Exchange *>(arg)->done = true;
+  return NL_STOP;
+}
+
+int ex_error(sockaddr_nl *, nlmsgerr *e, void *arg) {
+  auto *ex = static_cast<Exchange *>(arg);
+  ex->error = e->error;
+  ex->done = true;
+  return NL_STOP;
+}
+
+} // namespace
+
+// One request, its replies (a dump's parts) and the final ack or error.
+int Genl::transact(NlMsg msg, const std::function<void(nl_msg *)> &on_reply) {
+  std::unique_ptr<nl_cb, NlCbDeleter> cb(nl_cb_alloc(NL_CB_DEFAULT));
+  if (!cb)
+    return -ENOMEM;
+  Exchange ex{&on_reply};
+  nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, ex_valid, &ex);
+  nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, ex_finish, &ex);
+  nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, ex_finish, &ex);
+  nl_cb_err(cb.get(), NL_CB_CUSTOM, ex_error, &ex);
+  if (nl_send_auto(req_.get(), msg.get()) < 0)
+    return -EIO;
+  while (!ex.done) {
+    int err = nl_recvmsgs(req_.get(), cb.get());
+    if (err < 0)
+      return -EIO;
+  }
+  return ex.error;
+}
+
+std::vector<DeviceInfo> Genl::dump_devices() {
+  std::vector<DeviceInfo> out;
+  int err = transact(request(DMVPN_CMD_DEV_GET, NLM_F_DUMP), [&](nl_msg *m) {
+    nlattr *tb[DMVPN_A_MAX + 1];
+    if (!parse_top(m, tb) || !tb[DMVPN_A_IFINDEX])
+      return;
+    DeviceInfo d;
+    d.ifindex = static_cast<int>(nla_get_u32(tb[DMVPN_A_IFINDEX]));
+    if (tb[DMVPN_A_IFNAME])
+      d.name = nla_get_string(tb[DMVPN_A_IFNAME]);
+    if (auto l = get_ip4(tb[DMVPN_A_LOCAL]))
+      d.local = *l;
+    if (tb[DMVPN_A_CONFIG]) {
+      d.config = parse_config(tb[DMVPN_A_CONFIG]);
+      d.has_config = true;
+    }
+    out.push_back(std::move(d));
+  });
+  if (err)
+    throw NetlinkError(fmt::format("device dump failed: {}", err));
+  return out;
+}
+
+std::vector<NhsConfig> Genl::dump_nhs(int ifindex) {
+  std::vector<NhsConfig> out;
+  auto msg = request(DMVPN_CMD_NHS_GET, NLM_F_DUMP);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  int err = transact(std::move(msg), [&](nl_msg *m) {
+    nlattr *tb[DMVPN_A_MAX + 1];
+    if (!parse_top(m, tb) || !tb[DMVPN_A_NHS] || !tb[DMVPN_A_IFINDEX] ||
+        static_cast<int>(nla_get_u32(tb[DMVPN_A_IFINDEX])) != ifindex)
+      return;
+    nlattr *nt[DMVPN_NHS_A_MAX + 1];
+    if (nla_parse_nested(nt, DMVPN_NHS_A_MAX, tb[DMVPN_A_NHS], nullptr) < 0)
+      return;
+    NhsConfig n;
+    n.nbma = get_ip4(nt[DMVPN_NHS_A_NBMA]);
+    if (nt[DMVPN_NHS_A_FQDN])
+      n.fqdn = nla_get_string(nt[DMVPN_NHS_A_FQDN]);
+    n.proto = get_ip4(nt[DMVPN_NHS_A_PROTO]);
+    if (nt[DMVPN_NHS_A_PRIORITY])
+      n.priority = nla_get_u8(nt[DMVPN_NHS_A_PRIORITY]);
+    if (n.nbma || !n.fqdn.empty())
+      out.push_back(std::move(n));
+  });
+  // Kernels without NHS support: no servers.
+  if (err)
+    log(Level::debug, "nhs dump on ifindex {}: error {}", ifindex, err);
+  return out;
+}
+
+std::optional<KernelEntry> Genl::entry_get(int ifindex, Ip4 proto) {
+  auto msg = request(DMVPN_CMD_ENTRY_GET);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_ENTRY);
+  put_ip4(msg.get(), DMVPN_ENTRY_A_PROTO, proto);
+  nla_nest_end(msg.get(), nest);
+  std::optional<KernelEntry> out;
+  transact(std::move(msg), [&](nl_msg *m) {
+    nlattr *tb[DMVPN_A_MAX + 1];
+    if (parse_top(m, tb) && tb[DMVPN_A_ENTRY])
+      out = parse_entry_nest(tb[DMVPN_A_ENTRY]);
+  });
+  return out;
+}
+
+int Genl::entry_new(int ifindex, const EntrySpec &spec) {
+  auto msg = request(DMVPN_CMD_ENTRY_NEW);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  nla_put_flag(msg.get(), DMVPN_A_REPLACE);
+  nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_ENTRY);
+  put_ip4(msg.get(), DMVPN_ENTRY_A_PROTO, spec.proto);
+  if (spec.nbma)
+    put_ip4(msg.get(), DMVPN_ENTRY_A_NBMA, *spec.nbma);
+  nla_put_u8(msg.get(), DMVPN_ENTRY_A_TYPE, spec.type);
+  nla_put_u32(msg.get(), DMVPN_ENTRY_A_FLAGS, spec.flags);
+  if (spec.holdtime)
+    nla_put_u32(msg.get(), DMVPN_ENTRY_A_HOLDTIME, spec.holdtime);
+  nla_nest_end(msg.get(), nest);
+  return transact(std::move(msg));
+}
+
+int Genl::entry_del(int ifindex, Ip4 proto) {
+  auto msg = request(DMVPN_CMD_ENTRY_DEL);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_ENTRY);
+  put_ip4(msg.get(), DMVPN_ENTRY_A_PROTO, proto);
+  nla_nest_end(msg.get(), nest);
+  return transact(std::move(msg));
+}
+
+int Genl::mcast_new(int ifindex, Ip4 nbma, std::uint32_t flags) {
+  auto msg = request(DMVPN_CMD_MCAST_NEW);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  nla_put_flag(msg.get(), DMVPN_A_REPLACE);
+  nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_MCAST);
+  put_ip4(msg.get(), DMVPN_MCAST_A_NBMA, nbma);
+  nla_put_u32(msg.get(), DMVPN_MCAST_A_FLAGS, flags);
+  nla_nest_end(msg.get(), nest);
+  return transact(std::move(msg));
+}
+
+int Genl::mcast_del(int ifindex, Ip4 nbma) {
+  auto msg = request(DMVPN_CMD_MCAST_DEL);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_MCAST);
+  put_ip4(msg.get(), DMVPN_MCAST_A_NBMA, nbma);
+  nla_nest_end(msg.get(), nest);
+  return transact(std::move(msg));
+}
+
+int Genl::nhs_set(int ifindex, const NhsConfig &nhs, const NhsStatus &st) {
+  auto msg = request(DMVPN_CMD_NHS_SET);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_NHS);
+  if (nhs.nbma)
+    put_ip4(msg.get(), DMVPN_NHS_A_NBMA, *nhs.nbma);
+  else
+    nla_put_string(msg.get(), DMVPN_NHS_A_FQDN, nhs.fqdn.c_str());
+  nla_put_u8(msg.get(), DMVPN_NHS_A_STATE, st.state);
+  if (st.cur_nbma)
+    put_ip4(msg.get(), DMVPN_NHS_A_CUR_NBMA, *st.cur_nbma);
+  if (st.cur_proto)
+    put_ip4(msg.get(), DMVPN_NHS_A_CUR_PROTO, *st.cur_proto);
+  nla_put_u64(msg.get(), DMVPN_NHS_A_REQUESTS, st.requests);
+  nla_put_u64(msg.get(), DMVPN_NHS_A_REPLIES, st.replies);
+  nla_put_u64(msg.get(), DMVPN_NHS_A_FAILURES, st.failures);
+  nla_put_u8(msg.get(), DMVPN_NHS_A_LAST_CODE, st.last_code);
+  nla_put_u8(msg.get(), DMVPN_NHS_A_NAT, st.nat ? 1 : 0);
+  nla_nest_end(msg.get(), nest);
+  return transact(std::move(msg));
+}
+
+int Genl::event_fd() const { return nl_socket_get_fd(events_.get()); }
+
+void Genl::read_events(const std::function<void(const GenlEvent &)> &fn) {
+  std::function<void(nl_msg *)> parse = [&](nl_msg *m) {
+    nlattr *tb[DMVPN_A_MAX + 1];
+    if (!parse_top(m, tb) || !tb[DMVPN_A_EVENT] || !tb[DMVPN_A_IFINDEX])
+      return;
+    GenlEvent ev;
+    ev.event = nla_get_u8(tb[DMVPN_A_EVENT]);
+    ev.ifindex = static_cast<int>(nla_get_u32(tb[DMVPN_A_IFINDEX]));
+    if (tb[DMVPN_A_ENTRY])
+      ev.entry = parse_entry_nest(tb[DMVPN_A_ENTRY]);
+    fn(ev);
+  };
+  nl_socket_modify_cb(events_.get(), NL_CB_VALID, NL_CB_CUSTOM, cb_valid,
+                      &parse);
+  for (;;) {
+    int err = nl_recvmsgs_default(events_.get());
+    if (err == -NLE_AGAIN || err == 0)
+      break;
+    if (err == -NLE_NOMEM) {
+      // Overrun: events were lost. The caller resynchronises.
+      GenlEvent ev;
+      fn(ev);
+      continue;
+    }
+    if (err < 0) {
+      log(Level::warning, "event socket: {}", nl_geterror(err));
+      break;
+    }
+  }
+  nl_socket_modify_cb(events_.get(), NL_CB_VALID, NL_CB_DEFAULT, nullptr,
+                      nullptr);
+}
+
+} // namespace dmvpnd

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+// The dmvpn generic netlink family through libnl: requests on one socket,
+// events on another.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kernel_types.hpp"
+
+struct nl_sock;
+struct nl_msg;
+
+namespace dmvpnd {
+
+struct NlSockDeleter {
+  void operator()(nl_sock *s) const;
+};
+using NlSock = std::unique_ptr<nl_sock, NlSockDeleter>;
+
+struct NlMsgDeleter {
+  void operator()(nl_msg *m) const;
+};
+using NlMsg = std::unique_ptr<nl_msg, NlMsgDeleter>;
+
+class NetlinkError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct GenlEvent {
+  std::uint8_t event = 0;
+  int ifindex = 0;
+  std::optional<KernelEntry> entry;
+};
+
+class Genl {
+public:
+  // Throws NetlinkError when the family is missing (module not loaded).
+  Genl();
+
+  std::vector<DeviceInfo> dump_devices();
+  std::vector<NhsConfig> dump_nhs(int ifindex);
+  std::optional<KernelEntry> entry_get(int ifindex, Ip4 proto);
+  int entry_new(int ifindex, const EntrySpec &spec);
+  int entry_del(int ifindex, Ip4 proto);
+  int mcast_new(int ifindex, Ip4 nbma, std::uint32_t flags);
+  int mcast_del(int ifindex, Ip4 nbma);
+  int nhs_set(int ifindex, const NhsConfig &nhs, const NhsStatus &st);
+
+  [[nodiscard]] int event_fd() const;
+  // Reads what is queued on the event socket.
+  void read_events(const std::function<void(const GenlEvent &)> &fn);
+
+private:
+  NlMsg request(std::uint8_t cmd, int flags = 0);
+  int transact(NlMsg msg, const std::function<void(nl_msg *)> &on_reply = {});
+
+  NlSock req_;
+  NlSock events_;
+  int family_ = -1;
+};
+
+// Decoding helpers shared with the unit tests.
+std::optional<KernelEntry> parse_entry_nest(const void *nla);
+
+} // namespace dmvpnd

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+// dmvpnd: the NHRP daemon for dmvpn devices.
+#include <getopt.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <string>
+
+#include "daemon.hpp"
+#include "log.hpp"
+
+#ifndef DMVPND_VERSION
+#define DMVPND_VERSION "1.0"
+#endif
+
+namespace {
+
+void usage(FILE *out) {
+  std::fputs(
+      "Usage: dmvpnd [--log-level debug|info|notice|warning|error]\n"
+      "              [--dev NAME]... [--pid-file FILE] [--version] [--help]\n"
+      "Runs NHRP (registration, resolution) for dmvpn devices whose NHRP\n"
+      "configuration (ip dmvpn config set) has a network-id and a role.\n",
+      out);
+}
+
+class PidFile {
+public:
+  explicit PidFile(std::string path) : path_(std::move(path)) {
+    if (path_.empty())
+      return;
+    std::ofstream f(path_);
+    f << getpid() << '\n';
+    if (!f)
+      throw std::runtime_error("cannot write pid file " + path_);
+  }
+  PidFile(const PidFile &) = delete;
+  PidFile &operator=(const PidFile &) = delete;
+  ~PidFile() {
+    if (!path_.empty())
+      unlink(path_.c_str());
+  }
+
+private:
+  std::string path_;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  static const option longopts[] = {
+      {"log-level", required_argument, nullptr, 'l'},
+      {"dev", required_argument, nullptr, 'd'},
+      {"pid-file", required_argument, nullptr, 'p'},
+      {"version", no_argument, nullptr, 'V'},
+      {"help", no_argument, nullptr, 'h'},
+      {nullptr, 0, nullptr, 0},
+  };
+  dmvpnd::Options opts;
+  std::string pid_file;
+  int c;
+  while ((c = getopt_long(argc, argv, "l:d:p:Vh", longopts, nullptr)) != -1) {
+    switch (c) {
+    case 'l': {
+      auto level = dmvpnd::parse_level(optarg);
+      if (!level) {
+        std::fprintf(stderr, "dmvpnd: unknown log level '%s'\n", optarg);
+        return 2;
+      }
+      dmvpnd::set_log_level(*level);
+      break;
+    }
+    case 'd':
+      opts.devices.insert(optarg);
+      break;
+    case 'p':
+      pid_file = optarg;
+      break;
+    case 'V':
+      std::printf("dmvpnd %s\n", DMVPND_VERSION);
+      return 0;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (optind != argc) {
+    usage(stderr);
+    return 2;
+  }
+  try {
+    dmvpnd::Daemon daemon(std::move(opts));
+    PidFile pid(pid_file);
+    return daemon.run();
+  } catch (const std::exception &e) {
+    dmvpnd::log(dmvpnd::Level::error, "{}", e.what());
+    return 1;
+  }
+}

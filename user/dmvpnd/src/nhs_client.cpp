@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "nhs_client.hpp"
+
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <memory>
+
+#include "device.hpp"
+#include "log.hpp"
+#include "messages.hpp"
+#include "nhrp/constants.hpp"
+
+namespace dmvpnd {
+
+NhsClient::NhsClient(Device &dev, NhsConfig cfg)
+    : dev_(dev), cfg_(std::move(cfg)), timer_(dev.timers()) {
+  nbma_ = cfg_.nbma;
+}
+
+std::optional<Ip4> NhsClient::proto() const {
+  return cfg_.proto ? cfg_.proto : learned_proto_;
+}
+
+std::string NhsClient::name() const {
+  return nbma_ ? nbma_->str() : cfg_.fqdn;
+}
+
+// FQDN servers are looked up again whenever registration fails, so a hub
+// that moves is found again. getaddrinfo blocks; NHS names are few and
+// looked up rarely.
+bool NhsClient::resolve() {
+  if (cfg_.nbma)
+    return true;
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo *res = nullptr;
+  int rc = getaddrinfo(cfg_.fqdn.c_str(), nullptr, &hints, &res);
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(res, freeaddrinfo);
+  if (rc != 0 || !res) {
+    log(Level::warning, "{}: nhs {}: cannot resolve: {}", dev_.name(),
+        cfg_.fqdn, gai_strerror(rc));
+    return false;
+  }
+  const auto *sin = reinterpret_cast<const sockaddr_in *>(res->ai_addr);
+  Ip4 a{sin->sin_addr.s_addr};
+  if (nbma_ != a) {
+    nbma_ = a;
+    installed_ = false;
+    st_.cur_nbma = a;
+    log(Level::info, "{}: nhs {} is {}", dev_.name(), cfg_.fqdn, a.str());
+  }
+  return true;
+}
+
+void NhsClient::install() {
+  auto p = proto();
+  if (installed_ || !nbma_ || !p)
+    return;
+  EntrySpec spec;
+  spec.proto = *p;
+  spec.nbma = *nbma_;
+  spec.type = DMVPN_ENTRY_STATIC;
+  spec.flags = DMVPN_F_NHS;
+  int err = dev_.io().entry_new(spec);
+  int merr = dev_.io().mcast_new(*nbma_, DMVPN_MCAST_F_DYNAMIC);
+  if (err || merr)
+    log(Level::warning, "{}: nhs {}: cannot install entry ({}, {})",
+        dev_.name(), name(), err, merr);
+  else
+    installed_ = true;
+}
+
+void NhsClient::start() {
+  backoff_.reset();
+  unanswered_ = 0;
+  req_id_ = dev_.next_request_id();
+  send();
+}
+
+void NhsClient::send() {
+  if (!resolve() || !dev_.proto()) {
+    ++st_.failures;
+    timer_.start(backoff_.next(), [this] { send(); });
+    return;
+  }
+  install();
+  const auto &cfg = dev_.config();
+  RequestParams r;
+  r.self = dev_.self();
+  r.dst_proto = proto().value_or(r.self.proto);
+  r.request_id = req_id_;
+  r.flags = nhrp::flags::cisco_nat | (cfg.unique ? nhrp::flags::reg_u : 0);
+  r.holdtime = dev_.holdtime();
+  r.auth = cfg.auth;
+  r.nat_peer = Binding{*nbma_, proto().value_or(Ip4{})};
+  if (dev_.send(*nbma_, registration_request(r)))
+    ++st_.requests;
+  if (unanswered_++ >= kMaxUnanswered) {
+    ++st_.failures;
+    set_state(DMVPN_NHS_STATE_DOWN);
+  } else if (st_.state != DMVPN_NHS_STATE_UP &&
+             st_.state != DMVPN_NHS_STATE_DOWN) {
+    set_state(DMVPN_NHS_STATE_REGISTERING);
+  }
+  timer_.start(backoff_.next(), [this] { retransmit(); });
+}
+
+void NhsClient::retransmit() {
+  log(Level::debug, "{}: nhs {}: no reply to request {}", dev_.name(), name(),
+      req_id_);
+  send();
+}
+
+bool NhsClient::on_reply(const nhrp::Packet &p) {
+  const auto *m = p.mandatory();
+  if (!m || m->request_id != req_id_ || !nbma_)
+    return false;
+  if (m->cies.empty())
+    return false;
+  std::uint8_t code = m->cies.front().code;
+  st_.last_code = code;
+  if (code != nhrp::cie_code::success) {
+    ++st_.failures;
+    log(Level::warning, "{}: nhs {}: registration refused, code {}",
+        dev_.name(), name(), code);
+    set_state(DMVPN_NHS_STATE_DOWN);
+    // New id for the next attempt: the refusal answered this one.
+    req_id_ = dev_.next_request_id();
+    timer_.start(Backoff::kCap, [this] { send(); });
+    return true;
+  }
+  ++st_.replies;
+  if (!cfg_.proto) {
+    std::optional<Ip4> learned;
+    if (const auto *e = p.find_extension(nhrp::ext::responder_address))
+      if (const auto *l = std::get_if<nhrp::CieList>(&e->value);
+          l && !l->cies.empty())
+        learned = Ip4::from_bytes(l->cies.front().proto);
+    if (!learned)
+      learned = Ip4::from_bytes(p.dst_proto);
+    if (learned && learned != learned_proto_ && !learned->is_zero() &&
+        learned != dev_.proto()) {
+      learned_proto_ = learned;
+      st_.cur_proto = learned;
+      installed_ = false;
+    }
+  }
+  install();
+  bool nat = false;
+  if (const auto *e = p.find_extension(nhrp::ext::cisco_nat_address))
+    if (const auto *l = std::get_if<nhrp::CieList>(&e->value))
+      for (const auto &c : l->cies)
+        if (Ip4::from_bytes(c.proto) == dev_.proto() &&
+            Ip4::from_bytes(c.nbma.addr) != dev_.self().nbma)
+          nat = true;
+  st_.nat = nat;
+  unanswered_ = 0;
+  backoff_.reset();
+  bool was_up = up();
+  set_state(DMVPN_NHS_STATE_UP);
+  if (was_up)
+    publish(); // counters changed
+  std::uint32_t interval = dev_.config().reg_interval;
+  if (!interval)
+    interval = std::max<std::uint32_t>(1, dev_.holdtime() / 3);
+  log(Level::debug, "{}: nhs {}: registered, refresh in {} s", dev_.name(),
+      name(), interval);
+  timer_.start(std::chrono::seconds(interval), [this] { start(); });
+  return true;
+}
+
+bool NhsClient::on_error(std::uint32_t request_id, std::uint16_t code) {
+  if (request_id != req_id_)
+    return false;
+  ++st_.failures;
+  log(Level::warning, "{}: nhs {}: error indication {} about our request",
+      dev_.name(), name(), code);
+  set_state(DMVPN_NHS_STATE_DOWN);
+  req_id_ = dev_.next_request_id();
+  timer_.start(Backoff::kCap, [this] { send(); });
+  return true;
+}
+
+void NhsClient::set_state(std::uint8_t state) {
+  if (st_.state == state)
+    return;
+  static const char *names[] = {"none", "down", "registering", "up"};
+  st_.state = state;
+  auto p = proto();
+  if (state == DMVPN_NHS_STATE_UP)
+    log(Level::notice, "{}: nhs {} up (proto {}{})", dev_.name(), name(),
+        p ? p->str() : "?", st_.nat ? ", behind NAT" : "");
+  else
+    log(state == DMVPN_NHS_STATE_DOWN ? Level::warning : Level::info,
+        "{}: nhs {} {}", dev_.name(), name(), names[state]);
+  publish();
+}
+
+void NhsClient::publish() {
+  st_.cur_nbma = nbma_;
+  st_.cur_proto = proto();
+  dev_.io().nhs_set(cfg_, st_);
+}
+
+} // namespace dmvpnd

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+// NHC side of one configured next-hop server: registration, refresh,
+// backoff, and the status published to the kernel.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "backoff.hpp"
+#include "kernel_types.hpp"
+#include "nhrp/packet.hpp"
+#include "timer_queue.hpp"
+
+namespace dmvpnd {
+
+class Device;
+
+class NhsClient {
+public:
+  // Unanswered requests before the NHS is declared down.
+  static constexpr int kMaxUnanswered = 3;
+
+  NhsClient(Device &dev, NhsConfig cfg);
+  NhsClient(const NhsClient &) = delete;
+  NhsClient &operator=(const NhsClient &) = delete;
+
+  [[nodiscard]] const NhsConfig &config() const { return cfg_; }
+  [[nodiscard]] const NhsStatus &status() const { return st_; }
+  [[nodiscard]] bool up() const { return st_.state == DMVPN_NHS_STATE_UP; }
+  [[nodiscard]] std::optional<Ip4> nbma() const { return nbma_; }
+  [[nodiscard]] std::optional<Ip4> proto() const;
+  [[nodiscard]] std::uint32_t request_id() const { return req_id_; }
+
+  // Registers now with a fresh request id (start, refresh, address change).
+  void start();
+  // A Registration Reply; false if it is not the answer to our request.
+  bool on_reply(const nhrp::Packet &reply);
+  // An Error Indication quoting our request.
+  bool on_error(std::uint32_t request_id, std::uint16_t code);
+
+private:
+  void send();
+  void retransmit();
+  void set_state(std::uint8_t state);
+  void publish();
+  void install();
+  bool resolve();
+  [[nodiscard]] std::string name() const;
+
+  Device &dev_;
+  NhsConfig cfg_;
+  NhsStatus st_;
+  Backoff backoff_;
+  Timer timer_;
+  std::uint32_t req_id_ = 0;
+  int unanswered_ = 0;
+  std::optional<Ip4> nbma_;
+  std::optional<Ip4> learned_proto_;
+  bool installed_ = false;
+};
+
+} // namespace dmvpnd

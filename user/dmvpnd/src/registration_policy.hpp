@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+// The hub's decision on one Registration Request (pure).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kernel_types.hpp"
+#include "nhrp/packet.hpp"
+
+namespace dmvpnd {
+
+struct RegistrationDecision {
+  enum class Kind {
+    accept,   // install the binding, reply code 0
+    refuse,   // reply with `code`, change nothing
+    bad_auth, // drop, count, Error Indication 11
+    invalid,  // drop, count
+  };
+  Kind kind = Kind::invalid;
+  std::uint8_t code = 0;
+  Ip4 client_proto;
+  Ip4 client_nbma;      // the address to use: the outer source
+  Ip4 claimed_nbma;     // what the spoke says it has
+  bool nat = false;     // claimed != outer source
+  bool unique = false;  // U flag
+  std::uint16_t holdtime = 0;
+};
+
+// request: a decoded Registration Request; outer: the NBMA source the
+// frame came from; existing: the kernel's entry for the client address.
+RegistrationDecision
+decide_registration(const nhrp::Packet &request, Ip4 outer,
+                    const std::string &auth,
+                    const std::optional<KernelEntry> &existing);
+
+// The address a request registers (CIE proto, else source proto), for the
+// existing-entry lookup before deciding.
+std::optional<Ip4> registration_client(const nhrp::Packet &request);
+
+} // namespace dmvpnd

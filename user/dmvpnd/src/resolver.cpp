@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "resolver.hpp"
+
+#include <algorithm>
+
+#include "device.hpp"
+#include "log.hpp"
+#include "messages.hpp"
+#include "nhrp/constants.hpp"
+
+namespace dmvpnd {
+
+std::uint32_t Resolver::refresh_lead(std::uint32_t holdtime) {
+  return std::max<std::uint32_t>(holdtime / 6, 5);
+}
+
+void Resolver::on_miss(Ip4 target) {
+  if (items_.count(target) || target == dev_.proto() || target.is_zero())
+    return;
+  const NhsClient *nhs = dev_.preferred_nhs();
+  if (!nhs) {
+    log(Level::debug, "{}: miss for {}: no NHS up", dev_.name(), target.str());
+    return;
+  }
+  if (nhs->proto() == target)
+    return;
+  auto it = std::make_unique<Item>(dev_.timers());
+  it->target = target;
+  it->nhs_nbma = *nhs->nbma();
+  it->request_id = dev_.next_request_id();
+  EntrySpec spec;
+  spec.proto = target;
+  spec.type = DMVPN_ENTRY_INCOMPLETE;
+  spec.holdtime = kIncompleteHoldtime;
+  dev_.io().entry_new(spec);
+  log(Level::info, "{}: resolving {} via nhs {}", dev_.name(), target.str(),
+      it->nhs_nbma.str());
+  Item &ref = *it;
+  items_[target] = std::move(it);
+  send(ref);
+}
+
+void Resolver::send(Item &it) {
+  const auto &cfg = dev_.config();
+  RequestParams r;
+  r.self = dev_.self();
+  r.dst_proto = it.target;
+  r.request_id = it.request_id;
+  r.flags = nhrp::flags::res_q | nhrp::flags::res_a | nhrp::flags::res_s |
+            nhrp::flags::cisco_nat;
+  r.holdtime = dev_.holdtime();
+  r.auth = cfg.auth;
+  ++it.tries;
+  dev_.send(it.nhs_nbma, resolution_request(r));
+  Ip4 target = it.target;
+  it.timer.start(kRetry, [this, target] { retry(target); });
+}
+
+void Resolver::retry(Ip4 target) {
+  auto found = items_.find(target);
+  if (found == items_.end())
+    return;
+  Item &it = *found->second;
+  if (it.tries < kTries) {
+    send(it);
+    return;
+  }
+  if (it.resolved) {
+    // Unanswered refresh: the kernel ages the entry out.
+    log(Level::info, "{}: refresh of {} unanswered", dev_.name(),
+        target.str());
+    items_.erase(found);
+    return;
+  }
+  log(Level::warning, "{}: resolution of {} failed: no reply", dev_.name(),
+      target.str());
+  negative(target);
+}
+
+void Resolver::negative(Ip4 target) {
+  EntrySpec spec;
+  spec.proto = target;
+  spec.type = DMVPN_ENTRY_NEGATIVE;
+  spec.holdtime = kNegativeHoldtime;
+  dev_.io().entry_new(spec);
+  items_.erase(target);
+}
+
+bool Resolver::on_reply(const nhrp::Packet &p) {
+  const auto *m = p.mandatory();
+  if (!m)
+    return false;
+  auto found = std::find_if(items_.begin(), items_.end(), [&](auto &kv) {
+    return kv.second->request_id == m->request_id;
+  });
+  if (found == items_.end())
+    return false;
+  Item &it = *found->second;
+  Ip4 target = it.target;
+  const nhrp::Cie *cie = m->cies.empty() ? nullptr : &m->cies.front();
+  auto nbma = cie ? Ip4::from_bytes(cie->nbma.addr) : std::nullopt;
+  if (!cie || cie->code != nhrp::cie_code::success || !nbma ||
+      nbma->is_zero()) {
+    log(Level::warning, "{}: resolution of {} refused, code {}", dev_.name(),
+        target.str(), cie ? cie->code : 0);
+    negative(target);
+    return true;
+  }
+  std::uint32_t holdtime = cie->holding_time ? cie->holding_time
+                                             : dev_.holdtime();
+  EntrySpec spec;
+  spec.proto = target;
+  spec.nbma = *nbma;
+  spec.type = DMVPN_ENTRY_DYNAMIC;
+  spec.holdtime = holdtime;
+  int err = dev_.io().entry_new(spec);
+  if (err) {
+    log(Level::warning, "{}: cannot install {} -> {}: {}", dev_.name(),
+        target.str(), nbma->str(), err);
+    items_.erase(found);
+    return true;
+  }
+  log(it.resolved ? Level::debug : Level::info,
+      "{}: resolved {} nbma {} holdtime {}", dev_.name(), target.str(),
+      nbma->str(), holdtime);
+  it.resolved = true;
+  it.tries = 0;
+  it.installed = dev_.timers().now();
+  std::uint32_t lead = refresh_lead(holdtime);
+  if (holdtime <= lead) {
+    items_.erase(found);
+    return true;
+  }
+  it.timer.start(std::chrono::seconds(holdtime - lead),
+                 [this, target] { refresh(target); });
+  return true;
+}
+
+// Refresh only what carried traffic since it was installed; idle entries
+// are left to the kernel's holding time.
+void Resolver::refresh(Ip4 target) {
+  auto found = items_.find(target);
+  if (found == items_.end())
+    return;
+  Item &it = *found->second;
+  auto e = dev_.io().entry_get(target);
+  auto since = std::chrono::duration_cast<std::chrono::seconds>(
+                   dev_.timers().now() - it.installed)
+                   .count();
+  if (!e || e->type != DMVPN_ENTRY_DYNAMIC || !e->used ||
+      static_cast<std::int64_t>(*e->used) >= since) {
+    log(Level::info, "{}: {} idle, letting it expire", dev_.name(),
+        target.str());
+    items_.erase(found);
+    return;
+  }
+  const NhsClient *nhs = dev_.preferred_nhs();
+  if (!nhs) {
+    items_.erase(found);
+    return;
+  }
+  it.nhs_nbma = *nhs->nbma();
+  it.request_id = dev_.next_request_id();
+  it.tries = 0;
+  send(it);
+}
+
+} // namespace dmvpnd

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+// A DeviceIo that records what the logic does and keeps a tiny cache.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "device_io.hpp"
+#include "nhrp/codec.hpp"
+
+namespace dmvpnd::test {
+
+struct Sent {
+  Ip4 to;
+  nhrp::Bytes bytes;
+  nhrp::Packet packet() const { return *nhrp::decode(bytes); }
+};
+
+class FakeIo : public DeviceIo {
+public:
+  std::vector<Sent> sent;
+  std::map<Ip4, KernelEntry> cache;
+  std::vector<EntrySpec> entry_log;
+  std::vector<std::pair<Ip4, std::uint32_t>> mcast;
+  std::vector<NhsStatus> published;
+
+  void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
+    sent.push_back({nbma, {frame.begin(), frame.end()}});
+  }
+  int entry_new(const EntrySpec &s) override {
+    entry_log.push_back(s);
+    KernelEntry e;
+    e.proto = s.proto;
+    e.nbma = s.nbma;
+    e.type = s.type;
+    e.flags = s.flags;
+    if (s.holdtime)
+      e.expires = s.holdtime;
+    cache[s.proto] = e;
+    return 0;
+  }
+  int entry_del(Ip4 proto) override { return cache.erase(proto) ? 0 : -2; }
+  std::optional<KernelEntry> entry_get(Ip4 proto) override {
+    auto it = cache.find(proto);
+    if (it == cache.end())
+      return std::nullopt;
+    return it->second;
+  }
+  int mcast_new(Ip4 nbma, std::uint32_t flags) override {
+    mcast.emplace_back(nbma, flags);
+    return 0;
+  }
+  int mcast_del(Ip4) override { return 0; }
+  void nhs_set(const NhsConfig &, const NhsStatus &st) override {
+    published.push_back(st);
+  }
+};
+
+inline Ip4 ip(const char *s) { return *Ip4::parse(s); }
+
+} // namespace dmvpnd::test
