@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the tests that run dmvpnd (sourced after lib.sh). The NHRP
+# configuration goes through the genl family directly (genl_raw.py), so
+# these tests depend only on the kernel contract and dmvpnd.
+
+DMVPND=${DMVPND:-$DMVPN_ROOT/user/dmvpnd/dmvpnd}
+GENL_RAW="$(dirname "${BASH_SOURCE[0]}")/genl_raw.py"
+DMVPND_LOGDIR=$(mktemp -d)
+declare -A DMVPND_PID
+
+require_dmvpnd() {
+	[ -x "$DMVPND" ] || skip "$DMVPND not built (make -C user/dmvpnd)"
+	require python3 jq
+}
+
+hexstr() { printf %s "$1" | od -An -tx1 | tr -d ' \n'; }
+
+# genl NS CMD ATTR...: one genl request; fails unless the kernel says 0.
+genl() {
+	local ns=$1 out
+	shift
+	out=$(n "$ns" python3 "$GENL_RAW" "$@") || return 1
+	[ "${out%% *}" = "errno=0" ] || { log "genl $*: $out"; return 1; }
+}
+
+# config_set NS ROLE(hub|spoke) HOLDTIME [AUTH]: CONFIG_SET on dmvpn0,
+# network-id 1. AUTH "-" clears the password.
+config_set() {
+	local ns=$1 role=$2 hold=$3 auth=${4:-} r=1 a=""
+	[ "$role" = hub ] && r=2
+	[ -n "$auth" ] && a=",5:hex:$([ "$auth" = - ] || hexstr "$auth")"
+	genl "$ns" 11 2:str:dmvpn0 "16:nest:[1:u8:$r,2:u32:1,3:u32:$hold$a]"
+}
+
+# config_auth NS AUTH: change only the password.
+config_auth() {
+	genl "$1" 11 2:str:dmvpn0 "16:nest:[5:hex:$(hexstr "$2")]"
+}
+
+# nhs_add NS NBMA [PROTO]
+nhs_add() {
+	local p=""
+	[ -n "${3:-}" ] && p=",3:hex:$(hexstr_ip "$3")"
+	genl "$1" 12 2:str:dmvpn0 "17:nest:[1:hex:$(hexstr_ip "$2")$p]"
+}
+
+hexstr_ip() { printf '%02x' ${1//./ }; }
+
+# start_dmvpnd NS: runs dmvpnd in NS, log in $DMVPND_LOGDIR/NS.log
+# (appended across restarts).
+start_dmvpnd() {
+	local ns=$1
+	n "$ns" "$DMVPND" --log-level debug \
+		>>"$DMVPND_LOGDIR/$ns.log" 2>&1 &
+	DMVPND_PID[$ns]=$!
+}
+
+# stop_dmvpnd NS [SIGNAL]: returns dmvpnd's exit status.
+stop_dmvpnd() {
+	local ns=$1 sig=${2:-TERM} pid=${DMVPND_PID[$1]}
+	kill -s "$sig" "$pid" 2>/dev/null
+	wait "$pid"
+}
+
+dmvpnd_log() { cat "$DMVPND_LOGDIR/$1.log"; }
+# log_count NS REGEX: matching lines in NS's dmvpnd log.
+log_count() { grep -cE "$2" "$DMVPND_LOGDIR/$1.log"; }
+log_has() { grep -qE "$2" "$DMVPND_LOGDIR/$1.log"; }
+
+# entry_has NS PROTO TYPE NBMA [FLAG]: a cache entry as expected.
+entry_has() {
+	local ns=$1 proto=$2 type=$3 nbma=$4 flag=${5:-}
+	dm "$ns" -j map show dev dmvpn0 | jq -e --arg p "$proto" \
+		--arg t "$type" --arg n "$nbma" --arg f "$flag" \
+		'.[] | select(.proto == $p and .type == $t and .nbma == $n)
+		 | select($f == "" or (.flags | index($f)))' >/dev/null
+}
+
+# nhs_state NS: state of the first NHS from ip dmvpn nhs show, if the
+# installed ip-dmvpn has it.
+nhs_state() {
+	dm "$1" -j nhs show dev dmvpn0 2>/dev/null | jq -r '.[0].state'
+}
+
+dmvpnd_cleanup() {
+	local ns
+	for ns in "${!DMVPND_PID[@]}"; do
+		kill "${DMVPND_PID[$ns]}" 2>/dev/null
+	done
+	if [ "$FAILED" -ne 0 ]; then
+		for ns in "${!DMVPND_PID[@]}"; do
+			log "---- dmvpnd log of ${ns%%-*}"
+			sed 's/^/# /' "$DMVPND_LOGDIR/$ns.log" | tail -40
+		done
+	fi
+	rm -rf "$DMVPND_LOGDIR"
+	cleanup_ns
+}
+trap dmvpnd_cleanup EXIT
+
+export -f entry_has log_has log_count nhs_state
+export DMVPND_LOGDIR

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# dmvpnd registration: spokes register with the hub (NHS) and the hub's
+# cache holds them as dynamic registered entries with the spokes' NBMA
+# addresses and holding time; entries expire when a spoke's daemon dies
+# and come back when it restarts; a wrong password and a second claim on a
+# unique address are refused; the hub's daemon can be killed -9 without
+# hurting traffic, and its successor answers the refreshes.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_dmvpnd.sh"
+require_dmvpn
+require_dmvpnd
+setup_cloud || { echo "# setup failed"; exit 1; }
+
+HOLD=20
+# Registration replaces the static maps of setup_cloud.
+dm "$HUB" map flush dev dmvpn0
+dm "$S1" map flush dev dmvpn0
+dm "$S2" map flush dev dmvpn0
+
+config_set "$HUB" hub $HOLD || { echo "# config failed"; exit 1; }
+for s in "$S1" "$S2"; do
+	config_set "$s" spoke $HOLD && nhs_add "$s" $HUB_NBMA $HUB_TUN ||
+		{ echo "# config failed"; exit 1; }
+done
+start_dmvpnd "$HUB"
+start_dmvpnd "$S1"
+start_dmvpnd "$S2"
+
+check "spoke 1 registered on the hub (dynamic, registered, its NBMA)" \
+	busywait 20000 entry_has "$HUB" $S1_TUN dynamic $S1_NBMA registered
+check "spoke 2 registered on the hub" \
+	busywait 20000 entry_has "$HUB" $S2_TUN dynamic $S2_NBMA registered
+check "registration is unique" \
+	entry_has "$HUB" $S1_TUN dynamic $S1_NBMA unique
+exp=$(entry_field "$HUB" $S1_TUN expires)
+check "holding time $HOLD s (expires $exp)" \
+	test "$exp" -gt 0 -a "$exp" -le $HOLD
+check "spoke 1: NHS up" busywait 5000 log_has "$S1" "nhs $HUB_NBMA up"
+check "spoke 2: NHS up" busywait 5000 log_has "$S2" "nhs $HUB_NBMA up"
+if [ -n "$(nhs_state "$S1")" ]; then
+	check "ip dmvpn nhs show: up on spoke 1" \
+		test "$(nhs_state "$S1")" = up
+fi
+check "spoke 1 has the NHS entry" \
+	entry_has "$S1" $HUB_TUN static $HUB_NBMA nhs
+check "hub reaches spoke 1" ping_ok "$HUB" $S1_TUN
+check "hub reaches spoke 2" ping_ok "$HUB" $S2_TUN
+check "spoke 1 reaches hub" ping_ok "$S1" $HUB_TUN
+check "spoke 2 reaches spoke 1 via the hub" ping_ok "$S2" $S1_TUN
+
+# A dead spoke daemon: the hub's entry runs out its holding time.
+check "spoke 1 dmvpnd exits 0 on SIGTERM" stop_dmvpnd "$S1"
+check "spoke 1's entry expires on the hub" \
+	busywait $(((HOLD + 5) * 1000)) entry_gone "$HUB" $S1_TUN
+check "spoke 1's NHS entry stays (dmvpnd flushes nothing)" \
+	entry_has "$S1" $HUB_TUN static $HUB_NBMA nhs
+start_dmvpnd "$S1"
+check "restarted spoke 1 registers again" \
+	busywait 10000 entry_has "$HUB" $S1_TUN dynamic $S1_NBMA registered
+
+# Passwords: the hub and spoke 1 agree, spoke 2 has a wrong one.
+config_auth "$S1" right
+config_auth "$HUB" right
+config_auth "$S2" wrong
+dm "$HUB" map del $S2_TUN dev dmvpn0
+check "hub refuses spoke 2's password" \
+	busywait 10000 bash -c "[ \$(log_count $HUB 'authentication failure from $S2_NBMA') -ge 2 ]"
+check "spoke 2 is not registered" entry_gone "$HUB" $S2_TUN
+check "spoke 2 sees the error indication" \
+	log_has "$S2" "error indication 11"
+if [ -n "$(nhs_state "$S2")" ]; then
+	check "spoke 2's NHS failures rise" \
+		busywait 5000 bash -c "[ \$(dm $S2 -j nhs show dev dmvpn0 | jq '.[0].failures') -ge 1 ]"
+fi
+check "spoke 1 (right password) registers" \
+	busywait 10000 bash -c "[ \$(log_count $HUB 'registered $S1_TUN') -ge 2 ]"
+check "spoke 1 still registered" \
+	entry_has "$HUB" $S1_TUN dynamic $S1_NBMA registered
+config_auth "$S2" right
+check "spoke 2 registers with the right password" \
+	busywait 10000 entry_has "$HUB" $S2_TUN dynamic $S2_NBMA registered
+
+# A third spoke claims spoke 1's (unique) address.
+setup_ns S3
+S3_NBMA=198.51.100.13
+link_pair "$S3" eth0 $S3_NBMA/30 "$UL" s3 198.51.100.14/30
+ip -n "$S3" route add default via 198.51.100.14
+add_dmvpn "$S3" $S3_NBMA $S1_TUN/32
+config_set "$S3" spoke $HOLD right && nhs_add "$S3" $HUB_NBMA $HUB_TUN
+start_dmvpnd "$S3"
+check "the claim is refused with code 14" \
+	busywait 10000 log_has "$S3" "registration refused, code 14"
+check "the hub logged the refusal" \
+	log_has "$HUB" "refused registration of $S1_TUN from $S3_NBMA: code 14"
+check "spoke 1 keeps its registration" \
+	entry_has "$HUB" $S1_TUN dynamic $S1_NBMA registered
+stop_dmvpnd "$S3"
+
+# kill -9 of the hub daemon: the kernel keeps forwarding.
+stop_dmvpnd "$HUB" KILL
+check "traffic flows without the hub daemon" ping_ok "$S1" -c 3 $S2_TUN
+check "the registrations stay" \
+	entry_has "$HUB" $S2_TUN dynamic $S2_NBMA registered
+before=$(log_count "$HUB" "registered $S1_TUN")
+start_dmvpnd "$HUB"
+check "the restarted hub daemon answers spoke 1's refresh" \
+	busywait $((HOLD * 1000)) bash -c "[ \$(log_count $HUB 'registered $S1_TUN') -gt $before ]"
+check "spoke 1's entry was refreshed" \
+	busywait 5000 bash -c "[ \$(entry_field $HUB $S1_TUN expires) -gt $((HOLD - 5)) ]"
+check "spoke 1 never saw its NHS go down" \
+	bash -c "! log_has $S1 'nhs $HUB_NBMA down'"
+finish
