@@ -9,7 +9,8 @@ set -u
 IPD=${1:-./ip-dmvpn}
 fails=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+script=$(mktemp)
+trap 'rm -f "$out" "$script"' EXIT
 
 # expect RC PATTERN ARGS...: exit status RC and stderr matching PATTERN.
 expect() {
@@ -54,6 +55,75 @@ expect 1 'Device "nosuch0" does not exist.' show dev nosuch0
 expect 1 'Device "nosuch0" does not exist.' map add 10.0.0.1 dev nosuch0
 expect 1 'Device "nosuch0" does not exist.' mcast show dev nosuch0
 
+expect 255 'Command "frob" is unknown' dev frob
+expect 255 'Command "frob" is unknown' cache frob
+expect 255 'invalid entry type' cache add 10.0.0.1 dev lo type bogus
+expect 255 'duplicate "dev"' show dev lo dev lo
+expect 255 'Command "frob" is unknown' config frob
+expect 255 'argument "dev" is required' config set role hub
+expect 255 'nothing to set' config set dev lo
+expect 255 'role must be hub, spoke or none' config set dev lo role bogus
+expect 255 'invalid network-id' config set dev lo network-id -1
+expect 255 'holdtime must be 1..65535' config set dev lo holdtime 0
+expect 255 'holdtime must be 1..65535' config set dev lo holdtime 65536
+expect 255 'registration-interval must be 0..65535' \
+	config set dev lo registration-interval 70000
+expect 255 'longer than 8 bytes' config set dev lo auth 123456789
+expect 255 'empty authentication string' config set dev lo auth ""
+expect 255 'duplicate "auth"' config set dev lo auth secret no-auth
+expect 255 'duplicate "unique"' config set dev lo unique no-unique
+expect 255 'expected "multicast dynamic"' config set dev lo multicast static
+expect 255 'duplicate "multicast"' \
+	config set dev lo multicast dynamic no-multicast-dynamic
+expect 255 'unknown argument' config set dev lo bogus
+expect 255 'not complete' config set dev lo role
+expect 255 'unknown argument' config show bogus
+expect 255 'Command "frob" is unknown' nhs frob
+expect 255 'argument "nbma or fqdn" is required' nhs add dev lo
+expect 255 'argument "dev" is required' nhs add nbma 192.0.2.1
+expect 255 'give nbma or fqdn, not both' nhs add dev lo nbma 192.0.2.1 fqdn hub
+expect 255 'duplicate "nbma"' nhs add dev lo nbma 192.0.2.1 nbma 192.0.2.2
+expect 255 'invalid NBMA address' nhs add dev lo nbma 192.0.2
+expect 255 'invalid FQDN' nhs add dev lo fqdn 'hub example'
+expect 255 'invalid FQDN' nhs add dev lo fqdn -hub.example
+expect 255 'invalid protocol address' nhs add dev lo nbma 192.0.2.1 proto x
+expect 255 'priority must be 0..255' nhs replace dev lo fqdn hub priority 256
+expect 255 'unknown argument' nhs del dev lo nbma 192.0.2.1 proto 10.0.0.1
+expect 255 'unknown argument' nhs show bogus
+
+# expect_batch RC PATTERN [OPTIONS]: ip-dmvpn OPTIONS -batch $script.
+expect_batch() {
+	rc=$1 pat=$2
+	shift 2
+	expect "$rc" "$pat" "$@" -batch "$script"
+}
+# The first failure stops the batch: its line is reported, later ones
+# never run (their errors do not appear).
+printf '# a comment\n\n   # an indented one\n\t\nnhs add dev lo fqdn bad!name\nconfig set dev lo role bogus\n' >"$script"
+expect_batch 1 "Command failed $script:5\$" 
+expect_batch 1 'invalid FQDN'
+expect 1 'invalid FQDN' -batch - <"$script"
+expect 1 'Command failed -:5$' -batch - <"$script"
+if grep -q 'role must be' "$out"; then
+	echo "FAIL: -batch ran the line after a failure" >&2
+	fails=$((fails + 1))
+fi
+expect_batch 1 "Command failed $script:6\$" -force
+expect_batch 1 'role must be' -force
+expect 1 'Command failed -:6$' -force -batch - <"$script"
+# Quotes group words; continued lines report where the command starts.
+printf 'config set dev lo \\\n  auth "a b c d e f g h i"\n' >"$script"
+expect_batch 1 "Command failed $script:1\$"
+expect_batch 1 'longer than 8 bytes'
+printf '\nconfig set dev lo auth "secret\n' >"$script"
+expect_batch 1 'unterminated quote'
+expect_batch 1 "Command failed $script:2\$"
+printf 'frob\n' >"$script"
+expect_batch 1 'Object "frob" is unknown'
+expect 1 'Cannot open file "/nonexistent/x" for reading' -batch /nonexistent/x
+expect 255 'takes its commands from' -batch "$script" show
+expect 255 '^Usage: ip-dmvpn' -batch
+
 if ! [ -d /sys/module/dmvpn ]; then
 	msg="dmvpn kernel module not loaded (generic netlink family 'dmvpn' not found)"
 	expect 2 "$msg" show
@@ -62,6 +132,15 @@ if ! [ -d /sys/module/dmvpn ]; then
 		holdtime 60 flags unique,registered
 	expect 2 "$msg" mcast add 2001:db8::1 dev lo
 	expect 2 "$msg" monitor
+	expect 2 "$msg" dev show
+	expect 2 "$msg" -j config show
+	expect 2 "$msg" config set dev lo role hub network-id 1 auth secret
+	expect 2 "$msg" nhs add dev lo fqdn hub.example.net proto 10.0.0.1
+	expect 2 "$msg" -j nhs show
+	expect 2 "$msg" -j -p -s show
+	expect 2 "$msg" cache show
+	printf 'config show\n' >"$script"
+	expect 1 "Command failed $script:1" -batch "$script"
 fi
 
 "$IPD" -V >/dev/null || { echo "FAIL: ip-dmvpn -V" >&2; fails=$((fails + 1)); }

@@ -183,9 +183,9 @@ ping_ok() {
 	n "$ns" ping -q -c 1 -W 2 "$@" >/dev/null 2>&1
 }
 
-# stat NS DEV FIELD: a counter from ip-dmvpn -j -s show (json path).
+# stat NS DEV FIELD: a counter from ip-dmvpn -j -s dev show (json path).
 dm_stat() {
-	dm "$1" -j -s show dev "$2" | jq -r ".[0].stats.$3"
+	dm "$1" -j -s dev show dev "$2" | jq -r ".[0].stats.$3"
 }
 
 # entry_field NS PROTO FIELD: a field of one cache entry.

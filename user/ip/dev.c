@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ip-dmvpn show: dmvpn devices and their counters. */
+/* ip-dmvpn dev show: dmvpn devices and their counters. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipdmvpn.h"
@@ -52,4 +54,18 @@ int do_dev_show(int argc, char **argv)
 	err = dmvpn_nl_talk(req, show_one, NULL);
 	delete_json_obj();
 	return err ? -2 : 0;
+}
+
+int do_dev(int argc, char **argv)
+{
+	if (argc < 1)
+		return do_dev_show(0, NULL);
+	if (matches(*argv, "show") == 0 || matches(*argv, "list") == 0 ||
+	    strcmp(*argv, "lst") == 0)
+		return do_dev_show(argc - 1, argv + 1);
+	if (matches(*argv, "help") == 0)
+		usage();
+	fprintf(stderr, "Command \"%s\" is unknown, try \"ip-dmvpn help\".\n",
+		*argv);
+	exit(-1);
 }

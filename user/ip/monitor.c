@@ -35,10 +35,16 @@ static int print_event(__u8 cmd, struct nlattr **tb, void *arg)
 		     dmvpn_event_n2a(tb[DMVPN_A_EVENT] ?
 					     nla_get_u8(tb[DMVPN_A_EVENT]) : 0,
 				     buf, sizeof(buf)));
-	if (tb[DMVPN_A_MCAST])
+	if (tb[DMVPN_A_MCAST]) {
 		print_dmvpn_mcast(tb, true);
-	else
+	} else if (tb[DMVPN_A_NHS]) {
+		print_dmvpn_nhs(tb, true);
+	} else if (tb[DMVPN_A_CONFIG]) {
+		print_dmvpn_ifname(tb);
+		print_dmvpn_config(tb[DMVPN_A_CONFIG]);
+	} else {
 		print_dmvpn_entry(tb, true);
+	}
 	print_nl();
 	close_json_object();
 	delete_json_obj_plain();

@@ -22,6 +22,23 @@ static const char *const events[DMVPN_EVENT_MAX + 1] = {
 	[DMVPN_EVENT_MISS] = "miss",
 	[DMVPN_EVENT_MCAST_ADDED] = "mcast-added",
 	[DMVPN_EVENT_MCAST_DELETED] = "mcast-deleted",
+	[DMVPN_EVENT_CONFIG_CHANGED] = "config-changed",
+	[DMVPN_EVENT_NHS_ADDED] = "nhs-added",
+	[DMVPN_EVENT_NHS_DELETED] = "nhs-deleted",
+	[DMVPN_EVENT_NHS_CHANGED] = "nhs-changed",
+};
+
+static const char *const roles[DMVPN_ROLE_MAX + 1] = {
+	[DMVPN_ROLE_NONE] = "none",
+	[DMVPN_ROLE_SPOKE] = "spoke",
+	[DMVPN_ROLE_HUB] = "hub",
+};
+
+static const char *const nhs_states[DMVPN_NHS_STATE_MAX + 1] = {
+	[DMVPN_NHS_STATE_NONE] = "none",
+	[DMVPN_NHS_STATE_DOWN] = "down",
+	[DMVPN_NHS_STATE_REGISTERING] = "registering",
+	[DMVPN_NHS_STATE_UP] = "up",
 };
 
 /* Cisco "show dmvpn detail" order. */
@@ -61,17 +78,38 @@ const char *dmvpn_event_n2a(unsigned int event, char *buf, size_t len)
 	return n2a(events, DMVPN_EVENT_MAX, event, buf, len);
 }
 
-int dmvpn_entry_type_a2n(__u8 *type, const char *arg)
+const char *dmvpn_role_n2a(unsigned int role, char *buf, size_t len)
+{
+	return n2a(roles, DMVPN_ROLE_MAX, role, buf, len);
+}
+
+const char *dmvpn_nhs_state_n2a(unsigned int state, char *buf, size_t len)
+{
+	return n2a(nhs_states, DMVPN_NHS_STATE_MAX, state, buf, len);
+}
+
+static int a2n(const char *const *names, unsigned int max, __u8 *v,
+	       const char *arg)
 {
 	unsigned int i;
 
-	for (i = 0; i <= DMVPN_ENTRY_MAX; i++) {
-		if (entry_types[i] && strcmp(arg, entry_types[i]) == 0) {
-			*type = i;
+	for (i = 0; i <= max; i++) {
+		if (names[i] && strcmp(arg, names[i]) == 0) {
+			*v = i;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+int dmvpn_entry_type_a2n(__u8 *type, const char *arg)
+{
+	return a2n(entry_types, DMVPN_ENTRY_MAX, type, arg);
+}
+
+int dmvpn_role_a2n(__u8 *role, const char *arg)
+{
+	return a2n(roles, DMVPN_ROLE_MAX, role, arg);
 }
 
 int dmvpn_entry_flags_a2n(__u32 *flags, const char *arg)

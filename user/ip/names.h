@@ -19,8 +19,11 @@ extern const size_t dmvpn_mcast_flag_count;
 /* Unknown values print as their number, so newer kernels stay readable. */
 const char *dmvpn_entry_type_n2a(unsigned int type, char *buf, size_t len);
 const char *dmvpn_event_n2a(unsigned int event, char *buf, size_t len);
+const char *dmvpn_role_n2a(unsigned int role, char *buf, size_t len);
+const char *dmvpn_nhs_state_n2a(unsigned int state, char *buf, size_t len);
 
 int dmvpn_entry_type_a2n(__u8 *type, const char *arg);
+int dmvpn_role_a2n(__u8 *role, const char *arg);
 /* "FLAG[,FLAG...]" of user-settable entry flags. */
 int dmvpn_entry_flags_a2n(__u32 *flags, const char *arg);
 

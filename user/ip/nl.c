@@ -34,6 +34,9 @@ static struct nla_policy dmvpn_policy[DMVPN_A_MAX + 1] = {
 	[DMVPN_A_ENTRY] = { .type = NLA_NESTED },
 	[DMVPN_A_MCAST] = { .type = NLA_NESTED },
 	[DMVPN_A_EVENT] = { .type = NLA_U8 },
+	[DMVPN_A_REPLACE] = { .type = NLA_FLAG },
+	[DMVPN_A_CONFIG] = { .type = NLA_NESTED },
+	[DMVPN_A_NHS] = { .type = NLA_NESTED },
 };
 
 int dmvpn_nl_open(void)

@@ -37,6 +37,7 @@ static struct nla_policy mcast_policy[DMVPN_MCAST_A_MAX + 1] = {
 static struct nla_policy stats_policy[DMVPN_STATS_A_MAX + 1] = {
 	[DMVPN_STATS_A_TX_PACKETS ... DMVPN_STATS_A_MISS_EVENTS] = {
 		.type = NLA_U64 },
+	[DMVPN_STATS_A_TX_VIA_NHS] = { .type = NLA_U64 },
 };
 
 /* Text groups the counters by direction, one line each. */
@@ -50,6 +51,7 @@ static const struct {
 	{ DMVPN_STATS_A_TX_BYTES, "tx_bytes", "bytes", 0 },
 	{ DMVPN_STATS_A_TX_ERRORS, "tx_errors", "errors", 0 },
 	{ DMVPN_STATS_A_TX_NO_MAPPING, "tx_no_mapping", "no-mapping", 0 },
+	{ DMVPN_STATS_A_TX_VIA_NHS, "tx_via_nhs", "via-nhs", 0 },
 	{ DMVPN_STATS_A_TX_MCAST, "tx_mcast", "mcast", 0 },
 	{ DMVPN_STATS_A_TX_NHRP, "tx_nhrp", "nhrp", 0 },
 	{ DMVPN_STATS_A_MISS_EVENTS, "miss_events", "miss-events", 0 },
@@ -69,7 +71,7 @@ static const char *index_to_name(__u32 ifindex, char *buf)
 	return buf;
 }
 
-static const char *dev_name(struct nlattr **tb, char *buf)
+const char *dmvpn_dev_name(struct nlattr **tb, char *buf)
 {
 	if (tb[DMVPN_A_IFNAME])
 		return nla_get_string(tb[DMVPN_A_IFNAME]);
@@ -78,7 +80,7 @@ static const char *dev_name(struct nlattr **tb, char *buf)
 	return NULL;
 }
 
-static void print_addr(const char *key, const char *fmt, struct nlattr *nla)
+void print_dmvpn_addr(const char *key, const char *fmt, struct nlattr *nla)
 {
 	char buf[DMVPN_ADDRSTRLEN];
 
@@ -161,7 +163,7 @@ static void print_stats(struct nlattr *nest)
 void print_dmvpn_dev(struct nlattr **tb)
 {
 	char name[IF_NAMESIZE], link[IF_NAMESIZE];
-	const char *dev = dev_name(tb, name);
+	const char *dev = dmvpn_dev_name(tb, name);
 	__u8 ttl, tos;
 
 	if (tb[DMVPN_A_IFINDEX])
@@ -169,7 +171,7 @@ void print_dmvpn_dev(struct nlattr **tb)
 			   nla_get_u32(tb[DMVPN_A_IFINDEX]));
 	print_string(PRINT_ANY, "ifname", "%s:", dev ? dev : "?");
 	if (tb[DMVPN_A_LOCAL])
-		print_addr("local", " local %s", tb[DMVPN_A_LOCAL]);
+		print_dmvpn_addr("local", " local %s", tb[DMVPN_A_LOCAL]);
 	print_u32_attr(tb, DMVPN_A_KEY, "key", " key %u");
 	if (tb[DMVPN_A_LINK] && nla_get_u32(tb[DMVPN_A_LINK]))
 		print_string(PRINT_ANY, "link", " dev %s",
@@ -197,10 +199,10 @@ void print_dmvpn_dev(struct nlattr **tb)
 		print_stats(tb[DMVPN_A_STATS]);
 }
 
-static void print_dev(struct nlattr **tb)
+void print_dmvpn_ifname(struct nlattr **tb)
 {
 	char name[IF_NAMESIZE];
-	const char *dev = dev_name(tb, name);
+	const char *dev = dmvpn_dev_name(tb, name);
 
 	if (dev)
 		print_string(PRINT_ANY, "dev", " dev %s", dev);
@@ -214,7 +216,7 @@ void print_dmvpn_entry(struct nlattr **top, bool lead)
 	unsigned int plen;
 
 	if (!top[DMVPN_A_ENTRY]) {
-		print_dev(top);
+		print_dmvpn_ifname(top);
 		return;
 	}
 	if (nla_parse_nested(tb, DMVPN_ENTRY_A_MAX, top[DMVPN_A_ENTRY],
@@ -234,8 +236,8 @@ void print_dmvpn_entry(struct nlattr **top, bool lead)
 		print_uint(PRINT_ANY, "plen", "/%u", plen);
 	}
 	if (tb[DMVPN_ENTRY_A_NBMA])
-		print_addr("nbma", " nbma %s", tb[DMVPN_ENTRY_A_NBMA]);
-	print_dev(top);
+		print_dmvpn_addr("nbma", " nbma %s", tb[DMVPN_ENTRY_A_NBMA]);
+	print_dmvpn_ifname(top);
 	if (tb[DMVPN_ENTRY_A_TYPE])
 		print_string(PRINT_ANY, "type", " type %s",
 			     dmvpn_entry_type_n2a(
@@ -257,7 +259,7 @@ void print_dmvpn_mcast(struct nlattr **top, bool lead)
 	struct nlattr *tb[DMVPN_MCAST_A_MAX + 1];
 
 	if (!top[DMVPN_A_MCAST]) {
-		print_dev(top);
+		print_dmvpn_ifname(top);
 		return;
 	}
 	if (nla_parse_nested(tb, DMVPN_MCAST_A_MAX, top[DMVPN_A_MCAST],
@@ -266,10 +268,24 @@ void print_dmvpn_mcast(struct nlattr **top, bool lead)
 		return;
 	}
 	if (tb[DMVPN_MCAST_A_NBMA])
-		print_addr("nbma", lead ? " %s" : "%s", tb[DMVPN_MCAST_A_NBMA]);
-	print_dev(top);
+		print_dmvpn_addr("nbma", lead ? " %s" : "%s",
+				 tb[DMVPN_MCAST_A_NBMA]);
+	print_dmvpn_ifname(top);
 	print_flags(dmvpn_mcast_flag_names, dmvpn_mcast_flag_count,
 		    tb[DMVPN_MCAST_A_FLAGS] ?
 			    nla_get_u32(tb[DMVPN_MCAST_A_FLAGS]) : 0);
 	print_u64_attr(tb, DMVPN_MCAST_A_PACKETS, "packets", " packets %llu");
+}
+
+const char *dmvpn_duration(__u32 secs, char *buf, size_t len)
+{
+	if (secs < 86400)
+		snprintf(buf, len, "%02u:%02u:%02u", secs / 3600,
+			 secs / 60 % 60, secs % 60);
+	else if (secs < 7 * 86400)
+		snprintf(buf, len, "%ud%02uh", secs / 86400, secs / 3600 % 24);
+	else
+		snprintf(buf, len, "%uw%ud", secs / (7 * 86400),
+			 secs / 86400 % 7);
+	return buf;
 }
