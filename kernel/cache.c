@@ -47,6 +47,7 @@ static struct dmvpn_entry *dmvpn_entry_alloc(void)
 		return NULL;
 	}
 	e->created = jiffies;
+	INIT_LIST_HEAD(&e->nhs_list);
 	atomic64_set(&e->packets, 0);
 	atomic64_set(&e->bytes, 0);
 	return e;
@@ -115,11 +116,55 @@ static void dmvpn_plen_ref(struct dmvpn_cache *cache,
 	}
 }
 
+static bool dmvpn_entry_usable(const struct dmvpn_entry *e, unsigned long now)
+{
+	u8 type = READ_ONCE(e->type);
+
+	return e->nbma.family && type != DMVPN_ENTRY_INCOMPLETE &&
+	       type != DMVPN_ENTRY_NEGATIVE && !dmvpn_entry_expired(e, now);
+}
+
+/* Called with cache->lock held after any change to the NHS entries: the
+ * transmit path then reads the choice with one pointer load. An entry
+ * that expires stays chosen until the reclaim work unlinks it; readers
+ * check usability themselves.
+ */
+static void dmvpn_nhs_pick(struct dmvpn_cache *cache)
+{
+	unsigned long now = jiffies;
+	struct dmvpn_entry *e, *first = NULL;
+
+	list_for_each_entry(e, &cache->nhs, nhs_list) {
+		if (dmvpn_entry_usable(e, now)) {
+			first = e;
+			break;
+		}
+	}
+	rcu_assign_pointer(cache->nhs_first, first);
+}
+
+/* Keeps @e on cache->nhs exactly while it is a host entry flagged NHS. */
+static void dmvpn_nhs_track(struct dmvpn_cache *cache, struct dmvpn_entry *e)
+{
+	bool nhs = e->key.table == DMVPN_TABLE_HOST &&
+		   (READ_ONCE(e->flags) & DMVPN_F_NHS);
+
+	if (nhs && list_empty(&e->nhs_list))
+		list_add_tail(&e->nhs_list, &cache->nhs);
+	else if (!nhs && !list_empty(&e->nhs_list))
+		list_del_init(&e->nhs_list);
+	dmvpn_nhs_pick(cache);
+}
+
 static void dmvpn_entry_unlink(struct dmvpn_cache *cache,
 			       struct dmvpn_entry *e, enum dmvpn_event event)
 {
 	rhashtable_remove_fast(&cache->ht, &e->node, dmvpn_ht_params);
 	list_del_rcu(&e->list);
+	if (!list_empty(&e->nhs_list)) {
+		list_del_init(&e->nhs_list);
+		dmvpn_nhs_pick(cache);
+	}
 	if (e->key.table == DMVPN_TABLE_MCAST) {
 		cache->mcast_count--;
 	} else {
@@ -158,13 +203,22 @@ struct dmvpn_entry *dmvpn_cache_find(struct dmvpn_cache *cache,
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_find);
 
-static bool dmvpn_entry_usable(const struct dmvpn_entry *e, unsigned long now)
+/**
+ * dmvpn_cache_nhs() - where traffic without an entry of its own goes
+ * @cache: the cache
+ * @now: jiffies
+ *
+ * Return: the first usable host entry flagged DMVPN_F_NHS, or NULL. Caller
+ * holds rcu_read_lock().
+ */
+struct dmvpn_entry *dmvpn_cache_nhs(struct dmvpn_cache *cache,
+				    unsigned long now)
 {
-	u8 type = READ_ONCE(e->type);
+	struct dmvpn_entry *e = rcu_dereference(cache->nhs_first);
 
-	return e->nbma.family && type != DMVPN_ENTRY_INCOMPLETE &&
-	       type != DMVPN_ENTRY_NEGATIVE && !dmvpn_entry_expired(e, now);
+	return e && dmvpn_entry_usable(e, now) ? e : NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_nhs);
 
 /**
  * dmvpn_cache_route() - the transmit-path lookup
@@ -172,6 +226,12 @@ static bool dmvpn_entry_usable(const struct dmvpn_entry *e, unsigned long now)
  * @dst: inner destination, matched against shortcut prefixes first
  * @nexthop: route nexthop, matched exactly against host entries
  * @now: jiffies
+ * @how: set to how the answer was found
+ *
+ * Without a usable shortcut or host entry the packet goes to a next-hop
+ * server (dmvpn_cache_nhs()); *@how tells the caller whether the nexthop
+ * is unknown (DMVPN_ROUTE_MISS: ask for a resolution) or already being
+ * resolved (DMVPN_ROUTE_PENDING).
  *
  * Return: an entry with a usable NBMA address, or NULL. Caller holds
  * rcu_read_lock().
@@ -179,13 +239,15 @@ static bool dmvpn_entry_usable(const struct dmvpn_entry *e, unsigned long now)
 struct dmvpn_entry *dmvpn_cache_route(struct dmvpn_cache *cache,
 				      const struct dmvpn_addr *dst,
 				      const struct dmvpn_addr *nexthop,
-				      unsigned long now)
+				      unsigned long now,
+				      enum dmvpn_route_how *how)
 {
 	const unsigned long *plens = cache->plens[dst->family == AF_INET6];
 	unsigned int size = dmvpn_family_bits(dst->family) + 1;
 	struct dmvpn_entry *e;
 	unsigned int plen;
 
+	*how = DMVPN_ROUTE_ENTRY;
 	/* Longest prefix first: one exact probe per prefix length in use. */
 	while ((plen = find_last_bit(plens, size)) < size) {
 		e = dmvpn_cache_find(cache, DMVPN_TABLE_SHORTCUT, dst, plen);
@@ -195,7 +257,12 @@ struct dmvpn_entry *dmvpn_cache_route(struct dmvpn_cache *cache,
 	}
 	e = dmvpn_cache_find(cache, DMVPN_TABLE_HOST, nexthop,
 			     dmvpn_family_bits(nexthop->family));
-	return e && dmvpn_entry_usable(e, now) ? e : NULL;
+	if (e && dmvpn_entry_usable(e, now))
+		return e;
+	/* Only incomplete and negative entries are unusable yet alive. */
+	*how = e && !dmvpn_entry_expired(e, now) ? DMVPN_ROUTE_PENDING :
+						   DMVPN_ROUTE_MISS;
+	return dmvpn_cache_nhs(cache, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_route);
 
@@ -253,6 +320,7 @@ int dmvpn_cache_add(struct dmvpn_cache *cache,
 		WRITE_ONCE(old->type, new->type);
 		WRITE_ONCE(old->flags, new->flags);
 		WRITE_ONCE(old->expires, new->expires);
+		dmvpn_nhs_track(cache, old);
 		dmvpn_cache_arm(cache, new->expires);
 		dmvpn_cache_changed(cache, DMVPN_EVENT_ENTRY_ADDED, old);
 		goto out_free;
@@ -267,6 +335,9 @@ int dmvpn_cache_add(struct dmvpn_cache *cache,
 		if (err)
 			goto out_free;
 		list_replace_rcu(&old->list, &new->list);
+		/* Keeps its rank among the servers. */
+		if (!list_empty(&old->nhs_list))
+			list_replace_init(&old->nhs_list, &new->nhs_list);
 		call_rcu(&old->rcu, dmvpn_entry_free_rcu);
 	} else {
 		if (cache->count >= cache->max_entries) {
@@ -284,6 +355,7 @@ int dmvpn_cache_add(struct dmvpn_cache *cache,
 		if (new->key.table == DMVPN_TABLE_SHORTCUT)
 			dmvpn_plen_ref(cache, &new->key, true);
 	}
+	dmvpn_nhs_track(cache, new);
 	dmvpn_cache_arm(cache, new->expires);
 	dmvpn_cache_changed(cache, DMVPN_EVENT_ENTRY_ADDED, new);
 	spin_unlock_bh(&cache->lock);
@@ -471,6 +543,8 @@ int dmvpn_cache_init(struct dmvpn_cache *cache, unsigned int max_entries,
 	spin_lock_init(&cache->lock);
 	INIT_LIST_HEAD(&cache->entries);
 	INIT_LIST_HEAD(&cache->mcast);
+	INIT_LIST_HEAD(&cache->nhs);
+	RCU_INIT_POINTER(cache->nhs_first, NULL);
 	INIT_DELAYED_WORK(&cache->gc_work, dmvpn_cache_gc);
 	bitmap_zero(cache->plens[0], DMVPN_PLEN_BITS);
 	bitmap_zero(cache->plens[1], DMVPN_PLEN_BITS);

@@ -47,6 +47,8 @@ struct dmvpn_entry {
 	struct dmvpn_key key;
 	/* cache->entries or cache->mcast; RCU for dumps and replication. */
 	struct list_head list;
+	/* cache->nhs while a host entry carries DMVPN_F_NHS; writers only. */
+	struct list_head nhs_list;
 	struct dmvpn_addr nbma;
 	u8 type;		/* enum dmvpn_entry_type */
 	u32 flags;		/* DMVPN_F_* or DMVPN_MCAST_F_* */
@@ -81,6 +83,12 @@ struct dmvpn_cache {
 	spinlock_t lock;	/* writers: ht, lists, counts, plen maps */
 	struct list_head entries;
 	struct list_head mcast;
+	/* Host entries flagged DMVPN_F_NHS, oldest first, and the first
+	 * of them that was usable at the last change: what unresolved
+	 * traffic is sent to (Phase 2).
+	 */
+	struct list_head nhs;
+	struct dmvpn_entry __rcu *nhs_first;
 	unsigned int count;	/* host + shortcut entries */
 	unsigned int mcast_count;
 	unsigned int max_entries;
@@ -139,9 +147,22 @@ unsigned int dmvpn_cache_expire(struct dmvpn_cache *cache, unsigned long now);
 struct dmvpn_entry *dmvpn_cache_find(struct dmvpn_cache *cache,
 				     enum dmvpn_table table,
 				     const struct dmvpn_addr *addr, u8 plen);
+
+/* How dmvpn_cache_route() found its answer. */
+enum dmvpn_route_how {
+	DMVPN_ROUTE_ENTRY,	/* a shortcut or the nexthop's own entry */
+	DMVPN_ROUTE_PENDING,	/* the nexthop's entry is incomplete or
+				 * negative: an NHS, or nothing; no MISS
+				 */
+	DMVPN_ROUTE_MISS,	/* no entry: an NHS, or nothing; and a MISS */
+};
+
 struct dmvpn_entry *dmvpn_cache_route(struct dmvpn_cache *cache,
 				      const struct dmvpn_addr *dst,
 				      const struct dmvpn_addr *nexthop,
-				      unsigned long now);
+				      unsigned long now,
+				      enum dmvpn_route_how *how);
+struct dmvpn_entry *dmvpn_cache_nhs(struct dmvpn_cache *cache,
+				    unsigned long now);
 
 #endif /* _DMVPN_CACHE_H */

@@ -116,6 +116,7 @@ static void dmvpn_dev_free(struct net_device *dev)
 	struct dmvpn_dev *d = netdev_priv(dev);
 
 	dmvpn_cache_destroy(&d->cache);
+	dmvpn_nhrp_destroy(&d->nhrp);
 	gro_cells_destroy(&d->gro_cells);
 	free_percpu(dev->tstats);
 }
@@ -196,6 +197,7 @@ static void dmvpn_setup(struct net_device *dev)
 	INIT_LIST_HEAD(&d->list);
 	d->p.ttl = DMVPN_DEFAULT_TTL;
 	d->cache.max_entries = DMVPN_DEFAULT_MAX_ENTRIES;
+	dmvpn_nhrp_init(&d->nhrp, dmvpn_nl_notify_nhrp);
 	/* Cache misses wake the resolver; a flood of them must not. */
 	ratelimit_state_init(&d->miss_rs, HZ, 100);
 	ratelimit_set_flags(&d->miss_rs, RATELIMIT_MSG_ON_RELEASE);

@@ -4,8 +4,10 @@
  *
  * Private declarations shared by the files of dmvpn.ko. Each file owns one
  * concept: device.c (link kind, ndo), send.c / receive.c (packet path),
- * cache.c (NHRP cache and shortcut table), gre.c (header codec),
- * netlink.c (generic netlink), main.c (init/exit).
+ * cache.c (NHRP cache and shortcut table), config.c (NHRP configuration
+ * and next-hop servers), gre.c (header codec), netlink.c (generic netlink:
+ * devices, cache) and netlink_config.c (its configuration commands),
+ * main.c (init/exit).
  */
 #ifndef _DMVPN_H
 #define _DMVPN_H
@@ -13,11 +15,13 @@
 #include <linux/netdevice.h>
 #include <linux/ratelimit.h>
 #include <linux/skbuff.h>
+#include <net/genetlink.h>
 #include <net/gro_cells.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/dmvpn.h>
 
 #include "cache.h"
+#include "config.h"
 
 #define DMVPN_DEFAULT_TTL		64
 #define DMVPN_DEFAULT_MAX_ENTRIES	65536
@@ -45,6 +49,7 @@ struct dmvpn_counters {
 	atomic64_t rx_nhrp;
 	atomic64_t tx_nhrp;
 	atomic64_t miss_events;
+	atomic64_t tx_via_nhs;
 };
 
 struct dmvpn_dev {
@@ -59,6 +64,7 @@ struct dmvpn_dev {
 	struct gro_cells gro_cells;
 	struct dmvpn_counters cnt;
 	struct ratelimit_state miss_rs;
+	struct dmvpn_nhrp nhrp;
 };
 
 #define DMVPN_HASH_BITS 6
@@ -110,7 +116,23 @@ int dmvpn_receive_enable(struct net *net);
 void dmvpn_receive_disable(struct net *net);
 
 /* netlink.c */
+extern struct genl_family dmvpn_genl_family;
 extern const struct nla_policy dmvpn_entry_policy[DMVPN_ENTRY_A_MAX + 1];
+int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
+		  struct netlink_ext_ack *extack);
+bool dmvpn_unicast(const struct dmvpn_addr *a);
+int dmvpn_nl_nbma(const struct nlattr *a, u8 family, struct dmvpn_addr *nbma,
+		  struct netlink_ext_ack *extack);
+struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,
+			       struct netlink_ext_ack *extack);
+u32 dmvpn_secs_since(unsigned long then);
+int dmvpn_nl_put_addr(struct sk_buff *skb, int type,
+		      const struct dmvpn_addr *a);
+struct sk_buff *dmvpn_nl_event_msg(struct dmvpn_dev *d,
+				   enum dmvpn_event event, gfp_t gfp,
+				   void **hdr);
+void dmvpn_nl_event_send(struct dmvpn_dev *d, struct sk_buff *msg, void *hdr,
+			 gfp_t gfp);
 int dmvpn_nl_parse_entry(const struct nlattr *nest, u8 nbma_family,
 			 struct dmvpn_entry_spec *spec, bool key_only,
 			 struct netlink_ext_ack *extack);
@@ -119,5 +141,28 @@ void dmvpn_genl_uninit(void);
 void dmvpn_nl_notify(struct dmvpn_cache *cache, enum dmvpn_event event,
 		     const struct dmvpn_entry *e, gfp_t gfp);
 void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh);
+
+/* netlink_config.c */
+enum dmvpn_nhs_req {
+	DMVPN_NHS_REQ_NEW,	/* key and configuration */
+	DMVPN_NHS_REQ_KEY,	/* key only (NHS_DEL, NHS_GET) */
+	DMVPN_NHS_REQ_SET,	/* key and status */
+};
+
+extern const struct nla_policy dmvpn_cfg_policy[DMVPN_CFG_A_MAX + 1];
+int dmvpn_nl_parse_config(const struct nlattr *nest, struct dmvpn_config *val,
+			  u32 *present, struct netlink_ext_ack *extack);
+int dmvpn_nl_parse_nhs(const struct nlattr *nest, u8 nbma_family,
+		       enum dmvpn_nhs_req req, struct dmvpn_nhs *spec,
+		       u32 *present, struct netlink_ext_ack *extack);
+int dmvpn_nl_put_config(struct sk_buff *skb, struct dmvpn_dev *d);
+void dmvpn_nl_notify_nhrp(struct dmvpn_nhrp *nhrp, enum dmvpn_event event,
+			  const struct dmvpn_nhs *nhs);
+int dmvpn_nl_config_set(struct sk_buff *skb, struct genl_info *info);
+int dmvpn_nl_nhs_new(struct sk_buff *skb, struct genl_info *info);
+int dmvpn_nl_nhs_del(struct sk_buff *skb, struct genl_info *info);
+int dmvpn_nl_nhs_set(struct sk_buff *skb, struct genl_info *info);
+int dmvpn_nl_nhs_get(struct sk_buff *skb, struct genl_info *info);
+int dmvpn_nl_nhs_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _DMVPN_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "dmvpn" generic netlink family: devices, NHRP cache entries, the
- * multicast map, and events. Every change needs CAP_NET_ADMIN in the
+ * multicast map, and events (the NHRP configuration commands are in
+ * netlink_config.c). Every change needs CAP_NET_ADMIN in the
  * namespace's user namespace; every rejection says why through extack.
  * Documentation/netlink.rst is the reference for userspace.
  */
@@ -13,8 +14,6 @@
 
 #include "compat.h"
 #include "dmvpn.h"
-
-static struct genl_family dmvpn_genl_family;
 
 #define DMVPN_READ_ONLY { .type = NLA_REJECT, \
 			  .reject_message = "dmvpn: read-only attribute" }
@@ -63,10 +62,13 @@ static const struct nla_policy dmvpn_policy[DMVPN_A_MAX + 1] = {
 	[DMVPN_A_MCAST] = NLA_POLICY_NESTED(dmvpn_mcast_policy),
 	[DMVPN_A_EVENT] = DMVPN_READ_ONLY,
 	[DMVPN_A_REPLACE] = { .type = NLA_FLAG },
+	[DMVPN_A_CONFIG] = NLA_POLICY_NESTED(dmvpn_cfg_policy),
+	/* Each NHS command parses the nest with a policy of its own. */
+	[DMVPN_A_NHS] = { .type = NLA_NESTED },
 };
 
-static int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
-			 struct netlink_ext_ack *extack)
+int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
+		  struct netlink_ext_ack *extack)
 {
 	memset(addr, 0, sizeof(*addr));
 	switch (nla_len(a)) {
@@ -84,7 +86,7 @@ static int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
 	return -EINVAL;
 }
 
-static bool dmvpn_unicast(const struct dmvpn_addr *a)
+bool dmvpn_unicast(const struct dmvpn_addr *a)
 {
 	if (a->family == AF_INET6)
 		return !ipv6_addr_any(&a->ip6) &&
@@ -93,8 +95,8 @@ static bool dmvpn_unicast(const struct dmvpn_addr *a)
 	return dmvpn_ip4_unicast(a->ip4);
 }
 
-static int dmvpn_nl_nbma(const struct nlattr *a, u8 family,
-			 struct dmvpn_addr *nbma, struct netlink_ext_ack *extack)
+int dmvpn_nl_nbma(const struct nlattr *a, u8 family, struct dmvpn_addr *nbma,
+		  struct netlink_ext_ack *extack)
 {
 	int err = dmvpn_nl_addr(a, nbma, extack);
 
@@ -202,8 +204,8 @@ int dmvpn_nl_parse_entry(const struct nlattr *nest, u8 nbma_family,
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_nl_parse_entry);
 
 /* Resolves the device of a request; holds a reference on success. */
-static struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,
-				      struct netlink_ext_ack *extack)
+struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,
+			       struct netlink_ext_ack *extack)
 {
 	struct net_device *dev = NULL;
 	char name[IFNAMSIZ];
@@ -237,13 +239,13 @@ static struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,
 	return netdev_priv(dev);
 }
 
-static u32 dmvpn_secs_since(unsigned long then)
+u32 dmvpn_secs_since(unsigned long then)
 {
 	return jiffies_to_msecs(jiffies - then) / MSEC_PER_SEC;
 }
 
-static int dmvpn_nl_put_addr(struct sk_buff *skb, int type,
-			     const struct dmvpn_addr *a)
+int dmvpn_nl_put_addr(struct sk_buff *skb, int type,
+		      const struct dmvpn_addr *a)
 {
 	if (a->family == AF_INET6)
 		return nla_put_in6_addr(skb, type, &a->ip6);
@@ -328,6 +330,7 @@ static int dmvpn_nl_put_stats(struct sk_buff *skb, struct dmvpn_dev *d)
 		{ DMVPN_STATS_A_RX_NHRP, atomic64_read(&d->cnt.rx_nhrp) },
 		{ DMVPN_STATS_A_TX_NHRP, atomic64_read(&d->cnt.tx_nhrp) },
 		{ DMVPN_STATS_A_MISS_EVENTS, atomic64_read(&d->cnt.miss_events) },
+		{ DMVPN_STATS_A_TX_VIA_NHS, atomic64_read(&d->cnt.tx_via_nhs) },
 	};
 
 	dev_get_tstats64(d->dev, &st);
@@ -368,7 +371,7 @@ static int dmvpn_nl_fill_dev(struct sk_buff *skb, struct dmvpn_dev *d,
 	    nla_put_u32(skb, DMVPN_A_MAX_ENTRIES,
 			READ_ONCE(d->cache.max_entries)) ||
 	    nla_put_u32(skb, DMVPN_A_ENTRY_COUNT, READ_ONCE(d->cache.count)) ||
-	    dmvpn_nl_put_stats(skb, d)) {
+	    dmvpn_nl_put_stats(skb, d) || dmvpn_nl_put_config(skb, d)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -743,9 +746,9 @@ static int dmvpn_nl_mcast_del(struct sk_buff *skb, struct genl_info *info)
 	return dmvpn_nl_mcast_change(info, false);
 }
 
-static struct sk_buff *dmvpn_nl_event_msg(struct dmvpn_dev *d,
-					  enum dmvpn_event event, gfp_t gfp,
-					  void **hdr)
+struct sk_buff *dmvpn_nl_event_msg(struct dmvpn_dev *d,
+				   enum dmvpn_event event, gfp_t gfp,
+				   void **hdr)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
 
@@ -760,8 +763,8 @@ static struct sk_buff *dmvpn_nl_event_msg(struct dmvpn_dev *d,
 	return msg;
 }
 
-static void dmvpn_nl_event_send(struct dmvpn_dev *d, struct sk_buff *msg,
-				void *hdr, gfp_t gfp)
+void dmvpn_nl_event_send(struct dmvpn_dev *d, struct sk_buff *msg, void *hdr,
+			 gfp_t gfp)
 {
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&dmvpn_genl_family, d->net, msg, 0, 0, gfp);
@@ -844,6 +847,26 @@ static const struct genl_small_ops dmvpn_genl_ops[] = {
 	}, {
 		.cmd = DMVPN_CMD_MCAST_GET,
 		.dumpit = dmvpn_nl_mcast_dump,
+	}, {
+		.cmd = DMVPN_CMD_CONFIG_SET,
+		.doit = dmvpn_nl_config_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_NHS_NEW,
+		.doit = dmvpn_nl_nhs_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_NHS_DEL,
+		.doit = dmvpn_nl_nhs_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_NHS_GET,
+		.doit = dmvpn_nl_nhs_get,
+		.dumpit = dmvpn_nl_nhs_dump,
+	}, {
+		.cmd = DMVPN_CMD_NHS_SET,
+		.doit = dmvpn_nl_nhs_set,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -851,7 +874,7 @@ static const struct genl_multicast_group dmvpn_mcgrps[] = {
 	{ .name = DMVPN_MCGRP_EVENTS },
 };
 
-static struct genl_family dmvpn_genl_family __ro_after_init = {
+struct genl_family dmvpn_genl_family __ro_after_init = {
 	.name = DMVPN_GENL_NAME,
 	.version = DMVPN_GENL_VERSION,
 	.maxattr = DMVPN_A_MAX,

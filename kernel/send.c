@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transmit: pick the NBMA address for a packet (shortcut prefix on the
- * inner destination, else the route's nexthop in the NHRP cache, else the
- * multicast map for multicast and broadcast), then GRE-encapsulate.
+ * inner destination, else the route's nexthop in the NHRP cache, else a
+ * next-hop server; the multicast map for multicast and broadcast), then
+ * GRE-encapsulate.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -224,12 +225,35 @@ bad:
 	dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
 }
 
+/* The shortcut or nexthop entry; else, in Phase 2, a next-hop server
+ * forwards the packet while the nexthop gets resolved (MISS tells dmvpnd
+ * to start, unless an incomplete or negative entry says it has).
+ */
+static void dmvpn_xmit_unicast(struct dmvpn_dev *d, struct sk_buff *skb,
+			       const struct dmvpn_addr *dst,
+			       const struct dmvpn_addr *nh)
+{
+	enum dmvpn_route_how how;
+	struct dmvpn_entry *e;
+
+	e = dmvpn_cache_route(&d->cache, dst, nh, jiffies, &how);
+	if (how == DMVPN_ROUTE_MISS)
+		dmvpn_nl_notify_miss(d, nh);
+	if (!e) {
+		dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
+		return;
+	}
+	if (how != DMVPN_ROUTE_ENTRY)
+		atomic64_inc(&d->cnt.tx_via_nhs);
+	dmvpn_entry_account(e, skb->len);
+	dmvpn_encap(d, skb, e->nbma.ip4, &e->dst_cache);
+}
+
 netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct dmvpn_dev *d = netdev_priv(dev);
 	struct dmvpn_addr dst, nh;
 	enum dmvpn_target target;
-	struct dmvpn_entry *e;
 
 	rcu_read_lock();
 	switch (skb->protocol) {
@@ -246,20 +270,12 @@ netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 		target = DMVPN_INVALID;
 	}
 
-	if (target == DMVPN_INVALID) {
+	if (target == DMVPN_INVALID)
 		dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
-	} else if (target == DMVPN_REPLICATE) {
+	else if (target == DMVPN_REPLICATE)
 		dmvpn_xmit_mcast(d, skb);
-	} else {
-		e = dmvpn_cache_route(&d->cache, &dst, &nh, jiffies);
-		if (e) {
-			dmvpn_entry_account(e, skb->len);
-			dmvpn_encap(d, skb, e->nbma.ip4, &e->dst_cache);
-		} else {
-			dmvpn_nl_notify_miss(d, &nh);
-			dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
-		}
-	}
+	else
+		dmvpn_xmit_unicast(d, skb, &dst, &nh);
 out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;

@@ -204,10 +204,11 @@ static void dmvpn_expect_route(struct kunit *test, const char *dst,
 	struct dmvpn_addr d = dmvpn_ta(test, dst), n = dmvpn_ta(test, nh);
 	struct dmvpn_addr got = {};
 	const struct dmvpn_entry *e;
+	enum dmvpn_route_how how;
 	char buf[INET6_ADDRSTRLEN + 8];
 
 	rcu_read_lock();
-	e = dmvpn_cache_route(test->priv, &d, &n, now);
+	e = dmvpn_cache_route(test->priv, &d, &n, now, &how);
 	if (e)
 		got = e->nbma;
 	rcu_read_unlock();
