@@ -50,7 +50,8 @@ hexstr_ip() { printf '%02x' ${1//./ }; }
 # (appended across restarts).
 start_dmvpnd() {
 	local ns=$1
-	n "$ns" "$DMVPND" --log-level debug \
+	# ip netns exec execs dmvpnd: $! is the daemon itself.
+	ip netns exec "$ns" "$DMVPND" --log-level debug \
 		>>"$DMVPND_LOGDIR/$ns.log" 2>&1 &
 	DMVPND_PID[$ns]=$!
 }

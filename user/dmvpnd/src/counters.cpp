@@ -6,8 +6,8 @@
 namespace dmvpnd {
 
 std::string Counters::summary() const {
-  static const char *names[] = {"other",   "res-req",   "res-rep",
-                                "reg-req", "reg-rep",   "purge-req",
+  static const char *names[] = {"other",     "res-req", "res-rep",
+                                "reg-req",   "reg-rep", "purge-req",
                                 "purge-rep", "error",   "traffic"};
   std::string s = "rx";
   for (std::size_t i = 0; i < rx.size(); ++i)

@@ -93,8 +93,8 @@ Daemon::Daemon(Options opts)
   signalfd_ = Fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!signalfd_)
     fail("signalfd");
-  for (int fd : {genl_.event_fd(), rtnl_.event_fd(), timerfd_.get(),
-                 signalfd_.get()})
+  for (int fd :
+       {genl_.event_fd(), rtnl_.event_fd(), timerfd_.get(), signalfd_.get()})
     watch(fd);
 }
 
@@ -151,9 +151,15 @@ void Daemon::resync() {
           "{}: managing (role {}, network-id {}, nbma {}, proto {}, "
           "holdtime {}, {} nhs)",
           info.name, role_name(info.config.role), info.config.network_id,
-          info.local.str(), proto ? proto->str() : "none",
-          info.config.holdtime, nhs.size());
+          info.local.str(), proto ? proto->str() : "none", info.config.holdtime,
+          nhs.size());
       it = devices_.emplace(info.ifindex, std::move(m)).first;
+      it->second->dev.update(info, proto, nhs);
+      auto entries = genl_.dump_entries(info.ifindex);
+      log(Level::info, "{}: {} cache entries in the kernel", info.name,
+          entries.size());
+      it->second->dev.adopt(entries);
+      continue;
     }
     it->second->dev.update(info, proto, nhs);
   }

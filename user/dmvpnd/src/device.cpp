@@ -266,10 +266,9 @@ void Device::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
         }
   // Forwarded requests reach us from the NHS: answer the requester itself.
   Ip4 reply_to = target == me.proto ? *src_nbma : outer;
-  std::uint16_t req_holdtime =
-      m->cies.empty() || !m->cies.front().holding_time
-          ? holdtime()
-          : m->cies.front().holding_time;
+  std::uint16_t req_holdtime = m->cies.empty() || !m->cies.front().holding_time
+                                   ? holdtime()
+                                   : m->cies.front().holding_time;
   if (*target == me.proto) {
     send(reply_to, resolution_reply(p, me, nhrp::cie_code::success, me,
                                     holdtime(), info_.config.auth));
@@ -296,8 +295,7 @@ void Device::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
     if (e && e->nbma && e->type == DMVPN_ENTRY_DYNAMIC &&
         (e->flags & DMVPN_F_REGISTERED)) {
       std::uint16_t left = static_cast<std::uint16_t>(
-          std::clamp<std::uint32_t>(e->expires.value_or(holdtime()), 1,
-                                    65535));
+          std::clamp<std::uint32_t>(e->expires.value_or(holdtime()), 1, 65535));
       log(Level::debug, "{}: answering {} for {}: {}", name(), target->str(),
           src_proto->str(), e->nbma->str());
       send(outer, resolution_reply(p, me, nhrp::cie_code::success,
@@ -310,8 +308,8 @@ void Device::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
     forward_request(p, raw, outer);
     return;
   }
-  send(outer, resolution_reply(p, me, nhrp::cie_code::no_binding,
-                               std::nullopt, req_holdtime, info_.config.auth));
+  send(outer, resolution_reply(p, me, nhrp::cie_code::no_binding, std::nullopt,
+                               req_holdtime, info_.config.auth));
 }
 
 void Device::forward_request(const nhrp::Packet &p,
@@ -381,6 +379,13 @@ void Device::on_error_indication(Ip4 outer, const nhrp::Packet &p) {
 void Device::on_miss(Ip4 target) {
   if (!hub() || !nhs_.empty())
     resolver_.on_miss(target);
+}
+
+void Device::adopt(const std::vector<KernelEntry> &entries) {
+  if (hub() && nhs_.empty())
+    return;
+  for (const auto &e : entries)
+    resolver_.adopt(e);
 }
 
 void Device::on_entry_gone(const KernelEntry &e) {

@@ -36,15 +36,15 @@ public:
 
   void on_frame(Ip4 outer, std::span<const std::uint8_t> frame);
   void on_miss(Ip4 proto);
+  // The kernel's cache at start (soft state is rebuilt from it).
+  void adopt(const std::vector<KernelEntry> &entries);
   // A kernel entry expired or was deleted.
   void on_entry_gone(const KernelEntry &e);
 
   [[nodiscard]] const std::string &name() const { return info_.name; }
   [[nodiscard]] int ifindex() const { return info_.ifindex; }
   [[nodiscard]] const DeviceConfig &config() const { return info_.config; }
-  [[nodiscard]] bool hub() const {
-    return info_.config.role == DMVPN_ROLE_HUB;
-  }
+  [[nodiscard]] bool hub() const { return info_.config.role == DMVPN_ROLE_HUB; }
   [[nodiscard]] std::optional<Ip4> proto() const { return proto_; }
   [[nodiscard]] Binding self() const {
     return {info_.local, proto_.value_or(Ip4{})};

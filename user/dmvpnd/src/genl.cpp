@@ -33,14 +33,11 @@ NlSock connect_genl() {
 std::optional<Ip4> get_ip4(nlattr *a) {
   if (!a)
     return std::nullopt;
-  return Ip4::from_bytes(
-      {static_cast<const std::uint8_t *>(nla_data(a)),
-       static_cast<std::size_t>(nla_len(a))});
+  return Ip4::from_bytes({static_cast<const std::uint8_t *>(nla_data(a)),
+                          static_cast<std::size_t>(nla_len(a))});
 }
 
-void put_ip4(nl_msg *m, int type, Ip4 a) {
-  nla_put(m, type, 4, &a.be);
-}
+void put_ip4(nl_msg *m, int type, Ip4 a) { nla_put(m, type, 4, &a.be); }
 
 int cb_valid(nl_msg *msg, void *arg) {
   (*static_cast<const std::function<void(nl_msg *)> *>(arg))(msg);
@@ -107,8 +104,8 @@ Genl::Genl() : req_(connect_genl()), events_(connect_genl()) {
     throw NetlinkError(fmt::format(
         "generic netlink family '{}' not found (is dmvpn.ko loaded?)",
         DMVPN_GENL_NAME));
-  int grp = genl_ctrl_resolve_grp(req_.get(), DMVPN_GENL_NAME,
-                                  DMVPN_MCGRP_EVENTS);
+  int grp =
+      genl_ctrl_resolve_grp(req_.get(), DMVPN_GENL_NAME, DMVPN_MCGRP_EVENTS);
   if (grp < 0)
     throw NetlinkError("dmvpn events group not found");
   nl_socket_disable_seq_check(events_.get());
@@ -122,8 +119,8 @@ Genl::Genl() : req_(connect_genl()), events_(connect_genl()) {
 
 NlMsg Genl::request(std::uint8_t cmd, int flags) {
   NlMsg m(nlmsg_alloc());
-  if (!m || !genlmsg_put(m.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0,
-                         flags, cmd, DMVPN_GENL_VERSION))
+  if (!m || !genlmsg_put(m.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, flags,
+                         cmd, DMVPN_GENL_VERSION))
     throw std::bad_alloc();
   return m;
 }
@@ -243,6 +240,19 @@ std::optional<KernelEntry> Genl::entry_get(int ifindex, Ip4 proto) {
     nlattr *tb[DMVPN_A_MAX + 1];
     if (parse_top(m, tb) && tb[DMVPN_A_ENTRY])
       out = parse_entry_nest(tb[DMVPN_A_ENTRY]);
+  });
+  return out;
+}
+
+std::vector<KernelEntry> Genl::dump_entries(int ifindex) {
+  auto msg = request(DMVPN_CMD_ENTRY_GET, NLM_F_DUMP);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  std::vector<KernelEntry> out;
+  transact(std::move(msg), [&](nl_msg *m) {
+    nlattr *tb[DMVPN_A_MAX + 1];
+    if (parse_top(m, tb) && tb[DMVPN_A_ENTRY])
+      if (auto e = parse_entry_nest(tb[DMVPN_A_ENTRY]))
+        out.push_back(*e);
   });
   return out;
 }

@@ -46,6 +46,7 @@ public:
   std::vector<DeviceInfo> dump_devices();
   std::vector<NhsConfig> dump_nhs(int ifindex);
   std::optional<KernelEntry> entry_get(int ifindex, Ip4 proto);
+  std::vector<KernelEntry> dump_entries(int ifindex);
   int entry_new(int ifindex, const EntrySpec &spec);
   int entry_del(int ifindex, Ip4 proto);
   int mcast_new(int ifindex, Ip4 nbma, std::uint32_t flags);

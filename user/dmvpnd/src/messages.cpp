@@ -28,8 +28,8 @@ void request_extensions(nhrp::Packet &p, const RequestParams &r) {
   if (!r.auth.empty())
     p.extensions.push_back(authentication_extension(to_bytes(r.auth)));
   if (r.nat_peer) {
-    Extension nat = cie_list_extension(ext::cisco_nat_address,
-                                       {binding_cie(*r.nat_peer)});
+    Extension nat =
+        cie_list_extension(ext::cisco_nat_address, {binding_cie(*r.nat_peer)});
     nat.compulsory = false;
     p.extensions.push_back(std::move(nat));
   }
@@ -91,8 +91,8 @@ nhrp::Packet registration_reply(const nhrp::Packet &req, const Binding &self,
                                 std::optional<Binding> nat_seen,
                                 const std::string &auth) {
   nhrp::Packet p = req;
-  p.header.type = static_cast<std::uint8_t>(
-      nhrp::PacketType::registration_reply);
+  p.header.type =
+      static_cast<std::uint8_t>(nhrp::PacketType::registration_reply);
   p.header.hop_count = 255;
   if (auto *m = p.mandatory())
     for (auto &c : m->cies)
@@ -111,8 +111,7 @@ nhrp::Packet resolution_reply(const nhrp::Packet &req, const Binding &self,
                               std::uint8_t code, std::optional<Binding> answer,
                               std::uint16_t holdtime, const std::string &auth) {
   nhrp::Packet p = req;
-  p.header.type =
-      static_cast<std::uint8_t>(nhrp::PacketType::resolution_reply);
+  p.header.type = static_cast<std::uint8_t>(nhrp::PacketType::resolution_reply);
   p.header.hop_count = 255;
   if (auto *m = p.mandatory()) {
     m->flags |= nhrp::flags::res_a | nhrp::flags::res_d;
@@ -140,9 +139,9 @@ nhrp::Packet purge_reply(const nhrp::Packet &req, const Binding &self,
   return p;
 }
 
-nhrp::Packet error_indication(const nhrp::Bytes &offending,
-                              const Binding &self, const nhrp::Bytes &offender,
-                              std::uint16_t code, std::uint16_t offset) {
+nhrp::Packet error_indication(const nhrp::Bytes &offending, const Binding &self,
+                              const nhrp::Bytes &offender, std::uint16_t code,
+                              std::uint16_t offset) {
   nhrp::Packet p = base(nhrp::PacketType::error_indication, self, Ip4{});
   p.dst_proto = offender;
   nhrp::ErrorIndication e;

@@ -62,9 +62,9 @@ nhrp::Packet purge_reply(const nhrp::Packet &request, const Binding &self,
 
 // Error Indication (7) about the packet `offending` (its wire bytes), sent
 // by self; dst proto = the offender's source protocol address.
-nhrp::Packet error_indication(const nhrp::Bytes &offending,
-                              const Binding &self, const nhrp::Bytes &offender,
-                              std::uint16_t code, std::uint16_t offset);
+nhrp::Packet error_indication(const nhrp::Bytes &offending, const Binding &self,
+                              const nhrp::Bytes &offender, std::uint16_t code,
+                              std::uint16_t offset);
 
 // The authentication extension's password, if the packet has one.
 std::optional<std::string> auth_of(const nhrp::Packet &p);

@@ -22,9 +22,7 @@ std::optional<Ip4> NhsClient::proto() const {
   return cfg_.proto ? cfg_.proto : learned_proto_;
 }
 
-std::string NhsClient::name() const {
-  return nbma_ ? nbma_->str() : cfg_.fqdn;
-}
+std::string NhsClient::name() const { return nbma_ ? nbma_->str() : cfg_.fqdn; }
 
 // FQDN servers are looked up again whenever registration fails, so a hub
 // that moves is found again. getaddrinfo blocks; NHS names are few and

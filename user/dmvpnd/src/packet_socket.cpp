@@ -2,8 +2,8 @@
 #include "packet_socket.hpp"
 
 #include <arpa/inet.h>
-#include <linux/if_packet.h>
 #include <linux/dmvpn.h>
+#include <linux/if_packet.h>
 #include <sys/socket.h>
 
 #include <cerrno>

@@ -15,8 +15,7 @@ std::optional<Ip4> registration_client(const nhrp::Packet &req) {
 }
 
 RegistrationDecision
-decide_registration(const nhrp::Packet &req, Ip4 outer,
-                    const std::string &auth,
+decide_registration(const nhrp::Packet &req, Ip4 outer, const std::string &auth,
                     const std::optional<KernelEntry> &existing) {
   using Kind = RegistrationDecision::Kind;
   RegistrationDecision d;
@@ -33,8 +32,8 @@ decide_registration(const nhrp::Packet &req, Ip4 outer,
   }
   const auto &cie = m->cies.front();
   auto proto = registration_client(req);
-  auto claimed =
-      Ip4::from_bytes(cie.nbma.addr.empty() ? req.src_nbma.addr : cie.nbma.addr);
+  auto claimed = Ip4::from_bytes(cie.nbma.addr.empty() ? req.src_nbma.addr
+                                                       : cie.nbma.addr);
   if (!proto || !claimed || proto->is_zero() || outer.is_zero())
     return d;
   d.client_proto = *proto;

@@ -21,10 +21,10 @@ struct RegistrationDecision {
   Kind kind = Kind::invalid;
   std::uint8_t code = 0;
   Ip4 client_proto;
-  Ip4 client_nbma;      // the address to use: the outer source
-  Ip4 claimed_nbma;     // what the spoke says it has
-  bool nat = false;     // claimed != outer source
-  bool unique = false;  // U flag
+  Ip4 client_nbma;     // the address to use: the outer source
+  Ip4 claimed_nbma;    // what the spoke says it has
+  bool nat = false;    // claimed != outer source
+  bool unique = false; // U flag
   std::uint16_t holdtime = 0;
 };
 

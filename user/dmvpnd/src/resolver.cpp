@@ -40,6 +40,29 @@ void Resolver::on_miss(Ip4 target) {
   send(ref);
 }
 
+void Resolver::adopt(const KernelEntry &e) {
+  if (e.prefixlen != 32 || (e.flags & (DMVPN_F_REGISTERED | DMVPN_F_NHS)) ||
+      items_.count(e.proto))
+    return;
+  if (e.type == DMVPN_ENTRY_INCOMPLETE) {
+    dev_.io().entry_del(e.proto);
+    on_miss(e.proto);
+    return;
+  }
+  if (e.type != DMVPN_ENTRY_DYNAMIC || !e.expires || !e.nbma)
+    return;
+  auto it = std::make_unique<Item>(dev_.timers());
+  it->target = e.proto;
+  it->resolved = true;
+  it->installed = dev_.timers().now();
+  std::uint32_t lead = refresh_lead(*e.expires);
+  Ip4 target = e.proto;
+  it->timer.start(
+      std::chrono::seconds(*e.expires > lead ? *e.expires - lead : 0),
+      [this, target] { refresh(target); });
+  items_[target] = std::move(it);
+}
+
 void Resolver::send(Item &it) {
   const auto &cfg = dev_.config();
   RequestParams r;
@@ -67,8 +90,7 @@ void Resolver::retry(Ip4 target) {
   }
   if (it.resolved) {
     // Unanswered refresh: the kernel ages the entry out.
-    log(Level::info, "{}: refresh of {} unanswered", dev_.name(),
-        target.str());
+    log(Level::info, "{}: refresh of {} unanswered", dev_.name(), target.str());
     items_.erase(found);
     return;
   }
@@ -106,8 +128,8 @@ bool Resolver::on_reply(const nhrp::Packet &p) {
     negative(target);
     return true;
   }
-  std::uint32_t holdtime = cie->holding_time ? cie->holding_time
-                                             : dev_.holdtime();
+  std::uint32_t holdtime =
+      cie->holding_time ? cie->holding_time : dev_.holdtime();
   EntrySpec spec;
   spec.proto = target;
   spec.nbma = *nbma;

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "ip4.hpp"
+#include "kernel_types.hpp"
 #include "nhrp/packet.hpp"
 #include "timer_queue.hpp"
 
@@ -26,6 +27,9 @@ public:
   explicit Resolver(Device &dev) : dev_(dev) {}
 
   void on_miss(Ip4 target);
+  // An entry found in the kernel at start: a resolved one is refreshed as
+  // if we had installed it, a pending one is asked for again.
+  void adopt(const KernelEntry &e);
   // A Resolution Reply; false if it answers none of our requests.
   bool on_reply(const nhrp::Packet &reply);
   void forget(Ip4 target) { items_.erase(target); }

@@ -260,8 +260,8 @@ TEST_F(Cloud, UnansweredResolutionGoesNegative) {
     clock.advance(clock.now() + 1s);
   std::size_t reqs = 0;
   for (std::size_t i = n; i < s1_io.sent.size(); ++i)
-    reqs += s1_io.sent[i].packet().type() ==
-            nhrp::PacketType::resolution_request;
+    reqs +=
+        s1_io.sent[i].packet().type() == nhrp::PacketType::resolution_request;
   EXPECT_EQ(reqs, 4u);
   EXPECT_EQ(s1_io.cache[ip("192.0.2.77")].type, DMVPN_ENTRY_NEGATIVE);
   EXPECT_EQ(s1_io.cache[ip("192.0.2.77")].expires, 30u);
@@ -315,8 +315,8 @@ TEST_F(Cloud, LoopDetectedIsError3) {
 }
 
 TEST_F(Cloud, PurgeDeletesAndReplies) {
-  s1_io.cache[ip("192.0.2.12")] = {ip("192.0.2.12"), 32, ip("198.51.100.9"),
-                                   DMVPN_ENTRY_DYNAMIC, 0, 20, 1};
+  s1_io.cache[ip("192.0.2.12")] = {
+      ip("192.0.2.12"), 32, ip("198.51.100.9"), DMVPN_ENTRY_DYNAMIC, 0, 20, 1};
   RequestParams r;
   r.self = hub.self();
   r.dst_proto = ip("192.0.2.11");
@@ -355,9 +355,31 @@ TEST_F(Cloud, UnknownCompulsoryExtensionGetsError1) {
   std::size_t h = hub_io.sent.size();
   hub.on_frame(ip("198.51.100.5"), *nhrp::encode(p));
   ASSERT_EQ(hub_io.sent.size(), h + 1);
-  EXPECT_EQ(std::get<nhrp::ErrorIndication>(hub_io.sent.back().packet().body)
-                .code,
-            1);
+  EXPECT_EQ(
+      std::get<nhrp::ErrorIndication>(hub_io.sent.back().packet().body).code,
+      1);
+}
+
+} // namespace
+} // namespace dmvpnd::test
+
+namespace dmvpnd::test {
+namespace {
+
+TEST_F(Cloud, RestartAdoptsResolvedEntries) {
+  register_spoke(s1, s1_io);
+  KernelEntry e{
+      ip("192.0.2.12"), 32, ip("198.51.100.9"), DMVPN_ENTRY_DYNAMIC, 0, 12, 1};
+  s1_io.cache[e.proto] = e;
+  s1.adopt({e});
+  EXPECT_TRUE(s1.resolver().pending(e.proto));
+  std::size_t n = s1_io.sent.size();
+  clock.advance(clock.now() + 7s); // 12 s left - 5 s of lead
+  bool asked = false;
+  for (std::size_t i = n; i < s1_io.sent.size(); ++i)
+    asked |=
+        s1_io.sent[i].packet().type() == nhrp::PacketType::resolution_request;
+  EXPECT_TRUE(asked);
 }
 
 } // namespace

@@ -79,8 +79,7 @@ TEST(Messages, RegistrationReplyNat) {
   const auto &rc = std::get<nhrp::CieList>(resp->value).cies;
   ASSERT_EQ(rc.size(), 1u);
   EXPECT_EQ(Ip4::from_bytes(rc[0].proto), hub.proto);
-  const auto &nat =
-      std::get<nhrp::CieList>(rep.find_extension(9)->value).cies;
+  const auto &nat = std::get<nhrp::CieList>(rep.find_extension(9)->value).cies;
   ASSERT_EQ(nat.size(), 2u);
   EXPECT_EQ(Ip4::from_bytes(nat[1].nbma.addr), seen.nbma);
 }

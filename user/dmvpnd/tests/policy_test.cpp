@@ -33,8 +33,8 @@ KernelEntry registered(const char *nbma, bool unique) {
 }
 
 TEST(Registration, Accept) {
-  auto d = decide_registration(request(true), ip("198.51.100.5"), "",
-                               std::nullopt);
+  auto d =
+      decide_registration(request(true), ip("198.51.100.5"), "", std::nullopt);
   EXPECT_EQ(d.kind, Kind::accept);
   EXPECT_EQ(d.client_proto, ip("192.0.2.11"));
   EXPECT_EQ(d.client_nbma, ip("198.51.100.5"));
@@ -44,10 +44,10 @@ TEST(Registration, Accept) {
 }
 
 TEST(Registration, Auth) {
-  EXPECT_EQ(decide_registration(request(true), ip("198.51.100.5"), "pw",
-                                std::nullopt)
-                .kind,
-            Kind::bad_auth);
+  EXPECT_EQ(
+      decide_registration(request(true), ip("198.51.100.5"), "pw", std::nullopt)
+          .kind,
+      Kind::bad_auth);
   EXPECT_EQ(decide_registration(request(true, "other"), ip("198.51.100.5"),
                                 "pw", std::nullopt)
                 .kind,
@@ -59,8 +59,8 @@ TEST(Registration, Auth) {
 }
 
 TEST(Registration, NatUsesOuterSource) {
-  auto d = decide_registration(request(true), ip("203.0.113.7"), "",
-                               std::nullopt);
+  auto d =
+      decide_registration(request(true), ip("203.0.113.7"), "", std::nullopt);
   EXPECT_EQ(d.kind, Kind::accept);
   EXPECT_TRUE(d.nat);
   EXPECT_EQ(d.client_nbma, ip("203.0.113.7"));
@@ -70,23 +70,23 @@ TEST(Registration, NatUsesOuterSource) {
 TEST(Registration, Unique) {
   // Another NBMA holds the address uniquely: refused, whatever we ask.
   auto other = registered("198.51.100.9", true);
-  EXPECT_EQ(decide_registration(request(false), ip("198.51.100.5"), "", other)
-                .code,
-            14);
+  EXPECT_EQ(
+      decide_registration(request(false), ip("198.51.100.5"), "", other).code,
+      14);
   // Not unique before, but we ask for uniqueness: refused too.
   auto loose = registered("198.51.100.9", false);
-  EXPECT_EQ(decide_registration(request(true), ip("198.51.100.5"), "", loose)
-                .kind,
-            Kind::refuse);
+  EXPECT_EQ(
+      decide_registration(request(true), ip("198.51.100.5"), "", loose).kind,
+      Kind::refuse);
   // Neither unique: the newer registration wins.
-  EXPECT_EQ(decide_registration(request(false), ip("198.51.100.5"), "", loose)
-                .kind,
-            Kind::accept);
+  EXPECT_EQ(
+      decide_registration(request(false), ip("198.51.100.5"), "", loose).kind,
+      Kind::accept);
   // Refresh from the same NBMA.
   auto same = registered("198.51.100.5", true);
-  EXPECT_EQ(decide_registration(request(true), ip("198.51.100.5"), "", same)
-                .kind,
-            Kind::accept);
+  EXPECT_EQ(
+      decide_registration(request(true), ip("198.51.100.5"), "", same).kind,
+      Kind::accept);
 }
 
 TEST(Registration, NoCieIsInvalid) {
