@@ -13,6 +13,8 @@ module:
 
 user:
 	$(MAKE) -C user
+	$(MAKE) -C user/dmvpnd
+	$(MAKE) -C user/loadgen
 
 # The whole suite: KUnit and kselftests on 6.1, 6.12 and the debug kernel.
 check:
@@ -27,8 +29,10 @@ check-captures:
 demo:
 	scripts/demo
 
+# Data path (dmvpn vs ip_gre) and hub registration rate (dmvpnd vs FRR).
 bench:
 	scripts/bench-datapath
+	scripts/bench-hub
 
 # For distro builds on the running kernel: make install KDIR=/lib/modules/$(uname -r)/build
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -40,4 +44,6 @@ clean:
 	rm -rf build
 	$(MAKE) -C user clean
 	$(MAKE) -C user/nhrp clean
+	$(MAKE) -C user/dmvpnd clean
+	$(MAKE) -C user/loadgen clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
