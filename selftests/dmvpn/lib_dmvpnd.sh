@@ -32,6 +32,17 @@ config_set() {
 	genl "$ns" 11 2:str:dmvpn0 "16:nest:[1:u8:$r,2:u32:1,3:u32:$hold$a]"
 }
 
+# config_mcast_dynamic NS: hub replicates multicast to registered spokes.
+config_mcast_dynamic() {
+	genl "$1" 11 2:str:dmvpn0 "16:nest:[7:u8:1]"
+}
+
+# mcast_dynamic NS NBMA: the multicast map has NBMA, added by registration.
+mcast_dynamic() {
+	dm "$1" -j mcast show dev dmvpn0 | jq -e --arg n "$2" \
+		'.[] | select(.nbma == $n) | .flags | index("dynamic")' >/dev/null
+}
+
 # config_auth NS AUTH: change only the password.
 config_auth() {
 	genl "$1" 11 2:str:dmvpn0 "16:nest:[5:hex:$(hexstr "$2")]"
@@ -99,5 +110,5 @@ dmvpnd_cleanup() {
 }
 trap dmvpnd_cleanup EXIT
 
-export -f entry_has log_has log_count nhs_state
+export -f entry_has log_has log_count nhs_state mcast_dynamic
 export DMVPND_LOGDIR

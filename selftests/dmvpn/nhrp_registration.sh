@@ -18,7 +18,8 @@ dm "$HUB" map flush dev dmvpn0
 dm "$S1" map flush dev dmvpn0
 dm "$S2" map flush dev dmvpn0
 
-config_set "$HUB" hub $HOLD || { echo "# config failed"; exit 1; }
+config_set "$HUB" hub $HOLD && config_mcast_dynamic "$HUB" ||
+	{ echo "# config failed"; exit 1; }
 for s in "$S1" "$S2"; do
 	config_set "$s" spoke $HOLD && nhs_add "$s" $HUB_NBMA $HUB_TUN ||
 		{ echo "# config failed"; exit 1; }
@@ -42,6 +43,10 @@ if [ -n "$(nhs_state "$S1")" ]; then
 	check "ip dmvpn nhs show: up on spoke 1" \
 		test "$(nhs_state "$S1")" = up
 fi
+check "hub: spokes in the multicast map (multicast dynamic)" \
+	busywait 5000 bash -c "mcast_dynamic $HUB $S1_NBMA && mcast_dynamic $HUB $S2_NBMA"
+check "spoke 1: the hub in its multicast map" \
+	mcast_dynamic "$S1" $HUB_NBMA
 check "spoke 1 has the NHS entry" \
 	entry_has "$S1" $HUB_TUN static $HUB_NBMA nhs
 check "hub reaches spoke 1" ping_ok "$HUB" $S1_TUN
@@ -96,6 +101,10 @@ check "the hub logged the refusal" \
 check "spoke 1 keeps its registration" \
 	entry_has "$HUB" $S1_TUN dynamic $S1_NBMA registered
 stop_dmvpnd "$S3"
+
+kill -USR1 "${DMVPND_PID[$HUB]}"
+check "SIGUSR1 logs the hub's counters" busywait 5000 \
+	log_has "$HUB" "counters: rx .*reg-req=[0-9]+ .*auth-failures=[1-9]"
 
 # kill -9 of the hub daemon: the kernel keeps forwarding.
 stop_dmvpnd "$HUB" KILL
