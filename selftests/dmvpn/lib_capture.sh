@@ -32,38 +32,38 @@ cap_stop() {
 	rm -f "$file.pid" "$file.log"
 }
 
-# nhrp_decode FILE: one line per NHRP packet in FILE:
-#   frame|op.type|checksum status|malformed|expert severities|messages
+# nhrp_decode FILE: one line per NHRP packet in FILE (NHRP rides in GRE
+# directly, so each has one IP header: the outer, NBMA one):
+#   frame|type|checksum status|NBMA src|NBMA dst|src proto|dst proto|
+#   malformed|expert severities|expert messages
 # (Wireshark checksum status: 0 bad, 1 good, 2 unverified.)
 nhrp_decode() {
 	tshark -n -r "$1" -Y nhrp -T fields -E separator='|' \
 		-e frame.number -e nhrp.hdr.op.type -e nhrp.hdr.chksum.status \
+		-e ip.src -e ip.dst -e nhrp.src.prot.addr -e nhrp.dst.prot.addr \
 		-e _ws.malformed -e _ws.expert.severity -e _ws.expert.message \
 		2>/dev/null
 }
 
-# nhrp_check FILE [SUMMARY_FILE]: every NHRP packet in FILE is well
-# formed (see above); prints the offending packets verbosely. Writes the
-# count of NHRP packets by type as "TYPE COUNT" lines to SUMMARY_FILE
-# (default FILE.types) for nhrp_count. Fails if FILE has no NHRP at all.
+# nhrp_check FILE: every NHRP packet in FILE is well formed (see above);
+# prints the offending packets verbosely. Keeps the decoded table as
+# FILE.nhrp for nhrp_count and nhrp_match (tshark is slow to start in a
+# VM: one pass per capture). Fails if FILE has no NHRP at all.
 nhrp_check() {
-	local file=$1 sum=${2:-$1.types} dec bad
-	dec=$(nhrp_decode "$file")
-	awk -F'|' '{ n[$2]++ } END { for (t in n) print t, n[t] }' \
-		<<<"$dec" | sort -n >"$sum"
-	[ -n "$dec" ] || { log "no NHRP packet in $file"; return 1; }
+	local file=$1 bad
+	nhrp_decode "$file" >"$file.nhrp"
+	[ -s "$file.nhrp" ] || { log "no NHRP packet in $file"; return 1; }
 	bad=$(awk -F'|' -v warn=$CAP_EXPERT_WARN '
 		{
-			ok = $3 == 1 && $4 == ""
-			n = split($5, sev, ",")
+			ok = $3 == 1 && $8 == ""
+			n = split($9, sev, ",")
 			for (i = 1; i <= n; i++)
 				if (sev[i] + 0 >= warn)
 					ok = 0
 			if (!ok)
-				print $1
-		}' <<<"$dec")
+				printf "%s ", $1
+		}' "$file.nhrp")
 	[ -z "$bad" ] && return 0
-	bad=$(tr '\n' ' ' <<<"$bad")
 	log "NHRP packets that do not decode cleanly in $file: $bad"
 	tshark -n -r "$file" -V -Y "frame.number in {$bad}" \
 		2>/dev/null | sed -n '/^Next Hop Resolution Protocol/,$p' |
@@ -71,20 +71,34 @@ nhrp_check() {
 	return 1
 }
 
-# nhrp_count FILE TYPE: the number of NHRP packets of TYPE (1 ResReq,
-# 2 ResRep, 3 RegReq, 4 RegRep, 5 PurgeReq, 6 PurgeRep, 7 ErrInd,
-# 8 Traffic Indication) found by the last nhrp_check of FILE.
-nhrp_count() {
-	awk -v t="$2" '$1 == t { c = $2 } END { print c + 0 }' "$1.types"
+# nhrp_match FILE TYPE [NBMA_SRC [NBMA_DST [DST_PROTO]]]: how many NHRP
+# packets of TYPE (1 ResReq, 2 ResRep, 3 RegReq, 4 RegRep, 5 PurgeReq,
+# 6 PurgeRep, 7 ErrInd, 8 Traffic Indication) the last nhrp_check of FILE
+# found, optionally only those between these NBMA addresses and with this
+# destination protocol address ("" matches anything).
+nhrp_match() {
+	awk -F'|' -v t="$2" -v s="${3:-}" -v d="${4:-}" -v dp="${5:-}" '
+		$2 == t && (s == "" || $4 == s) && (d == "" || $5 == d) &&
+		(dp == "" || $7 == dp) { c++ }
+		END { print c + 0 }' "$1.nhrp"
 }
+
+nhrp_count() { nhrp_match "$1" "$2"; }
 
 # nhrp_summary FILE: "regreq=N regrep=N ..." of the last nhrp_check.
 nhrp_summary() {
-	awk 'BEGIN { split("resreq resrep regreq regrep purgereq purgerep " \
-			   "errind trafind", name, " ") }
-	     { printf "%s%s=%d", sep, ($1 in name) ? name[$1] : "type" $1, $2
-	       sep = " " }
-	     END { print "" }' "$1.types"
+	awk -F'|' 'BEGIN { split("resreq resrep regreq regrep purgereq " \
+				 "purgerep errind trafind", name, " ") }
+		   { n[$2]++ }
+		   END {
+			for (t = 1; t <= 8; t++) {
+				if (!n[t])
+					continue
+				printf "%s%s=%d", sep, name[t], n[t]
+				sep = " "
+			}
+			print ""
+		   }' "$1.nhrp"
 }
 
 # nhrp_fields FILE FILTER FIELD...: tshark fields of the NHRP packets

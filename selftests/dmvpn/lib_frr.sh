@@ -143,8 +143,9 @@ frr_dump() {
 	frr_vtysh "$ns" -c 'show ip nhrp cache' -c 'show ip nhrp nhs' \
 		-c 'show ip nhrp shortcut' -c 'show ip route' 2>&1 |
 		sed 's/^/#   /'
-	tail -n "${FRR_LOG_LINES:-60}" "$dir/nhrpd.log" \
-		2>/dev/null | sed 's/^/#   nhrpd: /'
+	# Without strongSwan nhrpd logs a VICI reconnect every 2 s.
+	grep -v vici_reconnect "$dir/nhrpd.log" 2>/dev/null |
+		tail -n "${FRR_LOG_LINES:-60}" | sed 's/^/#   nhrpd: /'
 }
 
 # frr_stop NS: stop NS's daemons (nhrpd first) and wait until they exited.
