@@ -262,8 +262,11 @@ static int intr_cb(struct nl_msg *msg, void *arg)
 
 static struct nl_cb *talk_cb(struct talk *t)
 {
-	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(sk));
+	/* nl_socket_get_cb() takes a reference: the clone is ours alone. */
+	struct nl_cb *orig = nl_socket_get_cb(sk);
+	struct nl_cb *cb = nl_cb_clone(orig);
 
+	nl_cb_put(orig);
 	if (!cb) {
 		fprintf(stderr, "Error: out of memory\n");
 		exit(1);

@@ -133,6 +133,7 @@ static struct device *find_device(struct view *v, struct nlattr **tb)
 static int collect_dev(__u8 cmd, struct nlattr **tb, void *arg)
 {
 	struct nlattr *cfg[DMVPN_CFG_A_MAX + 1];
+	char name[IF_NAMESIZE];
 	struct view *v = arg;
 	struct device *d;
 
@@ -141,10 +142,7 @@ static int collect_dev(__u8 cmd, struct nlattr **tb, void *arg)
 		return 0;
 	d = grow(&v->devs, &v->n_devs, sizeof(*d));
 	d->ifindex = nla_get_u32(tb[DMVPN_A_IFINDEX]);
-	dmvpn_dev_name(tb, d->name);
-	if (tb[DMVPN_A_IFNAME])
-		snprintf(d->name, sizeof(d->name), "%s",
-			 nla_get_string(tb[DMVPN_A_IFNAME]));
+	snprintf(d->name, sizeof(d->name), "%s", dmvpn_dev_name(tb, name));
 	if (tb[DMVPN_A_CONFIG] &&
 	    !nla_parse_nested(cfg, DMVPN_CFG_A_MAX, tb[DMVPN_A_CONFIG],
 			      cfg_policy) &&
@@ -576,7 +574,9 @@ int do_peers_show(int argc, char **argv)
 	for (i = 0; i < v.n_devs; i++) {
 		d = &v.devs[i];
 		add_server_peers(d);
-		qsort(d->peers, d->n_peers, sizeof(*d->peers), peer_cmp);
+		if (d->n_peers)
+			qsort(d->peers, d->n_peers, sizeof(*d->peers),
+			      peer_cmp);
 		if (json) {
 			print_device_json(d);
 		} else {
