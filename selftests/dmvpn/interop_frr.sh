@@ -15,8 +15,8 @@
 # the FRR spoke's traffic to our spoke keeps going through our hub.)
 # Every NHRP packet on the underlay (captured on the router, each packet
 # once, as it comes in) must decode cleanly in tshark.
-# INTEROP_PARTS="A B" runs only those parts; INTEROP_DUMP=1 prints every
-# NHRP packet decoded; FRR's debug logs are in the failure dumps.
+# INTEROP_PARTS="0 A B" selects the parts (default "A B"); INTEROP_DUMP=1
+# prints every NHRP packet decoded; failure dumps have FRR's debug logs.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_frr.sh"
 source "$(dirname "$0")/lib_capture.sh"
@@ -288,8 +288,9 @@ timed() {
 	log "$1 took $((SECONDS - start)) s"
 }
 
-# INTEROP_PARTS: which parts to run (default all: "0 A B").
-PARTS=${INTEROP_PARTS:-0 A B}
+# INTEROP_PARTS: which parts to run. Part 0 only shows that FRR and the
+# harness work here (about a minute in a TCG VM): not run by default.
+PARTS=${INTEROP_PARTS:-A B}
 [[ " $PARTS " == *" 0 "* ]] && timed part_frr_only
 if [[ " $PARTS " == *" "[AB]" "* ]] && [ ! -x "$DMVPND" ]; then
 	[ "$FAILED" -eq 0 ] || finish
