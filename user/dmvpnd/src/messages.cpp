@@ -94,6 +94,10 @@ nhrp::Packet registration_reply(const nhrp::Packet &req, const Binding &self,
   p.header.type =
       static_cast<std::uint8_t>(nhrp::PacketType::registration_reply);
   p.header.hop_count = 255;
+  // FRR spokes with "nhs dynamic" ask with their own address as dst and
+  // learn the hub's tunnel address from the reply's dst (as Cisco hubs
+  // send it); a Cisco spoke already names the hub there.
+  p.dst_proto = self.proto.bytes();
   if (auto *m = p.mandatory())
     for (auto &c : m->cies)
       c.code = code;

@@ -84,6 +84,19 @@ TEST(Messages, RegistrationReplyNat) {
   EXPECT_EQ(Ip4::from_bytes(nat[1].nbma.addr), seen.nbma);
 }
 
+// FRR's "nhs dynamic" spoke asks with dst = its own address and takes the
+// hub's tunnel address from the reply's dst.
+TEST(Messages, RegistrationReplyNamesTheHub) {
+  auto r = params();
+  r.dst_proto = r.self.proto;
+  auto req = registration_request(r);
+  Binding hub{ip("198.51.100.1"), ip("192.0.2.1")};
+  auto rep = registration_reply(req, hub, 0, std::nullopt, "secret");
+  round_trip(rep);
+  EXPECT_EQ(Ip4::from_bytes(rep.dst_proto), hub.proto);
+  EXPECT_EQ(rep.src_proto, req.src_proto);
+}
+
 TEST(Messages, ResolutionRequestAndReply) {
   auto r = params();
   r.dst_proto = ip("192.0.2.12");
