@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "log.hpp"
 
@@ -21,12 +22,45 @@ public:
   KernelIo(Genl &genl, int ifindex) : genl_(genl), ifindex_(ifindex) {}
   void attach(PacketSocket *sock) { sock_ = sock; }
 
-  void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
+  // Between begin() and end() (a burst of received frames) kernel
+  // requests and frames are batched: one sendmsg() for the requests, one
+  // sendmmsg() per 64 frames.
+  void begin() { batching_ = true; }
+  void end() {
+    batching_ = false;
+    genl_.flush();
     if (sock_)
+      sock_->flush();
+  }
+
+  void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
+    if (!sock_)
+      return;
+    if (batching_)
+      sock_->queue(nbma, frame);
+    else
       sock_->send(nbma, frame);
   }
   int entry_new(const EntrySpec &spec) override {
     return genl_.entry_new(ifindex_, spec);
+  }
+  void entry_new_async(const EntrySpec &spec,
+                       std::function<void(int)> done) override {
+    if (batching_)
+      genl_.queue_entry_new(ifindex_, spec, std::move(done));
+    else
+      done(entry_new(spec));
+  }
+  void mcast_new_async(Ip4 nbma, std::uint32_t flags) override {
+    auto report = [nbma, ifindex = ifindex_](int err) {
+      if (err)
+        log(Level::warning, "multicast entry {} on ifindex {}: error {}",
+            nbma.str(), ifindex, err);
+    };
+    if (batching_)
+      genl_.queue_mcast_new(ifindex_, nbma, flags, report);
+    else
+      report(mcast_new(nbma, flags));
   }
   int entry_del(Ip4 proto) override { return genl_.entry_del(ifindex_, proto); }
   std::optional<KernelEntry> entry_get(Ip4 proto) override {
@@ -45,6 +79,7 @@ private:
   Genl &genl_;
   int ifindex_;
   PacketSocket *sock_ = nullptr;
+  bool batching_ = false;
 };
 
 const char *role_name(std::uint8_t role) {
@@ -112,6 +147,7 @@ void Daemon::watch(int fd) {
 // kernel. Cheap enough to run on every change notification.
 void Daemon::resync() {
   resync_wanted_ = false;
+  bool reload = std::exchange(events_lost_, false);
   std::vector<DeviceInfo> devs;
   try {
     devs = genl_.dump_devices();
@@ -162,6 +198,8 @@ void Daemon::resync() {
       continue;
     }
     it->second->dev.update(info, proto, nhs);
+    if (reload)
+      it->second->dev.reload(genl_.dump_entries(info.ifindex));
   }
   for (auto it = devices_.begin(); it != devices_.end();) {
     if (seen.count(it->first)) {
@@ -177,6 +215,9 @@ void Daemon::resync() {
 void Daemon::on_genl_event(const GenlEvent &ev) {
   switch (ev.event) {
   case DMVPN_EVENT_UNSPEC: // overrun: we may have missed anything
+    events_lost_ = true;
+    resync_wanted_ = true;
+    return;
   case DMVPN_EVENT_CONFIG_CHANGED:
   case DMVPN_EVENT_NHS_ADDED:
   case DMVPN_EVENT_NHS_DELETED:
@@ -193,6 +234,9 @@ void Daemon::on_genl_event(const GenlEvent &ev) {
   case DMVPN_EVENT_MISS:
     dev.on_miss(ev.entry->proto);
     break;
+  case DMVPN_EVENT_ENTRY_ADDED:
+    dev.on_entry_added(*ev.entry);
+    break;
   case DMVPN_EVENT_ENTRY_EXPIRED:
   case DMVPN_EVENT_ENTRY_DELETED:
     dev.on_entry_gone(*ev.entry);
@@ -202,10 +246,11 @@ void Daemon::on_genl_event(const GenlEvent &ev) {
   }
 }
 
-void Daemon::log_counters() const {
+void Daemon::log_counters() {
   for (const auto &[ifindex, m] : devices_) {
-    log(Level::notice, "{}: counters: {}", m->dev.name(),
-        m->dev.counters().summary());
+    log(Level::notice, "{}: counters: {}; socket drops {}; registered {}",
+        m->dev.name(), m->dev.counters().summary(), m->sock.drops(),
+        m->dev.registrations());
     for (const auto &c : m->dev.nhs())
       log(Level::notice,
           "{}: nhs {}: state {} requests {} replies {} failures {}",
@@ -281,9 +326,11 @@ int Daemon::run() {
         for (auto &[ifindex, m] : devices_) {
           if (m->sock.fd() != fd)
             continue;
+          m->io.begin();
           m->sock.read([&](Ip4 from, std::span<const std::uint8_t> frame) {
             m->dev.on_frame(from, frame);
           });
+          m->io.end();
           break;
         }
       }

@@ -33,7 +33,7 @@ private:
 
   void resync();
   void on_genl_event(const struct GenlEvent &ev);
-  void log_counters() const;
+  void log_counters();
   void watch(int fd);
   void arm_timer();
   bool handle_signal();
@@ -47,6 +47,7 @@ private:
   Fd signalfd_;
   std::map<int, std::unique_ptr<Managed>> devices_;
   bool resync_wanted_ = false;
+  bool events_lost_ = false; // re-read the caches at the next resync
   bool stop_ = false;
   std::uint32_t request_ids_;
 };

@@ -2,6 +2,7 @@
 #include "device.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "log.hpp"
 #include "nhrp/codec.hpp"
@@ -195,8 +196,16 @@ void Device::on_registration_request(Ip4 outer, const nhrp::Packet &p,
     return;
   }
   std::optional<KernelEntry> existing;
-  if (auto client = registration_client(p))
-    existing = io_.entry_get(*client);
+  if (auto client = registration_client(p)) {
+    auto it = registered_.find(client->be);
+    if (it != registered_.end()) {
+      existing.emplace();
+      existing->proto = *client;
+      existing->nbma = it->second.nbma;
+      existing->type = DMVPN_ENTRY_DYNAMIC;
+      existing->flags = it->second.flags;
+    }
+  }
   auto d = decide_registration(p, outer, info_.config.auth, existing);
   using Kind = RegistrationDecision::Kind;
   switch (d.kind) {
@@ -221,26 +230,72 @@ void Device::on_registration_request(Ip4 outer, const nhrp::Packet &p,
   spec.flags = DMVPN_F_REGISTERED | (d.unique ? DMVPN_F_UNIQUE : 0) |
                (d.nat ? DMVPN_F_NAT : 0);
   spec.holdtime = d.holdtime;
+  bool fresh = !existing || existing->nbma != d.client_nbma;
+  // Claimed at once, so that a competing request later in the same batch
+  // is judged against it; undone if the kernel refuses.
+  std::optional<Registered> before;
+  if (existing)
+    before = Registered{*existing->nbma, existing->flags};
+  Registered now{d.client_nbma, spec.flags};
+  registered_[d.client_proto.be] = now;
+  // The reply waits for the kernel's answer: a spoke is never told it is
+  // registered when it is not.
+  io_.entry_new_async(spec, [this, outer, p, d, fresh, before, now](int err) {
+    if (err) {
+      auto it = registered_.find(d.client_proto.be);
+      if (it != registered_.end() && it->second == now) {
+        if (before)
+          it->second = *before;
+        else
+          registered_.erase(it);
+      }
+    }
+    registration_done(outer, p, d, fresh, err);
+  });
+}
+
+void Device::registration_done(Ip4 outer, const nhrp::Packet &p,
+                               const RegistrationDecision &d, bool fresh,
+                               int err) {
   std::uint8_t code = nhrp::cie_code::success;
-  if (int err = io_.entry_new(spec)) {
+  if (err) {
     log(Level::warning, "{}: cannot register {}: error {}", name(),
         d.client_proto.str(), err);
     code = nhrp::cie_code::insufficient_resources;
   } else {
-    bool fresh = !existing || existing->nbma != d.client_nbma ||
-                 !(existing->flags & DMVPN_F_REGISTERED);
-    log(fresh ? Level::info : Level::debug,
-        "{}: registered {} nbma {} holdtime {}{}{}", name(),
-        d.client_proto.str(), d.client_nbma.str(), d.holdtime,
-        d.unique ? " unique" : "",
-        d.nat ? fmt::format(" nat (claimed {})", d.claimed_nbma.str()) : "");
+    if (fresh)
+      log_new_registration(d);
+    else
+      log(Level::debug, "{}: registered {} nbma {} holdtime {} (refresh)",
+          name(), d.client_proto.str(), d.client_nbma.str(), d.holdtime);
     if (info_.config.mcast_dynamic)
-      io_.mcast_new(d.client_nbma, DMVPN_MCAST_F_DYNAMIC);
+      io_.mcast_new_async(d.client_nbma, DMVPN_MCAST_F_DYNAMIC);
   }
   std::optional<Binding> nat;
   if (d.nat)
     nat = Binding{d.client_nbma, d.client_proto};
   send(outer, registration_reply(p, self(), code, nat, info_.config.auth));
+}
+
+// At info, but a hub taking thousands of registrations a second must not
+// spend its time writing them: beyond a few per second only their number
+// is logged.
+void Device::log_new_registration(const RegistrationDecision &d) {
+  if (!log_enabled(Level::info))
+    return;
+  if (!reg_log_limit_.take(timers_.now())) {
+    ++reg_log_suppressed_;
+    return;
+  }
+  std::string more;
+  if (reg_log_suppressed_)
+    more = fmt::format(" ({} more registered, not logged)",
+                       std::exchange(reg_log_suppressed_, 0));
+  log(Level::info, "{}: registered {} nbma {} holdtime {}{}{}{}", name(),
+      d.client_proto.str(), d.client_nbma.str(), d.holdtime,
+      d.unique ? " unique" : "",
+      d.nat ? fmt::format(" nat (claimed {})", d.claimed_nbma.str()) : "",
+      more);
 }
 
 void Device::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
@@ -382,14 +437,33 @@ void Device::on_miss(Ip4 target) {
 }
 
 void Device::adopt(const std::vector<KernelEntry> &entries) {
+  reload(entries);
   if (hub() && nhs_.empty())
     return;
   for (const auto &e : entries)
     resolver_.adopt(e);
 }
 
+void Device::reload(const std::vector<KernelEntry> &entries) {
+  registered_.clear();
+  for (const auto &e : entries)
+    on_entry_added(e);
+}
+
+void Device::on_entry_added(const KernelEntry &e) {
+  if (e.prefixlen != 32)
+    return;
+  if (e.type == DMVPN_ENTRY_DYNAMIC && (e.flags & DMVPN_F_REGISTERED) &&
+      e.nbma)
+    registered_[e.proto.be] = Registered{*e.nbma, e.flags};
+  else
+    registered_.erase(e.proto.be);
+}
+
 void Device::on_entry_gone(const KernelEntry &e) {
   resolver_.forget(e.proto);
+  if (e.prefixlen == 32)
+    registered_.erase(e.proto.be);
   if (hub() && info_.config.mcast_dynamic && e.nbma &&
       (e.flags & DMVPN_F_REGISTERED)) {
     io_.mcast_del(*e.nbma);

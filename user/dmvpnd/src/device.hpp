@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "counters.hpp"
@@ -40,6 +41,11 @@ public:
   void adopt(const std::vector<KernelEntry> &entries);
   // A kernel entry expired or was deleted.
   void on_entry_gone(const KernelEntry &e);
+  // A kernel entry was added or replaced (by us or anyone else).
+  void on_entry_added(const KernelEntry &e);
+  // The cache again, after events were lost: rebuilds the hub's view of
+  // the registrations.
+  void reload(const std::vector<KernelEntry> &entries);
 
   [[nodiscard]] const std::string &name() const { return info_.name; }
   [[nodiscard]] int ifindex() const { return info_.ifindex; }
@@ -54,6 +60,9 @@ public:
     return nhs_;
   }
   [[nodiscard]] const Resolver &resolver() const { return resolver_; }
+  [[nodiscard]] std::size_t registrations() const {
+    return registered_.size();
+  }
 
   // For the components (NhsClient, Resolver).
   bool send(Ip4 nbma, const nhrp::Packet &p);
@@ -77,6 +86,10 @@ private:
                   const nhrp::Bytes &offender, std::uint16_t code,
                   std::uint16_t offset);
   bool request_auth_ok(const nhrp::Packet &p, Ip4 outer);
+  void registration_done(Ip4 outer, const nhrp::Packet &p,
+                         const struct RegistrationDecision &d, bool fresh,
+                         int err);
+  void log_new_registration(const struct RegistrationDecision &d);
   void sync_nhs(const std::vector<NhsConfig> &nhs, bool restart);
 
   DeviceInfo info_;
@@ -87,6 +100,18 @@ private:
   Counters counters_;
   TokenBucket out_limit_{10000, 5000};
   TokenBucket error_limit_{10, 1};
+  // The kernel's registered (DYNAMIC + REGISTERED) entries by proto,
+  // mirrored from the cache dump and events so that deciding on a
+  // registration (unique check) costs no kernel round trip.
+  struct Registered {
+    Ip4 nbma;
+    std::uint32_t flags = 0;
+    bool operator==(const Registered &) const = default;
+  };
+  std::unordered_map<std::uint32_t, Registered> registered_;
+  // New bindings are logged at info, a bounded number per second.
+  TokenBucket reg_log_limit_{20, 10};
+  std::uint64_t reg_log_suppressed_ = 0;
   std::vector<std::unique_ptr<NhsClient>> nhs_;
   Resolver resolver_;
 };

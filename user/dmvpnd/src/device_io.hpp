@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -18,9 +19,19 @@ public:
   virtual void send(Ip4 nbma, std::span<const std::uint8_t> frame) = 0;
   // Create or replace; returns 0 or a negative errno.
   virtual int entry_new(const EntrySpec &spec) = 0;
+  // The same, possibly batched with others: `done` gets the result later
+  // (but before the daemon waits for input again).
+  virtual void entry_new_async(const EntrySpec &spec,
+                               std::function<void(int err)> done) {
+    done(entry_new(spec));
+  }
   virtual int entry_del(Ip4 proto) = 0;
   virtual std::optional<KernelEntry> entry_get(Ip4 proto) = 0;
   virtual int mcast_new(Ip4 nbma, std::uint32_t flags) = 0;
+  // Fire and forget, possibly batched.
+  virtual void mcast_new_async(Ip4 nbma, std::uint32_t flags) {
+    mcast_new(nbma, flags);
+  }
   virtual int mcast_del(Ip4 nbma) = 0;
   virtual void nhs_set(const NhsConfig &nhs, const NhsStatus &status) = 0;
 };

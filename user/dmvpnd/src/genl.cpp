@@ -8,7 +8,11 @@
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
+#include <sys/socket.h>
+
+#include <array>
 #include <cerrno>
+#include <cstring>
 #include <fmt/core.h>
 
 #include "log.hpp"
@@ -19,6 +23,37 @@ void NlSockDeleter::operator()(nl_sock *s) const { nl_socket_free(s); }
 void NlMsgDeleter::operator()(nl_msg *m) const { nlmsg_free(m); }
 
 namespace {
+
+// Requests per sendmsg(): their acks (a few hundred bytes of buffer each)
+// must fit the receive buffer.
+constexpr std::size_t batch_max = 256;
+constexpr int batch_rcvbuf = 4 << 20;
+
+// Raises a receive buffer past rmem_max when we may (CAP_NET_ADMIN).
+void grow_rcvbuf(int fd, int bytes) {
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
+Fd open_batch_socket() {
+  Fd fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC));
+  if (!fd)
+    throw NetlinkError(fmt::format("cannot open generic netlink: {}",
+                                   std::strerror(errno)));
+  sockaddr_nl sa{};
+  sa.nl_family = AF_NETLINK;
+  if (bind(fd.get(), reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) < 0)
+    throw NetlinkError(fmt::format("cannot bind generic netlink: {}",
+                                   std::strerror(errno)));
+  // Errors without the request echoed back: we match by sequence number.
+  int one = 1;
+  setsockopt(fd.get(), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+  grow_rcvbuf(fd.get(), batch_rcvbuf);
+  // A lost ack must not hang the daemon (see send_batch()).
+  timeval tv{1, 0};
+  setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  return fd;
+}
 
 NlSock connect_genl() {
   NlSock s(nl_socket_alloc());
@@ -38,11 +73,6 @@ std::optional<Ip4> get_ip4(nlattr *a) {
 }
 
 void put_ip4(nl_msg *m, int type, Ip4 a) { nla_put(m, type, 4, &a.be); }
-
-int cb_valid(nl_msg *msg, void *arg) {
-  (*static_cast<const std::function<void(nl_msg *)> *>(arg))(msg);
-  return NL_OK;
-}
 
 // The top-level attributes of a dmvpn message.
 bool parse_top(nl_msg *msg, nlattr **tb) {
@@ -98,7 +128,9 @@ std::optional<KernelEntry> parse_entry_nest(const void *p) {
   return e;
 }
 
-Genl::Genl() : req_(connect_genl()), events_(connect_genl()) {
+Genl::Genl()
+    : req_(connect_genl()), batch_(open_batch_socket()),
+      events_(connect_genl()) {
   family_ = genl_ctrl_resolve(req_.get(), DMVPN_GENL_NAME);
   if (family_ < 0)
     throw NetlinkError(fmt::format(
@@ -113,8 +145,9 @@ Genl::Genl() : req_(connect_genl()), events_(connect_genl()) {
     throw NetlinkError(fmt::format("cannot join the dmvpn events group: {}",
                                    nl_geterror(err)));
   nl_socket_set_nonblocking(events_.get());
-  // Bursts of MISS events must not be lost to a small receive buffer.
-  nl_socket_set_buffer_size(events_.get(), 4 << 20, 0);
+  // Bursts of MISS events, and the ENTRY_ADDED echo of every registration
+  // we install, must not be lost to a small receive buffer.
+  grow_rcvbuf(event_fd(), 16 << 20);
 }
 
 NlMsg Genl::request(std::uint8_t cmd, int flags) {
@@ -160,6 +193,7 @@ int ex_error(sockaddr_nl *, nlmsgerr *e, void *arg) {
 
 // One request, its replies (a dump's parts) and the final ack or error.
 int Genl::transact(NlMsg msg, const std::function<void(nl_msg *)> &on_reply) {
+  flush(); // keep the kernel's view in request order
   std::unique_ptr<nl_cb, NlCbDeleter> cb(nl_cb_alloc(NL_CB_DEFAULT));
   if (!cb)
     return -ENOMEM;
@@ -257,19 +291,36 @@ std::vector<KernelEntry> Genl::dump_entries(int ifindex) {
   return out;
 }
 
+namespace {
+
+void put_entry_new(nl_msg *msg, int ifindex, const EntrySpec &spec) {
+  nla_put_u32(msg, DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  nla_put_flag(msg, DMVPN_A_REPLACE);
+  nlattr *nest = nla_nest_start(msg, DMVPN_A_ENTRY);
+  put_ip4(msg, DMVPN_ENTRY_A_PROTO, spec.proto);
+  if (spec.nbma)
+    put_ip4(msg, DMVPN_ENTRY_A_NBMA, *spec.nbma);
+  nla_put_u8(msg, DMVPN_ENTRY_A_TYPE, spec.type);
+  nla_put_u32(msg, DMVPN_ENTRY_A_FLAGS, spec.flags);
+  if (spec.holdtime)
+    nla_put_u32(msg, DMVPN_ENTRY_A_HOLDTIME, spec.holdtime);
+  nla_nest_end(msg, nest);
+}
+
+void put_mcast_new(nl_msg *msg, int ifindex, Ip4 nbma, std::uint32_t flags) {
+  nla_put_u32(msg, DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  nla_put_flag(msg, DMVPN_A_REPLACE);
+  nlattr *nest = nla_nest_start(msg, DMVPN_A_MCAST);
+  put_ip4(msg, DMVPN_MCAST_A_NBMA, nbma);
+  nla_put_u32(msg, DMVPN_MCAST_A_FLAGS, flags);
+  nla_nest_end(msg, nest);
+}
+
+} // namespace
+
 int Genl::entry_new(int ifindex, const EntrySpec &spec) {
   auto msg = request(DMVPN_CMD_ENTRY_NEW);
-  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
-  nla_put_flag(msg.get(), DMVPN_A_REPLACE);
-  nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_ENTRY);
-  put_ip4(msg.get(), DMVPN_ENTRY_A_PROTO, spec.proto);
-  if (spec.nbma)
-    put_ip4(msg.get(), DMVPN_ENTRY_A_NBMA, *spec.nbma);
-  nla_put_u8(msg.get(), DMVPN_ENTRY_A_TYPE, spec.type);
-  nla_put_u32(msg.get(), DMVPN_ENTRY_A_FLAGS, spec.flags);
-  if (spec.holdtime)
-    nla_put_u32(msg.get(), DMVPN_ENTRY_A_HOLDTIME, spec.holdtime);
-  nla_nest_end(msg.get(), nest);
+  put_entry_new(msg.get(), ifindex, spec);
   return transact(std::move(msg));
 }
 
@@ -284,12 +335,7 @@ int Genl::entry_del(int ifindex, Ip4 proto) {
 
 int Genl::mcast_new(int ifindex, Ip4 nbma, std::uint32_t flags) {
   auto msg = request(DMVPN_CMD_MCAST_NEW);
-  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
-  nla_put_flag(msg.get(), DMVPN_A_REPLACE);
-  nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_MCAST);
-  put_ip4(msg.get(), DMVPN_MCAST_A_NBMA, nbma);
-  nla_put_u32(msg.get(), DMVPN_MCAST_A_FLAGS, flags);
-  nla_nest_end(msg.get(), nest);
+  put_mcast_new(msg.get(), ifindex, nbma, flags);
   return transact(std::move(msg));
 }
 
@@ -326,37 +372,145 @@ int Genl::nhs_set(int ifindex, const NhsConfig &nhs, const NhsStatus &st) {
 
 int Genl::event_fd() const { return nl_socket_get_fd(events_.get()); }
 
-void Genl::read_events(const std::function<void(const GenlEvent &)> &fn) {
-  std::function<void(nl_msg *)> parse = [&](nl_msg *m) {
-    nlattr *tb[DMVPN_A_MAX + 1];
-    if (!parse_top(m, tb) || !tb[DMVPN_A_EVENT] || !tb[DMVPN_A_IFINDEX])
-      return;
-    GenlEvent ev;
-    ev.event = nla_get_u8(tb[DMVPN_A_EVENT]);
-    ev.ifindex = static_cast<int>(nla_get_u32(tb[DMVPN_A_IFINDEX]));
-    if (tb[DMVPN_A_ENTRY])
-      ev.entry = parse_entry_nest(tb[DMVPN_A_ENTRY]);
-    fn(ev);
-  };
-  nl_socket_modify_cb(events_.get(), NL_CB_VALID, NL_CB_CUSTOM, cb_valid,
-                      &parse);
-  for (;;) {
-    int err = nl_recvmsgs_default(events_.get());
-    if (err == -NLE_AGAIN || err == 0)
-      break;
-    if (err == -NLE_NOMEM) {
-      // Overrun: events were lost. The caller resynchronises.
-      GenlEvent ev;
-      fn(ev);
-      continue;
+void Genl::queue(nl_msg *msg, AckQueue::Done done) {
+  nlmsghdr *h = nlmsg_hdr(msg);
+  h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+  h->nlmsg_pid = 0;
+  h->nlmsg_seq = acks_.add(std::move(done));
+  const auto *p = reinterpret_cast<const std::uint8_t *>(h);
+  out_.insert(out_.end(), p, p + NLMSG_ALIGN(h->nlmsg_len));
+  if (++out_count_ >= batch_max && !flushing_)
+    flush();
+}
+
+void Genl::queue_entry_new(int ifindex, const EntrySpec &spec,
+                           AckQueue::Done done) {
+  auto msg = request(DMVPN_CMD_ENTRY_NEW);
+  put_entry_new(msg.get(), ifindex, spec);
+  queue(msg.get(), std::move(done));
+}
+
+void Genl::queue_mcast_new(int ifindex, Ip4 nbma, std::uint32_t flags,
+                           AckQueue::Done done) {
+  auto msg = request(DMVPN_CMD_MCAST_NEW);
+  put_mcast_new(msg.get(), ifindex, nbma, flags);
+  queue(msg.get(), std::move(done));
+}
+
+// One sendmsg() for the whole batch; the kernel runs each request and
+// queues its ack before sendmsg() returns, so the acks are read at once.
+void Genl::send_batch() {
+  std::vector<std::uint8_t> out;
+  out.swap(out_);
+  out_count_ = 0;
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (sendto(batch_.get(), out.data(), out.size(), 0,
+             reinterpret_cast<sockaddr *>(&kernel), sizeof(kernel)) < 0) {
+    int err = -errno;
+    log(Level::warning, "netlink batch: {}", std::strerror(errno));
+    acks_.fail_all(err);
+    return;
+  }
+  constexpr std::size_t slots = 64;
+  constexpr std::size_t slot_size = 256; // an ack without payload
+  std::array<std::array<std::uint8_t, slot_size>, slots> bufs;
+  std::array<iovec, slots> iov;
+  std::array<mmsghdr, slots> msgs;
+  while (acks_.pending()) {
+    for (std::size_t i = 0; i < slots; ++i) {
+      iov[i] = {bufs[i].data(), slot_size};
+      msgs[i] = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
     }
-    if (err < 0) {
-      log(Level::warning, "event socket: {}", nl_geterror(err));
-      break;
+    int n = recvmmsg(batch_.get(), msgs.data(), slots, MSG_WAITFORONE, nullptr);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      // ENOBUFS (acks lost) or the timeout: the outcome is unknown, which
+      // the callers handle like a failure.
+      int err = -errno;
+      log(Level::warning, "netlink batch acks: {} ({} outstanding)",
+          std::strerror(errno), acks_.pending());
+      acks_.fail_all(err);
+      return;
+    }
+    for (int i = 0; i < n; ++i) {
+      auto len = static_cast<int>(msgs[static_cast<std::size_t>(i)].msg_len);
+      auto *h = reinterpret_cast<nlmsghdr *>(bufs[static_cast<std::size_t>(i)].data());
+      for (; nlmsg_ok(h, len); h = nlmsg_next(h, &len)) {
+        if (h->nlmsg_type != NLMSG_ERROR)
+          continue;
+        auto *e = static_cast<nlmsgerr *>(nlmsg_data(h));
+        acks_.complete(h->nlmsg_seq, e->error);
+      }
     }
   }
-  nl_socket_modify_cb(events_.get(), NL_CB_VALID, NL_CB_DEFAULT, nullptr,
-                      nullptr);
+}
+
+void Genl::flush() {
+  if (flushing_)
+    return;
+  flushing_ = true;
+  // The callbacks may queue more (a multicast entry after its binding).
+  while (!out_.empty())
+    send_batch();
+  flushing_ = false;
+}
+
+// Events are drained many per recvmmsg(): at a busy hub most of them are
+// the echoes of our own registrations.
+void Genl::read_events(const std::function<void(const GenlEvent &)> &fn) {
+  constexpr std::size_t slots = 64;
+  constexpr std::size_t slot_size = 4096;
+  auto &bufs = event_buf_;
+  bufs.resize(slots * slot_size);
+  std::array<iovec, slots> iov;
+  std::array<mmsghdr, slots> msgs;
+  for (int round = 0; round < 64; ++round) {
+    for (std::size_t i = 0; i < slots; ++i) {
+      iov[i] = {bufs.data() + i * slot_size, slot_size};
+      msgs[i] = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = recvmmsg(event_fd(), msgs.data(), slots, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno == ENOBUFS) {
+        // Overrun: events were lost. The caller resynchronises.
+        fn(GenlEvent{});
+        continue;
+      }
+      if (errno != EAGAIN && errno != EINTR)
+        log(Level::warning, "event socket: {}", std::strerror(errno));
+      return;
+    }
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+      if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+        fn(GenlEvent{}); // lost to us all the same
+        continue;
+      }
+      auto len = static_cast<int>(msgs[i].msg_len);
+      auto *h = reinterpret_cast<nlmsghdr *>(bufs.data() + i * slot_size);
+      for (; nlmsg_ok(h, len); h = nlmsg_next(h, &len)) {
+        if (h->nlmsg_type != family_)
+          continue;
+        nlattr *tb[DMVPN_A_MAX + 1];
+        if (genlmsg_parse(h, 0, tb, DMVPN_A_MAX, nullptr) < 0 ||
+            !tb[DMVPN_A_EVENT] || !tb[DMVPN_A_IFINDEX])
+          continue;
+        GenlEvent ev;
+        ev.event = nla_get_u8(tb[DMVPN_A_EVENT]);
+        ev.ifindex = static_cast<int>(nla_get_u32(tb[DMVPN_A_IFINDEX]));
+        if (tb[DMVPN_A_ENTRY])
+          ev.entry = parse_entry_nest(tb[DMVPN_A_ENTRY]);
+        fn(ev);
+      }
+    }
+    if (static_cast<std::size_t>(n) < slots)
+      return;
+  }
 }
 
 } // namespace dmvpnd

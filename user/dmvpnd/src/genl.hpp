@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "ack_queue.hpp"
+#include "fd.hpp"
 #include "kernel_types.hpp"
 
 struct nl_sock;
@@ -53,6 +55,15 @@ public:
   int mcast_del(int ifindex, Ip4 nbma);
   int nhs_set(int ifindex, const NhsConfig &nhs, const NhsStatus &st);
 
+  // Batched requests: queued, sent many per sendmsg() by flush() (or
+  // when a batch is full, or before any synchronous request), `done`
+  // called with each one's ack. The kernel handles a batch within the
+  // sendmsg() call, so flush() returns with every callback run.
+  void queue_entry_new(int ifindex, const EntrySpec &spec, AckQueue::Done done);
+  void queue_mcast_new(int ifindex, Ip4 nbma, std::uint32_t flags,
+                       AckQueue::Done done);
+  void flush();
+
   [[nodiscard]] int event_fd() const;
   // Reads what is queued on the event socket.
   void read_events(const std::function<void(const GenlEvent &)> &fn);
@@ -61,8 +72,17 @@ private:
   NlMsg request(std::uint8_t cmd, int flags = 0);
   int transact(NlMsg msg, const std::function<void(nl_msg *)> &on_reply = {});
 
+  void queue(nl_msg *msg, AckQueue::Done done);
+  void send_batch();
+
   NlSock req_;
+  Fd batch_; // plain netlink socket: the batches and their acks
+  std::vector<std::uint8_t> out_;
+  std::size_t out_count_ = 0;
+  AckQueue acks_;
+  bool flushing_ = false;
   NlSock events_;
+  std::vector<std::uint8_t> event_buf_;
   int family_ = -1;
 };
 

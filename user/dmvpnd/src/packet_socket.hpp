@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <vector>
 
 #include "fd.hpp"
 #include "ip4.hpp"
@@ -19,12 +20,21 @@ public:
 
   [[nodiscard]] int fd() const { return fd_.get(); }
   bool send(Ip4 nbma, std::span<const std::uint8_t> frame);
-  // Reads every queued frame.
+  // Frames kept for flush(), which sends them many per sendmmsg().
+  void queue(Ip4 nbma, std::span<const std::uint8_t> frame);
+  void flush();
+  // Reads the queued frames (a bounded number per call), many per
+  // recvmmsg().
   void read(const std::function<void(Ip4, std::span<const std::uint8_t>)> &fn);
+  // Frames the kernel dropped for want of buffer space, in total.
+  std::uint64_t drops();
 
 private:
   Fd fd_;
   int ifindex_;
+  std::vector<std::uint8_t> rx_buf_;
+  std::vector<std::pair<Ip4, std::vector<std::uint8_t>>> tx_queue_;
+  std::uint64_t drops_ = 0;
 };
 
 } // namespace dmvpnd

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+// Matching batched netlink requests with their acks.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "ack_queue.hpp"
+
+namespace dmvpnd::test {
+namespace {
+
+TEST(AckQueue, MatchesBySequenceInAnyOrder) {
+  AckQueue q(100);
+  std::vector<std::pair<int, int>> got; // (request, err)
+  auto a = q.add([&](int err) { got.emplace_back(1, err); });
+  auto b = q.add([&](int err) { got.emplace_back(2, err); });
+  auto c = q.add([&](int err) { got.emplace_back(3, err); });
+  EXPECT_EQ(a, 100u);
+  EXPECT_EQ(b, 101u);
+  EXPECT_EQ(q.pending(), 3u);
+  EXPECT_TRUE(q.complete(c, -17));
+  EXPECT_TRUE(q.complete(a, 0));
+  EXPECT_FALSE(q.complete(a, 0)); // an ack twice: ignored
+  EXPECT_FALSE(q.complete(999, 0));
+  EXPECT_TRUE(q.complete(b, 0));
+  EXPECT_EQ(q.pending(), 0u);
+  EXPECT_EQ(got, (std::vector<std::pair<int, int>>{{3, -17}, {1, 0}, {2, 0}}));
+}
+
+TEST(AckQueue, FailAllCompletesEveryOutstanding) {
+  AckQueue q;
+  int failed = 0, ok = 0;
+  auto a = q.add([&](int err) { (err ? failed : ok)++; });
+  q.add([&](int err) { (err ? failed : ok)++; });
+  q.add([&](int err) { (err ? failed : ok)++; });
+  q.complete(a, 0);
+  q.fail_all(-105);
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(failed, 2);
+  EXPECT_EQ(q.pending(), 0u);
+}
+
+TEST(AckQueue, CallbackMayQueueMore) {
+  AckQueue q;
+  std::uint32_t follow = 0;
+  bool follow_done = false;
+  auto a = q.add([&](int) {
+    follow = q.add([&](int err) { follow_done = err == 0; });
+  });
+  EXPECT_TRUE(q.complete(a, 0));
+  EXPECT_EQ(q.pending(), 1u);
+  EXPECT_TRUE(q.complete(follow, 0));
+  EXPECT_TRUE(follow_done);
+}
+
+TEST(AckQueue, SkipsZeroOnWrap) {
+  AckQueue q(0xffffffffu);
+  EXPECT_EQ(q.add(nullptr), 0xffffffffu);
+  EXPECT_EQ(q.add(nullptr), 1u);
+  EXPECT_TRUE(q.complete(1, 0)); // no callback: nothing to call
+}
+
+} // namespace
+} // namespace dmvpnd::test
