@@ -4,9 +4,9 @@
 device the way an NHRP daemon sends (AF_PACKET SOCK_DGRAM, protocol 0x2001,
 link-layer address = the NBMA destination).
 
-  nhrp_forge.py DEV NBMA_DST KIND [option=value...]
+  nhrp_forge.py DEV NBMA_DST KIND[,KIND...] [option=value...]
 
-KIND (one packet unless count= says otherwise):
+KIND (one packet of each unless count= says otherwise):
   good        a well-formed request, like dmvpnd's
   short       12 bytes: less than the fixed header
   cut         the first 40 bytes of a good request (pktsz says more)
@@ -86,7 +86,7 @@ def main(argv):
     if len(argv) < 4:
         print(__doc__, file=sys.stderr)
         return 2
-    dev, dst, kind = argv[1], argv[2], argv[3]
+    dev, dst, kinds = argv[1], argv[2], argv[3].split(",")
     o = {"src_nbma": "0.0.0.0", "src_proto": "0.0.0.0", "dst_proto": "0.0.0.0",
          "holdtime": "60", "reqid": "1", "count": "1"}
     for a in argv[4:]:
@@ -97,8 +97,9 @@ def main(argv):
     s.bind((dev, ETH_P_NHRP))
     to = (dev, ETH_P_NHRP, 0, 0, socket.inet_aton(dst))
     first = int(o["reqid"])
-    for i in range(int(o["count"])):
-        s.sendto(request(o, kind, first + i), to)
+    for kind in kinds:
+        for i in range(int(o["count"])):
+            s.sendto(request(o, kind, first + i), to)
     return 0
 
 
