@@ -126,7 +126,7 @@ void Device::on_frame(Ip4 outer, std::span<const std::uint8_t> frame) {
     }
     return;
   }
-  const nhrp::Packet &p = *r;
+  nhrp::Packet &p = *r;
   if (p.header.afn != nhrp::afn::ipv4 ||
       p.header.protocol_type != nhrp::proto::ipv4) {
     counters_.drop("unsupported-address-family");
@@ -141,7 +141,7 @@ void Device::on_frame(Ip4 outer, std::span<const std::uint8_t> frame) {
     return;
   switch (p.type()) {
   case nhrp::PacketType::registration_request:
-    on_registration_request(outer, p, frame);
+    on_registration_request(outer, std::move(p));
     break;
   case nhrp::PacketType::registration_reply:
     for (auto &c : nhs_)
@@ -185,8 +185,8 @@ bool Device::request_auth_ok(const nhrp::Packet &p, Ip4 outer) {
   return false;
 }
 
-void Device::on_registration_request(Ip4 outer, const nhrp::Packet &p,
-                                     std::span<const std::uint8_t>) {
+// Takes the request: the reply is built from it once the kernel answered.
+void Device::on_registration_request(Ip4 outer, nhrp::Packet &&p) {
   if (!hub()) {
     counters_.drop("not-a-server");
     return;
@@ -240,7 +240,8 @@ void Device::on_registration_request(Ip4 outer, const nhrp::Packet &p,
   registered_[d.client_proto.be] = now;
   // The reply waits for the kernel's answer: a spoke is never told it is
   // registered when it is not.
-  io_.entry_new_async(spec, [this, outer, p, d, fresh, before, now](int err) {
+  io_.entry_new_async(spec, [this, outer, p = std::move(p), d, fresh, before,
+                             now](int err) {
     if (err) {
       auto it = registered_.find(d.client_proto.be);
       if (it != registered_.end() && it->second == now) {

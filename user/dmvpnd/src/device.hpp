@@ -74,8 +74,7 @@ public:
   std::uint16_t holdtime() const;
 
 private:
-  void on_registration_request(Ip4 outer, const nhrp::Packet &p,
-                               std::span<const std::uint8_t> raw);
+  void on_registration_request(Ip4 outer, nhrp::Packet &&p);
   void on_resolution_request(Ip4 outer, const nhrp::Packet &p,
                              std::span<const std::uint8_t> raw);
   void on_purge_request(const nhrp::Packet &p);

@@ -72,7 +72,7 @@ private:
   NlMsg request(std::uint8_t cmd, int flags = 0);
   int transact(NlMsg msg, const std::function<void(nl_msg *)> &on_reply = {});
 
-  void queue(nl_msg *msg, AckQueue::Done done);
+  void queued();
   void send_batch();
 
   NlSock req_;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // dmvpnd: the NHRP daemon for dmvpn devices.
+#include <malloc.h>
 #include <getopt.h>
 #include <unistd.h>
 
@@ -50,6 +51,10 @@ private:
 } // namespace
 
 int main(int argc, char **argv) {
+  // A busy hub allocates and frees per packet: keep freed memory rather
+  // than hand it back to the kernel and fault it in again.
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   static const option longopts[] = {
       {"log-level", required_argument, nullptr, 'l'},
       {"dev", required_argument, nullptr, 'd'},
