@@ -80,6 +80,7 @@ void NhsClient::start() {
 void NhsClient::send() {
   if (!resolve() || !dev_.proto()) {
     ++st_.failures;
+    publish();
     timer_.start(backoff_.next(), [this] { send(); });
     return;
   }
@@ -95,13 +96,18 @@ void NhsClient::send() {
   r.nat_peer = Binding{*nbma_, proto().value_or(Ip4{})};
   if (dev_.send(*nbma_, registration_request(r)))
     ++st_.requests;
+  bool published = false;
   if (unanswered_++ >= kMaxUnanswered) {
     ++st_.failures;
-    set_state(DMVPN_NHS_STATE_DOWN);
+    published = set_state(DMVPN_NHS_STATE_DOWN);
   } else if (st_.state != DMVPN_NHS_STATE_UP &&
              st_.state != DMVPN_NHS_STATE_DOWN) {
-    set_state(DMVPN_NHS_STATE_REGISTERING);
+    published = set_state(DMVPN_NHS_STATE_REGISTERING);
   }
+  // The counters of an NHS that stays down must keep moving in
+  // `ip dmvpn nhs show` too.
+  if (!published)
+    publish();
   timer_.start(backoff_.next(), [this] { retransmit(); });
 }
 
@@ -181,9 +187,9 @@ bool NhsClient::on_error(std::uint32_t request_id, std::uint16_t code) {
   return true;
 }
 
-void NhsClient::set_state(std::uint8_t state) {
+bool NhsClient::set_state(std::uint8_t state) {
   if (st_.state == state)
-    return;
+    return false;
   static const char *names[] = {"none", "down", "registering", "up"};
   st_.state = state;
   auto p = proto();
@@ -194,6 +200,7 @@ void NhsClient::set_state(std::uint8_t state) {
     log(state == DMVPN_NHS_STATE_DOWN ? Level::warning : Level::info,
         "{}: nhs {} {}", dev_.name(), name(), names[state]);
   publish();
+  return true;
 }
 
 void NhsClient::publish() {

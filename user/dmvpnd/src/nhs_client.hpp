@@ -41,7 +41,8 @@ public:
 private:
   void send();
   void retransmit();
-  void set_state(std::uint8_t state);
+  // Publishes and returns true when the state changed.
+  bool set_state(std::uint8_t state);
   void publish();
   void install();
   bool resolve();
