@@ -42,7 +42,10 @@ nhrp_decode() {
 		-e frame.number -e nhrp.hdr.op.type -e nhrp.hdr.chksum.status \
 		-e ip.src -e ip.dst -e nhrp.src.prot.addr -e nhrp.dst.prot.addr \
 		-e _ws.malformed -e _ws.expert.severity -e _ws.expert.message \
-		2>/dev/null
+		2>/dev/null |
+		# An Error Indication quotes the offending NHRP packet, whose
+		# fields tshark appends ("7,3"): keep the outer packet's.
+		awk -F'|' -v OFS='|' '{ for (i = 2; i <= 7; i++) sub(/,.*/, "", $i); print }'
 }
 
 # nhrp_check FILE: every NHRP packet in FILE is well formed (see above);
@@ -61,7 +64,7 @@ nhrp_check() {
 				if (sev[i] + 0 >= warn)
 					ok = 0
 			if (!ok)
-				printf "%s ", $1
+				printf "%s%s", (bad++ ? "," : ""), $1
 		}' "$file.nhrp")
 	[ -z "$bad" ] && return 0
 	log "NHRP packets that do not decode cleanly in $file: $bad"
