@@ -3,7 +3,8 @@
 # Runs kselftest programs and reports them in KTAP, like the kernel's
 # kselftest/runner.sh: 0 = ok, 4 = skip, anything else = not ok. Each test
 # gets the timeout of its directory's `settings` file. The last line is the
-# "N passed, N failed, N skipped" summary CI reads.
+# "N passed, N failed, N skipped" summary CI reads. Tests named in
+# DMVPN_SELFTESTS_SKIP (space-separated) are reported as skipped.
 timeout=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
 timeout=${timeout:-300}
 suite=$(basename "$PWD")
@@ -13,8 +14,16 @@ echo "1..$#"
 for t in "$@"; do
 	i=$((i + 1))
 	echo "# selftests: $suite: $t"
+	case " ${DMVPN_SELFTESTS_SKIP:-} " in
+	*" $t "*)
+		echo "ok $i selftests: $suite: $t # SKIP not run on this kernel (DMVPN_SELFTESTS_SKIP)"
+		skipped=$((skipped + 1))
+		continue ;;
+	esac
+	start=$SECONDS
 	timeout --foreground "$timeout" "./$t" 2>&1 | sed 's/^\([^#]\)/# \1/'
 	rc=${PIPESTATUS[0]}
+	echo "# $t: $((SECONDS - start)) s"
 	case $rc in
 	0) echo "ok $i selftests: $suite: $t"; pass=$((pass + 1)) ;;
 	4) echo "ok $i selftests: $suite: $t # SKIP"; skipped=$((skipped + 1)) ;;
