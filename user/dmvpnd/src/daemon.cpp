@@ -27,8 +27,8 @@ public:
   // sendmmsg() per 64 frames.
   void begin() { batching_ = true; }
   void end() {
+    genl_.flush(); // the acks' callbacks queue the replies
     batching_ = false;
-    genl_.flush();
     if (sock_)
       sock_->flush();
   }
