@@ -268,22 +268,10 @@ static int show_config(__u8 cmd, struct nlattr **tb, void *arg)
 static int config_show(int argc, char **argv)
 {
 	__u32 ifindex = dmvpn_parse_dev_filter(argc, argv);
-	struct nl_msg *req;
-	int err;
 
 	if (dmvpn_nl_open())
 		return -2;
-	if (ifindex) {
-		req = dmvpn_nl_req(DMVPN_CMD_DEV_GET, 0);
-		nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
-	} else {
-		req = dmvpn_nl_req(DMVPN_CMD_DEV_GET, NLM_F_DUMP);
-	}
-
-	new_json_obj(json);
-	err = dmvpn_nl_talk(req, show_config, NULL);
-	delete_json_obj();
-	return err ? -2 : 0;
+	return dmvpn_show(dmvpn_nl_dev_req(ifindex), show_config, NULL);
 }
 
 int do_config(int argc, char **argv)

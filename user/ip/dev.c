@@ -23,9 +23,7 @@ static int show_one(__u8 cmd, struct nlattr **tb, void *arg)
 int do_dev_show(int argc, char **argv)
 {
 	const char *dev = NULL;
-	struct nl_msg *req;
 	__u32 ifindex = 0;
-	int err;
 
 	while (argc > 0) {
 		if (strcmp(*argv, "dev") == 0)
@@ -43,17 +41,7 @@ int do_dev_show(int argc, char **argv)
 
 	if (dmvpn_nl_open())
 		return -2;
-	if (ifindex) {
-		req = dmvpn_nl_req(DMVPN_CMD_DEV_GET, 0);
-		nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
-	} else {
-		req = dmvpn_nl_req(DMVPN_CMD_DEV_GET, NLM_F_DUMP);
-	}
-
-	new_json_obj(json);
-	err = dmvpn_nl_talk(req, show_one, NULL);
-	delete_json_obj();
-	return err ? -2 : 0;
+	return dmvpn_show(dmvpn_nl_dev_req(ifindex), show_one, NULL);
 }
 
 int do_dev(int argc, char **argv)

@@ -6,6 +6,8 @@
 #include <netlink/attr.h>
 #include <linux/types.h>
 
+#include "nl.h"
+
 void usage(void) __attribute__((noreturn));
 
 int do_dev_show(int argc, char **argv);
@@ -36,6 +38,12 @@ void print_dmvpn_mcast(struct nlattr **tb, bool lead);
 /* The members of a DMVPN_A_CONFIG nest, each text one with a lead space. */
 void print_dmvpn_config(struct nlattr *nest);
 void print_dmvpn_nhs(struct nlattr **tb, bool lead);
+
+/*
+ * Send req (consumed) and print each reply with fn inside the listing's
+ * JSON array. Returns the command's exit status: 0, or -2 on error.
+ */
+int dmvpn_show(struct nl_msg *req, dmvpn_msg_fn fn, void *arg);
 
 /* Shared pieces of the printers above. */
 const char *dmvpn_dev_name(struct nlattr **tb, char *buf);

@@ -167,7 +167,6 @@ static int map_show(int argc, char **argv)
 {
 	struct show_filter f = {};
 	struct nl_msg *req;
-	int err;
 
 	while (argc > 0) {
 		if (strcmp(*argv, "dev") == 0) {
@@ -198,10 +197,7 @@ static int map_show(int argc, char **argv)
 	if (f.ifindex)
 		nla_put_u32(req, DMVPN_A_IFINDEX, f.ifindex);
 
-	new_json_obj(json);
-	err = dmvpn_nl_talk(req, show_entry, &f);
-	delete_json_obj();
-	return err ? -2 : 0;
+	return dmvpn_show(req, show_entry, &f);
 }
 
 static int map_get(int argc, char **argv)
@@ -209,7 +205,6 @@ static int map_get(int argc, char **argv)
 	struct show_filter f = {};
 	struct map_args m;
 	struct nl_msg *req;
-	int err;
 
 	parse_map_args(&m, MAP_OPT_TYPE, argc, argv);
 	require(&m, true);
@@ -219,10 +214,7 @@ static int map_get(int argc, char **argv)
 	req = dmvpn_nl_req(DMVPN_CMD_ENTRY_GET, 0);
 	put_entry(req, &m);
 
-	new_json_obj(json);
-	err = dmvpn_nl_talk(req, show_entry, &f);
-	delete_json_obj();
-	return err ? -2 : 0;
+	return dmvpn_show(req, show_entry, &f);
 }
 
 static int map_flush(int argc, char **argv)

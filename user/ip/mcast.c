@@ -71,7 +71,6 @@ static int mcast_show(int argc, char **argv)
 {
 	struct nl_msg *req;
 	__u32 ifindex = dmvpn_parse_dev_filter(argc, argv);
-	int err;
 
 	if (dmvpn_nl_open())
 		return -2;
@@ -79,10 +78,7 @@ static int mcast_show(int argc, char **argv)
 	if (ifindex)
 		nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
 
-	new_json_obj(json);
-	err = dmvpn_nl_talk(req, show_mcast, &ifindex);
-	delete_json_obj();
-	return err ? -2 : 0;
+	return dmvpn_show(req, show_mcast, &ifindex);
 }
 
 int do_mcast(int argc, char **argv)

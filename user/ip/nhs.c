@@ -226,7 +226,6 @@ static int nhs_show(int argc, char **argv)
 {
 	__u32 ifindex = dmvpn_parse_dev_filter(argc, argv);
 	struct nl_msg *req;
-	int err;
 
 	if (dmvpn_nl_open())
 		return -2;
@@ -234,10 +233,7 @@ static int nhs_show(int argc, char **argv)
 	if (ifindex)
 		nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
 
-	new_json_obj(json);
-	err = dmvpn_nl_talk(req, show_nhs, &ifindex);
-	delete_json_obj();
-	return err ? -2 : 0;
+	return dmvpn_show(req, show_nhs, &ifindex);
 }
 
 int do_nhs(int argc, char **argv)

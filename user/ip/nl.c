@@ -110,6 +110,17 @@ struct nl_msg *dmvpn_nl_req(__u8 cmd, int flags)
 	return msg;
 }
 
+struct nl_msg *dmvpn_nl_dev_req(__u32 ifindex)
+{
+	struct nl_msg *req;
+
+	if (!ifindex)
+		return dmvpn_nl_req(DMVPN_CMD_DEV_GET, NLM_F_DUMP);
+	req = dmvpn_nl_req(DMVPN_CMD_DEV_GET, 0);
+	nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
+	return req;
+}
+
 static void print_ext_ack_msg(bool is_err, const char *msg)
 {
 	size_t len = strlen(msg);

@@ -19,6 +19,8 @@ int dmvpn_nl_open(void);
 void dmvpn_nl_close(void);
 
 struct nl_msg *dmvpn_nl_req(__u8 cmd, int flags);
+/* DEV_GET for one device, or a dump of all when ifindex is 0. */
+struct nl_msg *dmvpn_nl_dev_req(__u32 ifindex);
 
 /*
  * Send req (consumed) and process the reply, dump or ack.  Returns 0,

@@ -289,3 +289,13 @@ const char *dmvpn_duration(__u32 secs, char *buf, size_t len)
 			 secs / 86400 % 7);
 	return buf;
 }
+
+int dmvpn_show(struct nl_msg *req, dmvpn_msg_fn fn, void *arg)
+{
+	int err;
+
+	new_json_obj(json);
+	err = dmvpn_nl_talk(req, fn, arg);
+	delete_json_obj();
+	return err ? -2 : 0;
+}
