@@ -490,13 +490,16 @@ void Genl::send_batch() {
     return;
   }
   constexpr std::size_t slots = 64;
-  constexpr std::size_t slot_size = 256; // an ack without payload
-  std::array<std::array<std::uint8_t, slot_size>, slots> bufs;
+  // An ack carries no request payload (NETLINK_CAP_ACK) but may carry
+  // extack attributes; a truncated one could not be matched and would
+  // stall the batch until the receive timeout.
+  constexpr std::size_t slot_size = 4096;
+  static std::vector<std::uint8_t> bufs(slots * slot_size);
   std::array<iovec, slots> iov;
   std::array<mmsghdr, slots> msgs;
   while (acks_.pending()) {
     for (std::size_t i = 0; i < slots; ++i) {
-      iov[i] = {bufs[i].data(), slot_size};
+      iov[i] = {bufs.data() + i * slot_size, slot_size};
       msgs[i] = {};
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
@@ -515,7 +518,8 @@ void Genl::send_batch() {
     }
     for (int i = 0; i < n; ++i) {
       auto len = static_cast<int>(msgs[static_cast<std::size_t>(i)].msg_len);
-      auto *h = reinterpret_cast<nlmsghdr *>(bufs[static_cast<std::size_t>(i)].data());
+      auto *h = reinterpret_cast<nlmsghdr *>(
+          bufs.data() + static_cast<std::size_t>(i) * slot_size);
       for (; nlmsg_ok(h, len); h = nlmsg_next(h, &len)) {
         if (h->nlmsg_type != NLMSG_ERROR)
           continue;
