@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 
 #include <array>
-#include <cstddef>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <fmt/core.h>
 
@@ -39,13 +39,13 @@ void grow_rcvbuf(int fd, int bytes) {
 Fd open_batch_socket() {
   Fd fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC));
   if (!fd)
-    throw NetlinkError(fmt::format("cannot open generic netlink: {}",
-                                   std::strerror(errno)));
+    throw NetlinkError(
+        fmt::format("cannot open generic netlink: {}", std::strerror(errno)));
   sockaddr_nl sa{};
   sa.nl_family = AF_NETLINK;
   if (bind(fd.get(), reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) < 0)
-    throw NetlinkError(fmt::format("cannot bind generic netlink: {}",
-                                   std::strerror(errno)));
+    throw NetlinkError(
+        fmt::format("cannot bind generic netlink: {}", std::strerror(errno)));
   // Errors without the request echoed back: we match by sequence number.
   int one = 1;
   setsockopt(fd.get(), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
