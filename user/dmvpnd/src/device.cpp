@@ -240,19 +240,19 @@ void Device::on_registration_request(Ip4 outer, nhrp::Packet &&p) {
   registered_[d.client_proto.be] = now;
   // The reply waits for the kernel's answer: a spoke is never told it is
   // registered when it is not.
-  io_.entry_new_async(spec, [this, outer, p = std::move(p), d, fresh, before,
-                             now](int err) {
-    if (err) {
-      auto it = registered_.find(d.client_proto.be);
-      if (it != registered_.end() && it->second == now) {
-        if (before)
-          it->second = *before;
-        else
-          registered_.erase(it);
-      }
-    }
-    registration_done(outer, p, d, fresh, err);
-  });
+  io_.entry_new_async(
+      spec, [this, outer, p = std::move(p), d, fresh, before, now](int err) {
+        if (err) {
+          auto it = registered_.find(d.client_proto.be);
+          if (it != registered_.end() && it->second == now) {
+            if (before)
+              it->second = *before;
+            else
+              registered_.erase(it);
+          }
+        }
+        registration_done(outer, p, d, fresh, err);
+      });
 }
 
 void Device::registration_done(Ip4 outer, const nhrp::Packet &p,
@@ -454,8 +454,7 @@ void Device::reload(const std::vector<KernelEntry> &entries) {
 void Device::on_entry_added(const KernelEntry &e) {
   if (e.prefixlen != 32)
     return;
-  if (e.type == DMVPN_ENTRY_DYNAMIC && (e.flags & DMVPN_F_REGISTERED) &&
-      e.nbma)
+  if (e.type == DMVPN_ENTRY_DYNAMIC && (e.flags & DMVPN_F_REGISTERED) && e.nbma)
     registered_[e.proto.be] = Registered{*e.nbma, e.flags};
   else
     registered_.erase(e.proto.be);

@@ -60,9 +60,7 @@ public:
     return nhs_;
   }
   [[nodiscard]] const Resolver &resolver() const { return resolver_; }
-  [[nodiscard]] std::size_t registrations() const {
-    return registered_.size();
-  }
+  [[nodiscard]] std::size_t registrations() const { return registered_.size(); }
 
   // For the components (NhsClient, Resolver).
   bool send(Ip4 nbma, const nhrp::Packet &p);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // dmvpnd: the NHRP daemon for dmvpn devices.
-#include <malloc.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
