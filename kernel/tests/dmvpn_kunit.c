@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites for the pure-logic parts of dmvpn.ko: the NHRP cache, its
- * shortcut (longest-prefix) table, the GRE header codec and the netlink
- * entry parser. They run on module load:
+ * shortcut (longest-prefix) table, the choice of next-hop server for
+ * unresolved traffic, the GRE header codec, the netlink entry parser, and
+ * the NHRP configuration and NHS list. They run on module load:
  *
  *   modprobe dmvpn_kunit; cat /sys/kernel/debug/kunit/dmvpn_cache/results
  *
@@ -14,6 +15,7 @@
  * rcu_read_unlock(): a failed expectation allocates and may sleep.
  */
 #include <kunit/test.h>
+#include <linux/ctype.h>
 #include <linux/if_ether.h>
 #include <linux/inet.h>
 #include <linux/jiffies.h>
@@ -847,6 +849,191 @@ static struct kunit_suite dmvpn_cache_test_suite = {
 	.exit = dmvpn_cache_test_exit,
 	.suite_exit = dmvpn_test_suite_exit,
 	.test_cases = dmvpn_cache_test_cases,
+};
+
+/* -------------------------------------------------------- dmvpn_nhs */
+
+static void dmvpn_add_nhs(struct kunit *test, const char *proto,
+			  const char *nbma, u8 type, u32 holdtime, u32 flags,
+			  bool replace)
+{
+	struct dmvpn_entry_spec s = dmvpn_spec(test, proto, DMVPN_HOST, nbma,
+					       type, holdtime);
+
+	s.flags = flags;
+	KUNIT_ASSERT_EQ_MSG(test, dmvpn_cache_add(test->priv, &s, replace,
+						  NULL), 0,
+			    "adding %s", proto);
+}
+
+/* dmvpn_cache_route() must give @nbma (NULL: nothing) and @how. */
+static void dmvpn_expect_via(struct kunit *test, const char *nh,
+			     unsigned long now, const char *nbma,
+			     enum dmvpn_route_how want)
+{
+	struct dmvpn_addr n = dmvpn_ta(test, nh), got = {};
+	enum dmvpn_route_how how;
+	const struct dmvpn_entry *e;
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	rcu_read_lock();
+	e = dmvpn_cache_route(test->priv, &n, &n, now, &how);
+	if (e)
+		got = e->nbma;
+	rcu_read_unlock();
+
+	dmvpn_fmt(buf, sizeof(buf), &got);
+	KUNIT_EXPECT_EQ_MSG(test, how, want, "how for %s", nh);
+	if (!nbma)
+		KUNIT_EXPECT_NULL_MSG(test, e, "%s: got %s", nh, buf);
+	else
+		KUNIT_EXPECT_TRUE_MSG(test, e && dmvpn_addr_is(test, &got, nbma),
+				      "%s: want %s, got %s", nh, nbma,
+				      e ? buf : "nothing");
+}
+
+/* The NBMA address of the chosen NHS entry, or "(none)". */
+static void dmvpn_expect_nhs(struct kunit *test, unsigned long now,
+			     const char *nbma)
+{
+	struct dmvpn_addr got = {};
+	const struct dmvpn_entry *e;
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	rcu_read_lock();
+	e = dmvpn_cache_nhs(test->priv, now);
+	if (e)
+		got = e->nbma;
+	rcu_read_unlock();
+	dmvpn_fmt(buf, sizeof(buf), &got);
+	KUNIT_EXPECT_STREQ(test, buf, nbma ? nbma : "(none)");
+}
+
+static void dmvpn_nhs_test_no_nhs(struct kunit *test)
+{
+	dmvpn_add_host(test, "10.0.0.2", NULL, DMVPN_ENTRY_INCOMPLETE, 300);
+	dmvpn_add_host(test, "10.0.0.3", "192.0.2.3", DMVPN_ENTRY_STATIC, 0);
+	/* Unknown: drop and ask; pending: drop quietly. */
+	dmvpn_expect_via(test, "10.0.0.9", jiffies, NULL, DMVPN_ROUTE_MISS);
+	dmvpn_expect_via(test, "10.0.0.2", jiffies, NULL, DMVPN_ROUTE_PENDING);
+	dmvpn_expect_via(test, "10.0.0.3", jiffies, "192.0.2.3",
+			 DMVPN_ROUTE_ENTRY);
+	dmvpn_expect_nhs(test, jiffies, NULL);
+}
+
+static void dmvpn_nhs_test_fallback(struct kunit *test)
+{
+	unsigned long later = jiffies + 400 * HZ;
+
+	dmvpn_add_nhs(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0,
+		      DMVPN_F_NHS, false);
+	dmvpn_add_host(test, "10.0.0.2", NULL, DMVPN_ENTRY_INCOMPLETE, 300);
+	dmvpn_add_host(test, "10.0.0.3", NULL, DMVPN_ENTRY_NEGATIVE, 60);
+	dmvpn_add_host(test, "10.0.0.4", "192.0.2.4", DMVPN_ENTRY_DYNAMIC, 300);
+	dmvpn_add_host(test, "2001:db8::2", NULL, DMVPN_ENTRY_INCOMPLETE, 0);
+
+	dmvpn_expect_nhs(test, jiffies, "192.0.2.1");
+	dmvpn_expect_via(test, "10.0.0.9", jiffies, "192.0.2.1",
+			 DMVPN_ROUTE_MISS);
+	dmvpn_expect_via(test, "10.0.0.2", jiffies, "192.0.2.1",
+			 DMVPN_ROUTE_PENDING);
+	dmvpn_expect_via(test, "10.0.0.3", jiffies, "192.0.2.1",
+			 DMVPN_ROUTE_PENDING);
+	dmvpn_expect_via(test, "10.0.0.4", jiffies, "192.0.2.4",
+			 DMVPN_ROUTE_ENTRY);
+	dmvpn_expect_via(test, "2001:db8::2", jiffies, "192.0.2.1",
+			 DMVPN_ROUTE_PENDING);
+	dmvpn_expect_via(test, "10.0.0.1", jiffies, "192.0.2.1",
+			 DMVPN_ROUTE_ENTRY);
+	/* Expired entries are gone: the nexthop is unknown again. */
+	dmvpn_expect_via(test, "10.0.0.2", later, "192.0.2.1",
+			 DMVPN_ROUTE_MISS);
+	dmvpn_expect_via(test, "10.0.0.4", later, "192.0.2.1",
+			 DMVPN_ROUTE_MISS);
+}
+
+static void dmvpn_nhs_test_order(struct kunit *test)
+{
+	dmvpn_add_nhs(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_DYNAMIC, 100,
+		      DMVPN_F_NHS, false);
+	dmvpn_add_nhs(test, "10.0.0.5", "192.0.2.5", DMVPN_ENTRY_STATIC, 0,
+		      DMVPN_F_NHS | DMVPN_F_UNIQUE, false);
+	dmvpn_expect_nhs(test, jiffies, "192.0.2.1");
+	/* A new NBMA address swaps the entry in: it keeps its rank. */
+	dmvpn_add_nhs(test, "10.0.0.1", "192.0.2.11", DMVPN_ENTRY_DYNAMIC, 100,
+		      DMVPN_F_NHS, true);
+	dmvpn_expect_nhs(test, jiffies, "192.0.2.11");
+	/* Losing the flag in place drops it from the servers. */
+	dmvpn_add_nhs(test, "10.0.0.1", "192.0.2.11", DMVPN_ENTRY_DYNAMIC, 100,
+		      0, true);
+	dmvpn_expect_nhs(test, jiffies, "192.0.2.5");
+	/* Regaining it puts it last. */
+	dmvpn_add_nhs(test, "10.0.0.1", "192.0.2.11", DMVPN_ENTRY_DYNAMIC, 100,
+		      DMVPN_F_NHS, true);
+	dmvpn_expect_nhs(test, jiffies, "192.0.2.5");
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.5",
+					DMVPN_HOST), 0);
+	dmvpn_expect_nhs(test, jiffies, "192.0.2.11");
+	dmvpn_cache_flush(test->priv, 0, false);
+	dmvpn_expect_nhs(test, jiffies, NULL);
+}
+
+static void dmvpn_nhs_test_unusable(struct kunit *test)
+{
+	unsigned long later = jiffies + 200 * HZ;
+
+	/* An NHS being resolved is no server yet. */
+	dmvpn_add_nhs(test, "10.0.0.1", NULL, DMVPN_ENTRY_INCOMPLETE, 100,
+		      DMVPN_F_NHS, false);
+	dmvpn_expect_nhs(test, jiffies, NULL);
+	dmvpn_add_nhs(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_DYNAMIC, 100,
+		      DMVPN_F_NHS, false);
+	dmvpn_add_nhs(test, "10.0.0.3", "192.0.2.3", DMVPN_ENTRY_DYNAMIC, 300,
+		      DMVPN_F_NHS, false);
+	dmvpn_expect_nhs(test, jiffies, "192.0.2.2");
+	/* Resolved in place: it was first, so it is chosen. */
+	dmvpn_add_nhs(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_DYNAMIC, 300,
+		      DMVPN_F_NHS, true);
+	dmvpn_expect_nhs(test, jiffies, "192.0.2.1");
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.1",
+					DMVPN_HOST), 0);
+	/* Past its lifetime the chosen one is refused until reclaimed... */
+	dmvpn_expect_nhs(test, later, NULL);
+	/* ...and then the next takes over. */
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_expire(test->priv, later), 1);
+	dmvpn_expect_nhs(test, later, "192.0.2.3");
+	dmvpn_expect_via(test, "10.0.0.9", later, "192.0.2.3",
+			 DMVPN_ROUTE_MISS);
+}
+
+static void dmvpn_nhs_test_shortcut_flag(struct kunit *test)
+{
+	struct dmvpn_entry_spec s = dmvpn_spec(test, "10.8.0.0", 16,
+					       "192.0.2.8",
+					       DMVPN_ENTRY_SHORTCUT, 0);
+
+	/* Only host entries are servers. */
+	s.flags = DMVPN_F_NHS;
+	KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &s, false, NULL), 0);
+	dmvpn_expect_nhs(test, jiffies, NULL);
+	dmvpn_expect_via(test, "10.0.0.9", jiffies, NULL, DMVPN_ROUTE_MISS);
+}
+
+static struct kunit_case dmvpn_nhs_test_cases[] = {
+	KUNIT_CASE(dmvpn_nhs_test_no_nhs),
+	KUNIT_CASE(dmvpn_nhs_test_fallback),
+	KUNIT_CASE(dmvpn_nhs_test_order),
+	KUNIT_CASE(dmvpn_nhs_test_unusable),
+	KUNIT_CASE(dmvpn_nhs_test_shortcut_flag),
+	{}
+};
+
+static struct kunit_suite dmvpn_nhs_test_suite = {
+	.name = "dmvpn_nhs",
+	.init = dmvpn_cache_test_init,
+	.exit = dmvpn_cache_test_exit,
+	.suite_exit = dmvpn_test_suite_exit,
+	.test_cases = dmvpn_nhs_test_cases,
 };
 
 /* --------------------------------------------------- dmvpn_shortcut */
@@ -1918,8 +2105,347 @@ static struct kunit_suite dmvpn_nl_test_suite = {
 	.test_cases = dmvpn_nl_test_cases,
 };
 
+/* ----------------------------------------------------- dmvpn_config */
+
+/* Start a new nest of @type, dropping whatever was built before. */
+static void dmvpn_nlt_begin_nest(struct kunit *test, int type)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	skb_trim(t->skb, 0);
+	t->nest = nla_nest_start(t->skb, type);
+	KUNIT_ASSERT_NOT_NULL(test, t->nest);
+	memset(&t->extack, 0, sizeof(t->extack));
+}
+
+static int dmvpn_nlt_config(struct kunit *test, struct dmvpn_config *val,
+			    u32 *present)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	nla_nest_end(t->skb, t->nest);
+	return dmvpn_nl_parse_config(t->nest, val, present, &t->extack);
+}
+
+static int dmvpn_nlt_nhs(struct kunit *test, enum dmvpn_nhs_req req,
+			 struct dmvpn_nhs *spec, u32 *present)
+{
+	struct dmvpn_nlt *t = test->priv;
+
+	nla_nest_end(t->skb, t->nest);
+	return dmvpn_nl_parse_nhs(t->nest, AF_INET, req, spec, present,
+				  &t->extack);
+}
+
+static void dmvpn_config_test_defaults(struct kunit *test)
+{
+	struct dmvpn_config cfg;
+
+	memset(&cfg, 0xa5, sizeof(cfg));
+	dmvpn_config_defaults(&cfg);
+	KUNIT_EXPECT_EQ(test, cfg.role, (u8)DMVPN_ROLE_NONE);
+	KUNIT_EXPECT_EQ(test, cfg.network_id, 0U);
+	KUNIT_EXPECT_EQ(test, cfg.holdtime, (u32)DMVPN_DEFAULT_HOLDTIME);
+	KUNIT_EXPECT_EQ(test, cfg.reg_interval, 0U);
+	KUNIT_EXPECT_EQ(test, cfg.auth_len, 0);
+	KUNIT_EXPECT_EQ(test, cfg.unique, 1);
+	KUNIT_EXPECT_EQ(test, cfg.mcast_dynamic, 0);
+}
+
+static void dmvpn_config_test_partial(struct kunit *test)
+{
+	struct dmvpn_config cfg, val;
+	u32 present;
+
+	dmvpn_config_defaults(&cfg);
+	dmvpn_nlt_begin_nest(test, DMVPN_A_CONFIG);
+	dmvpn_nlt_u32(test, DMVPN_CFG_A_NETWORK_ID, 42);
+	dmvpn_nlt_put(test, DMVPN_CFG_A_AUTH, 3, "abc");
+	KUNIT_ASSERT_EQ(test, dmvpn_nlt_config(test, &val, &present), 0);
+	KUNIT_EXPECT_EQ(test, present, (u32)(BIT(DMVPN_CFG_A_NETWORK_ID) |
+					     BIT(DMVPN_CFG_A_AUTH)));
+	KUNIT_EXPECT_TRUE(test, dmvpn_config_apply(&cfg, &val, present));
+	KUNIT_EXPECT_EQ(test, cfg.network_id, 42U);
+	KUNIT_EXPECT_EQ(test, cfg.auth_len, 3);
+	KUNIT_EXPECT_EQ(test, memcmp(cfg.auth, "abc", 3), 0);
+	/* Everything else kept its default. */
+	KUNIT_EXPECT_EQ(test, cfg.holdtime, (u32)DMVPN_DEFAULT_HOLDTIME);
+	KUNIT_EXPECT_EQ(test, cfg.unique, 1);
+	/* The same again is no change; a shorter auth is. */
+	KUNIT_EXPECT_FALSE(test, dmvpn_config_apply(&cfg, &val, present));
+	val.auth_len = 2;
+	KUNIT_EXPECT_TRUE(test, dmvpn_config_apply(&cfg, &val,
+						   BIT(DMVPN_CFG_A_AUTH)));
+	KUNIT_EXPECT_EQ(test, cfg.auth[2], 0);
+}
+
+static void dmvpn_config_test_ranges(struct kunit *test)
+{
+	static const struct {
+		int type;
+		u32 value;
+		bool u8;
+		int err;
+	} cases[] = {
+		{ DMVPN_CFG_A_ROLE, DMVPN_ROLE_MAX, true, 0 },
+		{ DMVPN_CFG_A_ROLE, DMVPN_ROLE_MAX + 1, true, -ERANGE },
+		{ DMVPN_CFG_A_HOLDTIME, 1, false, 0 },
+		{ DMVPN_CFG_A_HOLDTIME, 0, false, -ERANGE },
+		{ DMVPN_CFG_A_HOLDTIME, 65535, false, 0 },
+		{ DMVPN_CFG_A_HOLDTIME, 65536, false, -ERANGE },
+		{ DMVPN_CFG_A_REG_INTERVAL, 0, false, 0 },
+		{ DMVPN_CFG_A_REG_INTERVAL, 65536, false, -ERANGE },
+		{ DMVPN_CFG_A_UNIQUE, 1, true, 0 },
+		{ DMVPN_CFG_A_UNIQUE, 2, true, -ERANGE },
+		{ DMVPN_CFG_A_MCAST_DYNAMIC, 2, true, -ERANGE },
+	};
+	struct dmvpn_nlt *t = test->priv;
+	struct dmvpn_config val;
+	unsigned int i;
+	u32 present;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		dmvpn_nlt_begin_nest(test, DMVPN_A_CONFIG);
+		if (cases[i].u8)
+			dmvpn_nlt_u8(test, cases[i].type, cases[i].value);
+		else
+			dmvpn_nlt_u32(test, cases[i].type, cases[i].value);
+		KUNIT_EXPECT_EQ_MSG(test, dmvpn_nlt_config(test, &val, &present),
+				    cases[i].err, "attr %d value %u",
+				    cases[i].type, cases[i].value);
+		if (cases[i].err)
+			KUNIT_EXPECT_PTR_EQ(test, t->extack.bad_attr,
+					    nla_find_nested(t->nest,
+							    cases[i].type));
+	}
+	dmvpn_nlt_begin_nest(test, DMVPN_A_CONFIG);
+	dmvpn_nlt_put(test, DMVPN_CFG_A_AUTH, 9, "123456789");
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_config(test, &val, &present), -ERANGE);
+	dmvpn_nlt_begin_nest(test, DMVPN_A_CONFIG);
+	dmvpn_nlt_put(test, DMVPN_CFG_A_AUTH, 8, "12345678");
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_config(test, &val, &present), 0);
+	KUNIT_EXPECT_EQ(test, val.auth_len, 8);
+}
+
+static void dmvpn_config_test_empty(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+	struct dmvpn_config val;
+	u32 present;
+
+	dmvpn_nlt_begin_nest(test, DMVPN_A_CONFIG);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_config(test, &val, &present), -EINVAL);
+	KUNIT_ASSERT_NOT_NULL(test, t->extack._msg);
+	KUNIT_EXPECT_STREQ(test, t->extack._msg,
+			   "dmvpn: empty configuration: nothing to set");
+	KUNIT_EXPECT_PTR_EQ(test, t->extack.bad_attr, t->nest);
+}
+
+static void dmvpn_config_test_nhs_parse(struct kunit *test)
+{
+	struct dmvpn_nlt *t = test->priv;
+	struct dmvpn_nhs *spec;
+	u32 present;
+
+	spec = kunit_kzalloc(test, sizeof(*spec), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, spec);
+
+	dmvpn_nlt_begin_nest(test, DMVPN_A_NHS);
+	dmvpn_nlt_addr(test, DMVPN_NHS_A_NBMA, "198.51.100.1");
+	dmvpn_nlt_addr(test, DMVPN_NHS_A_PROTO, "192.0.2.1");
+	dmvpn_nlt_u8(test, DMVPN_NHS_A_PRIORITY, 3);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_nhs(test, DMVPN_NHS_REQ_NEW, spec,
+					    &present), 0);
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->nbma,
+					      "198.51.100.1"));
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &spec->proto, "192.0.2.1"));
+	KUNIT_EXPECT_EQ(test, spec->priority, 3);
+
+	/* Status in NHS_NEW: refused, naming the attribute. */
+	dmvpn_nlt_begin_nest(test, DMVPN_A_NHS);
+	dmvpn_nlt_addr(test, DMVPN_NHS_A_NBMA, "198.51.100.1");
+	dmvpn_nlt_u8(test, DMVPN_NHS_A_STATE, DMVPN_NHS_STATE_UP);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_nhs(test, DMVPN_NHS_REQ_NEW, spec,
+					    &present), -EINVAL);
+	KUNIT_ASSERT_NOT_NULL(test, t->extack._msg);
+	KUNIT_EXPECT_STREQ(test, t->extack._msg,
+			   "dmvpn: STATE is status: dmvpnd sets it with NHS_SET");
+
+	/* Both keys, or none. */
+	dmvpn_nlt_begin_nest(test, DMVPN_A_NHS);
+	dmvpn_nlt_addr(test, DMVPN_NHS_A_NBMA, "198.51.100.1");
+	dmvpn_nlt_put(test, DMVPN_NHS_A_FQDN, 4, "hub");
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_nhs(test, DMVPN_NHS_REQ_KEY, spec,
+					    &present), -EINVAL);
+	dmvpn_nlt_begin_nest(test, DMVPN_A_NHS);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_nhs(test, DMVPN_NHS_REQ_KEY, spec,
+					    &present), -EINVAL);
+	/* IPv6 NBMA on an IPv4 underlay. */
+	dmvpn_nlt_begin_nest(test, DMVPN_A_NHS);
+	dmvpn_nlt_addr(test, DMVPN_NHS_A_NBMA, "2001:db8::1");
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_nhs(test, DMVPN_NHS_REQ_NEW, spec,
+					    &present), -EAFNOSUPPORT);
+
+	/* NHS_SET: status yes, configuration no. */
+	dmvpn_nlt_begin_nest(test, DMVPN_A_NHS);
+	dmvpn_nlt_put(test, DMVPN_NHS_A_FQDN, 4, "hub");
+	dmvpn_nlt_u8(test, DMVPN_NHS_A_STATE, DMVPN_NHS_STATE_UP);
+	dmvpn_nlt_put(test, DMVPN_NHS_A_CUR_NBMA, 0, NULL);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_nhs(test, DMVPN_NHS_REQ_SET, spec,
+					    &present), 0);
+	KUNIT_EXPECT_STREQ(test, spec->fqdn, "hub");
+	KUNIT_EXPECT_EQ(test, present, (u32)(BIT(DMVPN_NHS_A_STATE) |
+					     BIT(DMVPN_NHS_A_CUR_NBMA)));
+	KUNIT_EXPECT_EQ(test, spec->st.cur_nbma.family, 0);
+	dmvpn_nlt_begin_nest(test, DMVPN_A_NHS);
+	dmvpn_nlt_put(test, DMVPN_NHS_A_FQDN, 4, "hub");
+	dmvpn_nlt_u8(test, DMVPN_NHS_A_PRIORITY, 1);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_nhs(test, DMVPN_NHS_REQ_SET, spec,
+					    &present), -EINVAL);
+	dmvpn_nlt_begin_nest(test, DMVPN_A_NHS);
+	dmvpn_nlt_put(test, DMVPN_NHS_A_FQDN, 4, "hub");
+	dmvpn_nlt_u8(test, DMVPN_NHS_A_STATE, DMVPN_NHS_STATE_MAX + 1);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_nhs(test, DMVPN_NHS_REQ_SET, spec,
+					    &present), -ERANGE);
+}
+
+struct dmvpn_nhrp_test {
+	struct dmvpn_nhrp nhrp;
+	unsigned int events[DMVPN_EVENT_MAX + 1];
+};
+
+static void dmvpn_nhrp_test_notify(struct dmvpn_nhrp *nhrp,
+				   enum dmvpn_event event,
+				   const struct dmvpn_nhs *nhs)
+{
+	container_of(nhrp, struct dmvpn_nhrp_test, nhrp)->events[event]++;
+}
+
+static void dmvpn_nhs_key(struct kunit *test, struct dmvpn_nhs *spec,
+			  const char *key)
+{
+	memset(spec, 0, sizeof(*spec));
+	if (isdigit(key[0]))
+		spec->nbma = dmvpn_ta(test, key);
+	else
+		strscpy(spec->fqdn, key, sizeof(spec->fqdn));
+}
+
+static void dmvpn_config_test_nhs_list(struct kunit *test)
+{
+	struct dmvpn_nhrp_test *nt;
+	struct dmvpn_nhs *spec, *nhs;
+	u8 state = 0xff, prio = 0xff;
+	unsigned int i;
+	char name[16];
+
+	nt = kunit_kzalloc(test, sizeof(*nt), GFP_KERNEL);
+	spec = kunit_kzalloc(test, sizeof(*spec), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, nt);
+	KUNIT_ASSERT_NOT_NULL(test, spec);
+	dmvpn_nhrp_init(&nt->nhrp, dmvpn_nhrp_test_notify);
+
+	dmvpn_nhs_key(test, spec, "198.51.100.1");
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_add(&nt->nhrp, spec, false, NULL), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_add(&nt->nhrp, spec, false, NULL),
+			-EEXIST);
+	dmvpn_nhs_key(test, spec, "Hub.Example.net");
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_add(&nt->nhrp, spec, false, NULL), 0);
+	dmvpn_nhs_key(test, spec, "hub.example.NET");
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_add(&nt->nhrp, spec, false, NULL),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, nt->events[DMVPN_EVENT_NHS_ADDED], 2U);
+
+	/* Status: a new state is an event, the same state is not. */
+	dmvpn_nhs_key(test, spec, "198.51.100.1");
+	spec->st.state = DMVPN_NHS_STATE_UP;
+	spec->st.requests = 7;
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_set(&nt->nhrp, spec,
+					    BIT(DMVPN_NHS_A_STATE) |
+					    BIT(DMVPN_NHS_A_REQUESTS), NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_set(&nt->nhrp, spec,
+					    BIT(DMVPN_NHS_A_STATE), NULL), 0);
+	KUNIT_EXPECT_EQ(test, nt->events[DMVPN_EVENT_NHS_CHANGED], 1U);
+
+	/* Replace changes the configuration and keeps the status. */
+	spec->priority = 4;
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_add(&nt->nhrp, spec, true, NULL), 0);
+	spin_lock(&nt->nhrp.lock);
+	nhs = dmvpn_nhs_find(&nt->nhrp, spec);
+	if (nhs) {
+		state = nhs->st.state;
+		prio = nhs->priority;
+	}
+	spin_unlock(&nt->nhrp.lock);
+	KUNIT_EXPECT_EQ(test, state, (u8)DMVPN_NHS_STATE_UP);
+	KUNIT_EXPECT_EQ(test, prio, 4);
+
+	/* The bound. */
+	for (i = 2; i < DMVPN_NHS_MAX; i++) {
+		snprintf(name, sizeof(name), "nhs%u", i);
+		dmvpn_nhs_key(test, spec, name);
+		KUNIT_EXPECT_EQ(test, dmvpn_nhs_add(&nt->nhrp, spec, false,
+						    NULL), 0);
+	}
+	dmvpn_nhs_key(test, spec, "one.too.many");
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_add(&nt->nhrp, spec, false, NULL),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, nt->nhrp.nhs_count, (unsigned int)DMVPN_NHS_MAX);
+
+	dmvpn_nhs_key(test, spec, "hub.example.net");
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_del(&nt->nhrp, spec, NULL), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_del(&nt->nhrp, spec, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dmvpn_nhs_set(&nt->nhrp, spec,
+					    BIT(DMVPN_NHS_A_STATE), NULL),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, nt->events[DMVPN_EVENT_NHS_DELETED], 1U);
+	dmvpn_nhrp_destroy(&nt->nhrp);
+	KUNIT_EXPECT_TRUE(test, list_empty(&nt->nhrp.nhs));
+}
+
+static void dmvpn_config_test_set_config(struct kunit *test)
+{
+	struct dmvpn_nhrp_test *nt;
+	struct dmvpn_config val = {};
+
+	nt = kunit_kzalloc(test, sizeof(*nt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, nt);
+	dmvpn_nhrp_init(&nt->nhrp, dmvpn_nhrp_test_notify);
+	val.holdtime = DMVPN_DEFAULT_HOLDTIME;
+	KUNIT_EXPECT_EQ(test, dmvpn_nhrp_set_config(&nt->nhrp, &val,
+						    BIT(DMVPN_CFG_A_HOLDTIME)),
+			0);
+	KUNIT_EXPECT_EQ(test, nt->events[DMVPN_EVENT_CONFIG_CHANGED], 0U);
+	val.role = DMVPN_ROLE_HUB;
+	KUNIT_EXPECT_EQ(test, dmvpn_nhrp_set_config(&nt->nhrp, &val,
+						    BIT(DMVPN_CFG_A_ROLE)), 1);
+	KUNIT_EXPECT_EQ(test, nt->events[DMVPN_EVENT_CONFIG_CHANGED], 1U);
+	KUNIT_EXPECT_EQ(test, nt->nhrp.cfg.role, (u8)DMVPN_ROLE_HUB);
+	dmvpn_nhrp_destroy(&nt->nhrp);
+}
+
+static struct kunit_case dmvpn_config_test_cases[] = {
+	KUNIT_CASE(dmvpn_config_test_defaults),
+	KUNIT_CASE(dmvpn_config_test_partial),
+	KUNIT_CASE(dmvpn_config_test_ranges),
+	KUNIT_CASE(dmvpn_config_test_empty),
+	KUNIT_CASE(dmvpn_config_test_nhs_parse),
+	KUNIT_CASE(dmvpn_config_test_nhs_list),
+	KUNIT_CASE(dmvpn_config_test_set_config),
+	{}
+};
+
+static struct kunit_suite dmvpn_config_test_suite = {
+	.name = "dmvpn_config",
+	.init = dmvpn_nl_test_init,
+	.exit = dmvpn_nl_test_exit,
+	.test_cases = dmvpn_config_test_cases,
+};
+
 kunit_test_suites(&dmvpn_cache_test_suite, &dmvpn_shortcut_test_suite,
-		  &dmvpn_gre_test_suite, &dmvpn_nl_test_suite);
+		  &dmvpn_gre_test_suite, &dmvpn_nl_test_suite,
+		  &dmvpn_nhs_test_suite, &dmvpn_config_test_suite);
 
 /* 6.13 made the namespace a string literal. */
 #ifdef DMVPN_COMPAT_IMPORT_NS_STRING
