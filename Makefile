@@ -39,6 +39,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules modules_install
 	$(MAKE) -C user install
+	$(MAKE) -C user/dmvpnd install
 
 clean:
 	rm -rf build
