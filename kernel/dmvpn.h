@@ -123,6 +123,7 @@ int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
 bool dmvpn_unicast(const struct dmvpn_addr *a);
 int dmvpn_nl_nbma(const struct nlattr *a, u8 family, struct dmvpn_addr *nbma,
 		  struct netlink_ext_ack *extack);
+int dmvpn_nl_dump_ifindex(struct net *net, struct netlink_callback *cb);
 struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,
 			       struct netlink_ext_ack *extack);
 u32 dmvpn_secs_since(unsigned long then);

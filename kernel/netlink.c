@@ -446,6 +446,23 @@ static int dmvpn_nl_fill_entry(struct sk_buff *skb, struct dmvpn_dev *d,
 	return 0;
 }
 
+/* The ifindex a dump request names, 0 for every device, or an error. */
+int dmvpn_nl_dump_ifindex(struct net *net, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = dmvpn_compat_dump_attrs(cb);
+	struct dmvpn_dev *d;
+	int ifindex;
+
+	if (!attrs[DMVPN_A_IFINDEX] && !attrs[DMVPN_A_IFNAME])
+		return 0;
+	d = dmvpn_nl_dev(net, attrs, cb->extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	ifindex = d->dev->ifindex;
+	dev_put(d->dev);
+	return ifindex;
+}
+
 /* Resumable walk over every entry (or multicast entry) of every dmvpn
  * device, optionally one device: args[0] = devices done, args[1] =
  * entries done in the current one.
@@ -453,7 +470,6 @@ static int dmvpn_nl_fill_entry(struct sk_buff *skb, struct dmvpn_dev *d,
 static int dmvpn_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 			       bool mcast)
 {
-	struct nlattr **attrs = dmvpn_compat_dump_attrs(cb);
 	struct net *net = sock_net(skb->sk);
 	long di = 0, ei, skip = cb->args[1];
 	int filter = 0, err = 0;
@@ -461,13 +477,9 @@ static int dmvpn_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 	struct dmvpn_entry *e;
 	struct dmvpn_dev *d;
 
-	if (attrs[DMVPN_A_IFINDEX] || attrs[DMVPN_A_IFNAME]) {
-		d = dmvpn_nl_dev(net, attrs, cb->extack);
-		if (IS_ERR(d))
-			return PTR_ERR(d);
-		filter = d->dev->ifindex;
-		dev_put(d->dev);
-	}
+	filter = dmvpn_nl_dump_ifindex(net, cb);
+	if (filter < 0)
+		return filter;
 	cb->seq = atomic_read(&dmvpn_pernet(net)->gen);
 
 	rcu_read_lock();

@@ -427,9 +427,11 @@ static struct dmvpn_dev *dmvpn_nl_nhs_req(struct genl_info *info,
 	return d;
 }
 
-int dmvpn_nl_nhs_new(struct sk_buff *skb, struct genl_info *info)
+/* NHS_NEW, NHS_DEL (@req KEY) and NHS_SET: the request names a server of
+ * a device and says what to do with it.
+ */
+static int dmvpn_nl_nhs_change(struct genl_info *info, enum dmvpn_nhs_req req)
 {
-	bool replace = nla_get_flag(info->attrs[DMVPN_A_REPLACE]);
 	struct dmvpn_nhs *spec;
 	struct dmvpn_dev *d;
 	u32 present;
@@ -439,54 +441,42 @@ int dmvpn_nl_nhs_new(struct sk_buff *skb, struct genl_info *info)
 	spec = kmalloc(sizeof(*spec), GFP_KERNEL);
 	if (!spec)
 		return -ENOMEM;
-	d = dmvpn_nl_nhs_req(info, DMVPN_NHS_REQ_NEW, spec, &present);
+	d = dmvpn_nl_nhs_req(info, req, spec, &present);
 	err = PTR_ERR_OR_ZERO(d);
-	if (!err) {
-		err = dmvpn_nhs_add(&d->nhrp, spec, replace, info->extack);
-		dev_put(d->dev);
+	if (err)
+		goto out;
+	switch (req) {
+	case DMVPN_NHS_REQ_NEW:
+		err = dmvpn_nhs_add(&d->nhrp, spec,
+				    nla_get_flag(info->attrs[DMVPN_A_REPLACE]),
+				    info->extack);
+		break;
+	case DMVPN_NHS_REQ_KEY:
+		err = dmvpn_nhs_del(&d->nhrp, spec, info->extack);
+		break;
+	case DMVPN_NHS_REQ_SET:
+		err = dmvpn_nhs_set(&d->nhrp, spec, present, info->extack);
+		break;
 	}
+	dev_put(d->dev);
+out:
 	kfree(spec);
 	return err;
+}
+
+int dmvpn_nl_nhs_new(struct sk_buff *skb, struct genl_info *info)
+{
+	return dmvpn_nl_nhs_change(info, DMVPN_NHS_REQ_NEW);
 }
 
 int dmvpn_nl_nhs_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct dmvpn_nhs *spec;
-	struct dmvpn_dev *d;
-	u32 present;
-	int err;
-
-	spec = kmalloc(sizeof(*spec), GFP_KERNEL);
-	if (!spec)
-		return -ENOMEM;
-	d = dmvpn_nl_nhs_req(info, DMVPN_NHS_REQ_KEY, spec, &present);
-	err = PTR_ERR_OR_ZERO(d);
-	if (!err) {
-		err = dmvpn_nhs_del(&d->nhrp, spec, info->extack);
-		dev_put(d->dev);
-	}
-	kfree(spec);
-	return err;
+	return dmvpn_nl_nhs_change(info, DMVPN_NHS_REQ_KEY);
 }
 
 int dmvpn_nl_nhs_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct dmvpn_nhs *spec;
-	struct dmvpn_dev *d;
-	u32 present;
-	int err;
-
-	spec = kmalloc(sizeof(*spec), GFP_KERNEL);
-	if (!spec)
-		return -ENOMEM;
-	d = dmvpn_nl_nhs_req(info, DMVPN_NHS_REQ_SET, spec, &present);
-	err = PTR_ERR_OR_ZERO(d);
-	if (!err) {
-		err = dmvpn_nhs_set(&d->nhrp, spec, present, info->extack);
-		dev_put(d->dev);
-	}
-	kfree(spec);
-	return err;
+	return dmvpn_nl_nhs_change(info, DMVPN_NHS_REQ_SET);
 }
 
 static int dmvpn_nl_fill_nhs(struct sk_buff *skb, struct dmvpn_dev *d,
@@ -550,7 +540,6 @@ out:
  */
 int dmvpn_nl_nhs_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct nlattr **attrs = dmvpn_compat_dump_attrs(cb);
 	struct net *net = sock_net(skb->sk);
 	long di = 0, ni, skip = cb->args[1];
 	int filter = 0, err = 0;
@@ -558,13 +547,9 @@ int dmvpn_nl_nhs_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct dmvpn_nhs *nhs;
 	struct dmvpn_dev *d;
 
-	if (attrs[DMVPN_A_IFINDEX] || attrs[DMVPN_A_IFNAME]) {
-		d = dmvpn_nl_dev(net, attrs, cb->extack);
-		if (IS_ERR(d))
-			return PTR_ERR(d);
-		filter = d->dev->ifindex;
-		dev_put(d->dev);
-	}
+	filter = dmvpn_nl_dump_ifindex(net, cb);
+	if (filter < 0)
+		return filter;
 
 	rcu_read_lock();
 	for_each_netdev_rcu(net, dev) {

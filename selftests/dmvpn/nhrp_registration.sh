@@ -4,7 +4,8 @@
 # cache holds them as dynamic registered entries with the spokes' NBMA
 # addresses and holding time; entries expire when a spoke's daemon dies
 # and come back when it restarts; a wrong password and a second claim on a
-# unique address are refused; the hub's daemon can be killed -9 without
+# unique address are refused; a spoke that moves to a new NBMA address
+# registers it; the hub's daemon can be killed -9 without
 # hurting traffic, and its successor answers the refreshes.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_dmvpnd.sh"
@@ -100,6 +101,38 @@ check "the hub logged the refusal" \
 	log_has "$HUB" "refused registration of $S1_TUN from $S3_NBMA: code 14"
 check "spoke 1 keeps its registration" \
 	entry_has "$HUB" $S1_TUN dynamic $S1_NBMA registered
+stop_dmvpnd "$S3"
+
+# Spoke 3 takes its own address, without "unique" (Cisco's "registration
+# no-unique", for spokes with a dynamic underlay address), then moves to
+# a new NBMA address: the device is made again there and its daemon
+# registers the new binding, which the hub takes at once.
+S3_TUN=192.0.2.13 S3_NBMA2=198.51.100.17
+spoke3_dev() {
+	add_dmvpn "$S3" "$1" $S3_TUN/32 &&
+	ip -n "$S3" route add $HUB_TUN/32 dev dmvpn0 &&
+	config_set "$S3" spoke $HOLD right &&
+	genl "$S3" 11 2:str:dmvpn0 "16:nest:[6:u8:0]" &&
+	nhs_add "$S3" $HUB_NBMA $HUB_TUN
+}
+ip -n "$S3" link del dmvpn0
+spoke3_dev $S3_NBMA || { echo "# spoke 3 config failed"; exit 1; }
+start_dmvpnd "$S3"
+check "spoke 3 registers (not unique)" \
+	busywait 10000 entry_has "$HUB" $S3_TUN dynamic $S3_NBMA registered
+check "and the binding is not unique" \
+	bash -c "! entry_has $HUB $S3_TUN dynamic $S3_NBMA unique"
+ip -n "$S3" link del dmvpn0
+ip -n "$S3" addr replace $S3_NBMA2/30 dev eth0
+ip -n "$UL" addr add 198.51.100.18/30 dev s3
+ip -n "$S3" route replace default via 198.51.100.18
+spoke3_dev $S3_NBMA2 || { echo "# spoke 3 config failed"; exit 1; }
+# Well within the old binding's holding time: not an expiry.
+check "the hub has spoke 3's new NBMA address" \
+	busywait 10000 entry_has "$HUB" $S3_TUN dynamic $S3_NBMA2 registered
+check "spoke 3's daemon followed the new device" \
+	log_has "$S3" "dmvpn0: managing .*nbma $S3_NBMA2"
+check "the hub reaches spoke 3 at its new address" ping_ok "$HUB" $S3_TUN
 stop_dmvpnd "$S3"
 
 kill -USR1 "${DMVPND_PID[$HUB]}"
