@@ -19,7 +19,8 @@ namespace {
 
 class KernelIo : public DeviceIo {
 public:
-  KernelIo(Genl &genl, int ifindex) : genl_(genl), ifindex_(ifindex) {}
+  KernelIo(Genl &genl, NameLookup &names, int ifindex)
+      : genl_(genl), names_(names), ifindex_(ifindex) {}
   void attach(PacketSocket *sock) { sock_ = sock; }
 
   // Between begin() and end() (a burst of received frames) kernel
@@ -74,9 +75,13 @@ public:
     if (int err = genl_.nhs_set(ifindex_, nhs, st))
       log(Level::debug, "nhs status on ifindex {}: error {}", ifindex_, err);
   }
+  LookupToken lookup(const std::string &name, LookupDone done) override {
+    return names_.start(name, std::move(done));
+  }
 
 private:
   Genl &genl_;
+  NameLookup &names_;
   int ifindex_;
   PacketSocket *sock_ = nullptr;
   bool batching_ = false;
@@ -100,9 +105,9 @@ std::uint32_t random_u32() {
 } // namespace
 
 struct Daemon::Managed {
-  Managed(Genl &genl, const DeviceInfo &info, std::optional<Ip4> proto,
-          TimerQueue &timers, std::uint32_t first_id)
-      : io(genl, info.ifindex), sock(info.ifindex),
+  Managed(Genl &genl, NameLookup &names, const DeviceInfo &info,
+          std::optional<Ip4> proto, TimerQueue &timers, std::uint32_t first_id)
+      : io(genl, names, info.ifindex), sock(info.ifindex),
         dev(info, proto, timers, io, first_id) {
     io.attach(&sock);
   }
@@ -128,8 +133,8 @@ Daemon::Daemon(Options opts)
   signalfd_ = Fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!signalfd_)
     fail("signalfd");
-  for (int fd :
-       {genl_.event_fd(), rtnl_.event_fd(), timerfd_.get(), signalfd_.get()})
+  for (int fd : {genl_.event_fd(), rtnl_.event_fd(), timerfd_.get(),
+                 signalfd_.get(), names_.fd()})
     watch(fd);
 }
 
@@ -175,8 +180,8 @@ void Daemon::resync() {
     if (it == devices_.end()) {
       std::unique_ptr<Managed> m;
       try {
-        m = std::make_unique<Managed>(genl_, info, std::nullopt, timers_,
-                                      request_ids_);
+        m = std::make_unique<Managed>(genl_, names_, info, std::nullopt,
+                                      timers_, request_ids_);
       } catch (const std::exception &e) {
         log(Level::error, "{}: {}", info.name, e.what());
         continue;
@@ -319,6 +324,8 @@ int Daemon::run() {
         }
       } else if (fd == genl_.event_fd()) {
         genl_.read_events([this](const GenlEvent &ev) { on_genl_event(ev); });
+      } else if (fd == names_.fd()) {
+        names_.run_completed();
       } else if (fd == rtnl_.event_fd()) {
         rtnl_.drain();
         resync_wanted_ = true;

@@ -11,6 +11,7 @@
 #include "device.hpp"
 #include "fd.hpp"
 #include "genl.hpp"
+#include "name_lookup.hpp"
 #include "packet_socket.hpp"
 #include "rtnl.hpp"
 #include "timer_queue.hpp"
@@ -42,6 +43,7 @@ private:
   Genl genl_;
   Rtnl rtnl_;
   TimerQueue timers_;
+  NameLookup names_;
   Fd epoll_;
   Fd timerfd_;
   Fd signalfd_;

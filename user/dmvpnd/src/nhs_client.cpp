@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "nhs_client.hpp"
 
-#include <netdb.h>
-#include <sys/socket.h>
-
-#include <memory>
-
 #include "device.hpp"
 #include "log.hpp"
 #include "messages.hpp"
@@ -24,32 +19,44 @@ std::optional<Ip4> NhsClient::proto() const {
 
 std::string NhsClient::name() const { return nbma_ ? nbma_->str() : cfg_.fqdn; }
 
-// FQDN servers are looked up again whenever registration fails, so a hub
-// that moves is found again. getaddrinfo blocks; NHS names are few and
-// looked up rarely.
-bool NhsClient::resolve() {
-  if (cfg_.nbma)
-    return true;
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo *res = nullptr;
-  int rc = getaddrinfo(cfg_.fqdn.c_str(), nullptr, &hints, &res);
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(res, freeaddrinfo);
-  if (rc != 0 || !res) {
+// A server given by name is looked up before every request (start,
+// refresh, retransmission), so a hub that moves is found again.
+void NhsClient::send() {
+  if (cfg_.nbma) {
+    transmit();
+    return;
+  }
+  if (lookup_pending_)
+    return; // its answer sends
+  lookup_pending_ = true;
+  auto token = dev_.io().lookup(cfg_.fqdn, [this](const LookupResult &r) {
+    lookup_pending_ = false;
+    looked_up(r);
+  });
+  if (lookup_pending_)
+    lookup_ = std::move(token);
+}
+
+void NhsClient::looked_up(const LookupResult &r) {
+  if (!r.addr) {
     log(Level::warning, "{}: nhs {}: cannot resolve: {}", dev_.name(),
-        cfg_.fqdn, gai_strerror(rc));
-    return false;
+        cfg_.fqdn, r.error);
+    retry_later();
+    return;
   }
-  const auto *sin = reinterpret_cast<const sockaddr_in *>(res->ai_addr);
-  Ip4 a{sin->sin_addr.s_addr};
-  if (nbma_ != a) {
-    nbma_ = a;
+  if (nbma_ != r.addr) {
+    nbma_ = r.addr;
     installed_ = false;
-    st_.cur_nbma = a;
-    log(Level::info, "{}: nhs {} is {}", dev_.name(), cfg_.fqdn, a.str());
+    st_.cur_nbma = r.addr;
+    log(Level::info, "{}: nhs {} is {}", dev_.name(), cfg_.fqdn, r.addr->str());
   }
-  return true;
+  transmit();
+}
+
+void NhsClient::retry_later() {
+  ++st_.failures;
+  publish();
+  timer_.start(backoff_.next(), [this] { send(); });
 }
 
 void NhsClient::install() {
@@ -77,11 +84,9 @@ void NhsClient::start() {
   send();
 }
 
-void NhsClient::send() {
-  if (!resolve() || !dev_.proto()) {
-    ++st_.failures;
-    publish();
-    timer_.start(backoff_.next(), [this] { send(); });
+void NhsClient::transmit() {
+  if (!dev_.proto()) {
+    retry_later();
     return;
   }
   install();

@@ -8,6 +8,7 @@
 
 #include "backoff.hpp"
 #include "kernel_types.hpp"
+#include "name_lookup.hpp"
 #include "nhrp/packet.hpp"
 #include "timer_queue.hpp"
 
@@ -39,13 +40,16 @@ public:
   bool on_error(std::uint32_t request_id, std::uint16_t code);
 
 private:
+  // Sends the current request; an NHS given by name is looked up first.
   void send();
+  void looked_up(const LookupResult &r);
+  void transmit();
+  void retry_later();
   void retransmit();
   // Publishes and returns true when the state changed.
   bool set_state(std::uint8_t state);
   void publish();
   void install();
-  bool resolve();
   [[nodiscard]] std::string name() const;
 
   Device &dev_;
@@ -58,6 +62,8 @@ private:
   std::optional<Ip4> nbma_;
   std::optional<Ip4> learned_proto_;
   bool installed_ = false;
+  LookupToken lookup_;
+  bool lookup_pending_ = false;
 };
 
 } // namespace dmvpnd

@@ -2,6 +2,8 @@
 // Device logic end to end against a recording DeviceIo and a fake clock.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "device.hpp"
 #include "fake_io.hpp"
 #include "nhrp/codec.hpp"
@@ -189,6 +191,69 @@ TEST_F(Cloud, LearnsNhsProtocolAddress) {
   deliver(hub_io, ip("198.51.100.1"));
   ASSERT_TRUE(s1_io.cache.count(ip("192.0.2.1")));
   EXPECT_EQ(s1.nhs()[0]->proto(), ip("192.0.2.1"));
+}
+
+NhsConfig named_nhs() {
+  NhsConfig n;
+  n.fqdn = "hub.example.net";
+  n.proto = ip("192.0.2.1");
+  return n;
+}
+
+std::size_t sent_to(const FakeIo &io, const char *nbma) {
+  return static_cast<std::size_t>(
+      std::count_if(io.sent.begin(), io.sent.end(),
+                    [&](const Sent &s) { return s.to == ip(nbma); }));
+}
+
+TEST_F(Cloud, NamedNhsLookupBlocksNothing) {
+  NhsConfig second;
+  second.nbma = ip("198.51.100.2");
+  second.proto = ip("192.0.2.2");
+  s1.update(info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
+            {named_nhs(), second});
+  // The other server is asked while the name is being looked up.
+  ASSERT_EQ(s1_io.lookups.size(), 1u);
+  EXPECT_EQ(s1_io.lookups[0].first, "hub.example.net");
+  EXPECT_EQ(sent_to(s1_io, "198.51.100.2"), 1u);
+  // Its retransmissions go on; the pending lookup is not started again.
+  for (int i = 0; i < 4; ++i)
+    clock.advance(clock.now() + 1s);
+  EXPECT_EQ(sent_to(s1_io, "198.51.100.2"), 3u); // at 0, 1 and 3 s
+  EXPECT_EQ(s1_io.lookups.size(), 1u);
+
+  s1_io.answer_lookup({ip("198.51.100.1"), {}});
+  ASSERT_EQ(sent_to(s1_io, "198.51.100.1"), 1u);
+  EXPECT_EQ(s1_io.cache[ip("192.0.2.1")].nbma, ip("198.51.100.1"));
+  deliver(s1_io, ip("198.51.100.5"));
+  deliver(hub_io, ip("198.51.100.1"));
+  EXPECT_TRUE(hub_io.cache.count(ip("192.0.2.11")));
+  EXPECT_TRUE(s1.nhs()[0]->up());
+  EXPECT_EQ(s1.nhs()[0]->status().cur_nbma, ip("198.51.100.1"));
+}
+
+TEST_F(Cloud, NamedNhsLookupFailureBacksOff) {
+  s1.update(info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
+            {named_nhs()});
+  s1_io.answer_lookup({std::nullopt, "Name or service not known"});
+  EXPECT_TRUE(s1_io.sent.empty());
+  ASSERT_FALSE(s1_io.published.empty());
+  EXPECT_EQ(s1_io.published.back().failures, 1u);
+  EXPECT_TRUE(s1_io.lookups.empty());
+  clock.advance(clock.now() + 1s);
+  ASSERT_EQ(s1_io.lookups.size(), 1u);
+  s1_io.answer_lookup({ip("198.51.100.1"), {}});
+  EXPECT_EQ(sent_to(s1_io, "198.51.100.1"), 1u);
+}
+
+TEST_F(Cloud, RemovedNhsIgnoresItsLookup) {
+  s1.update(info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
+            {named_nhs()});
+  s1.update(info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"), {});
+  ASSERT_EQ(s1_io.lookups.size(), 1u);
+  s1_io.answer_lookup({ip("198.51.100.1"), {}});
+  EXPECT_TRUE(s1_io.sent.empty());
+  EXPECT_TRUE(s1_io.cache.empty());
 }
 
 TEST_F(Cloud, ResolutionViaHub) {

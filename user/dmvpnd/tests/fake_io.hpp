@@ -4,6 +4,8 @@
 
 #include <map>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "device_io.hpp"
@@ -24,6 +26,8 @@ public:
   std::vector<EntrySpec> entry_log;
   std::vector<std::pair<Ip4, std::uint32_t>> mcast;
   std::vector<NhsStatus> published;
+  // Name lookups wait here until the test answers them.
+  std::vector<std::pair<std::string, LookupToken>> lookups;
 
   void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
     sent.push_back({nbma, {frame.begin(), frame.end()}});
@@ -54,6 +58,18 @@ public:
   int mcast_del(Ip4) override { return 0; }
   void nhs_set(const NhsConfig &, const NhsStatus &st) override {
     published.push_back(st);
+  }
+  LookupToken lookup(const std::string &name, LookupDone done) override {
+    auto token = std::make_shared<LookupDone>(std::move(done));
+    lookups.emplace_back(name, token);
+    return token;
+  }
+  // Answers the oldest lookup (if its asker still wants it).
+  void answer_lookup(LookupResult r) {
+    auto [name, token] = lookups.front();
+    lookups.erase(lookups.begin());
+    if (token.use_count() > 1)
+      (*token)(r);
   }
 };
 
