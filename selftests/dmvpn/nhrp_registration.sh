@@ -21,13 +21,16 @@ dm "$S2" map flush dev dmvpn0
 
 config_set "$HUB" hub $HOLD && config_mcast_dynamic "$HUB" ||
 	{ echo "# config failed"; exit 1; }
-for s in "$S1" "$S2"; do
-	config_set "$s" spoke $HOLD && nhs_add "$s" $HUB_NBMA $HUB_TUN ||
-		{ echo "# config failed"; exit 1; }
-done
+# Spoke 2 knows its NHS by name only.
+HUB_NAME=hub.dmvpn.test
+echo "$HUB_NBMA $HUB_NAME" >"$DMVPND_LOGDIR/hosts"
+config_set "$S1" spoke $HOLD && nhs_add "$S1" $HUB_NBMA $HUB_TUN &&
+config_set "$S2" spoke $HOLD &&
+dm "$S2" nhs add dev dmvpn0 fqdn $HUB_NAME proto $HUB_TUN ||
+	{ echo "# config failed"; exit 1; }
 start_dmvpnd "$HUB"
 start_dmvpnd "$S1"
-start_dmvpnd "$S2"
+DMVPND_HOSTS=$DMVPND_LOGDIR/hosts start_dmvpnd "$S2"
 
 check "spoke 1 registered on the hub (dynamic, registered, its NBMA)" \
 	busywait 20000 entry_has "$HUB" $S1_TUN dynamic $S1_NBMA registered
@@ -40,6 +43,10 @@ check "holding time $HOLD s (expires $exp)" \
 	test "$exp" -gt 0 -a "$exp" -le $HOLD
 check "spoke 1: NHS up" busywait 5000 log_has "$S1" "nhs $HUB_NBMA up"
 check "spoke 2: NHS up" busywait 5000 log_has "$S2" "nhs $HUB_NBMA up"
+check "spoke 2 found its NHS by name" \
+	log_has "$S2" "nhs $HUB_NAME is $HUB_NBMA"
+check "ip dmvpn nhs show: spoke 2's NHS by name, at its address" \
+	bash -c "dm $S2 -j nhs show dev dmvpn0 | jq -e '.[0].fqdn == \"$HUB_NAME\" and .[0].current_nbma == \"$HUB_NBMA\"' >/dev/null"
 if [ -n "$(nhs_state "$S1")" ]; then
 	check "ip dmvpn nhs show: up on spoke 1" \
 		test "$(nhs_state "$S1")" = up
