@@ -180,8 +180,8 @@ void Daemon::resync() {
     if (it == devices_.end()) {
       std::unique_ptr<Managed> m;
       try {
-        m = std::make_unique<Managed>(genl_, names_, info, std::nullopt,
-                                      timers_, request_ids_);
+        m = std::make_unique<Managed>(genl_, names_, info, proto, timers_,
+                                      request_ids_);
       } catch (const std::exception &e) {
         log(Level::error, "{}: {}", info.name, e.what());
         continue;
