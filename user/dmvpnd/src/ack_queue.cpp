@@ -2,6 +2,7 @@
 #include "ack_queue.hpp"
 
 #include <utility>
+#include <vector>
 
 namespace dmvpnd {
 
@@ -26,9 +27,25 @@ bool AckQueue::complete(std::uint32_t seq, int err) {
   return true;
 }
 
-void AckQueue::fail_all(int err) {
-  while (!waiting_.empty())
-    complete(waiting_.begin()->first, err);
+// Sequence numbers wrap: "up to" is serial-number order.
+static bool at_or_before(std::uint32_t seq, std::uint32_t last) {
+  return static_cast<std::int32_t>(seq - last) <= 0;
+}
+
+bool AckQueue::waiting_through(std::uint32_t last) const {
+  for (const auto &entry : waiting_)
+    if (at_or_before(entry.first, last))
+      return true;
+  return false;
+}
+
+void AckQueue::fail_through(std::uint32_t last, int err) {
+  std::vector<std::uint32_t> seqs;
+  for (const auto &entry : waiting_)
+    if (at_or_before(entry.first, last))
+      seqs.push_back(entry.first);
+  for (auto seq : seqs)
+    complete(seq, err);
 }
 
 } // namespace dmvpnd

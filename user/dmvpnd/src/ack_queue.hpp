@@ -21,9 +21,15 @@ public:
   // The ack (err 0) or error for `seq`; false when nothing waits for it.
   // The callback may add requests.
   bool complete(std::uint32_t seq, int err);
-  // Completes every outstanding request with `err`.
-  void fail_all(int err);
+  // Completes the outstanding requests up to `last` (in sequence order)
+  // with `err`, leaving the ones their callbacks queued for the next batch.
+  void fail_through(std::uint32_t last, int err);
   [[nodiscard]] std::size_t pending() const { return waiting_.size(); }
+  // The sequence number add() gave last.
+  [[nodiscard]] std::uint32_t last_issued() const { return next_ - 1; }
+  // Whether a request up to `last` still waits: a batch waits for its own
+  // acks only, not for requests its callbacks queued but nobody sent yet.
+  [[nodiscard]] bool waiting_through(std::uint32_t last) const;
 
 private:
   std::uint32_t next_;

@@ -480,13 +480,16 @@ void Genl::send_batch() {
   std::vector<std::uint8_t> out;
   out.swap(out_);
   out_count_ = 0;
+  // Every request waiting now is in this batch; what the callbacks queue
+  // while its acks come in goes out with the next one.
+  const std::uint32_t last = acks_.last_issued();
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   if (sendto(batch_.get(), out.data(), out.size(), 0,
              reinterpret_cast<sockaddr *>(&kernel), sizeof(kernel)) < 0) {
     int err = -errno;
     log(Level::warning, "netlink batch: {}", std::strerror(errno));
-    acks_.fail_all(err);
+    acks_.fail_through(last, err);
     return;
   }
   constexpr std::size_t slots = 64;
@@ -497,7 +500,7 @@ void Genl::send_batch() {
   static std::vector<std::uint8_t> bufs(slots * slot_size);
   std::array<iovec, slots> iov;
   std::array<mmsghdr, slots> msgs;
-  while (acks_.pending()) {
+  while (acks_.waiting_through(last)) {
     for (std::size_t i = 0; i < slots; ++i) {
       iov[i] = {bufs.data() + i * slot_size, slot_size};
       msgs[i] = {};
@@ -513,7 +516,7 @@ void Genl::send_batch() {
       int err = -errno;
       log(Level::warning, "netlink batch acks: {} ({} outstanding)",
           std::strerror(errno), acks_.pending());
-      acks_.fail_all(err);
+      acks_.fail_through(last, err);
       return;
     }
     for (int i = 0; i < n; ++i) {

@@ -27,28 +27,35 @@ TEST(AckQueue, MatchesBySequenceInAnyOrder) {
   EXPECT_EQ(got, (std::vector<std::pair<int, int>>{{3, -17}, {1, 0}, {2, 0}}));
 }
 
-TEST(AckQueue, FailAllCompletesEveryOutstanding) {
+TEST(AckQueue, FailThroughLeavesTheNextBatch) {
   AckQueue q;
   int failed = 0, ok = 0;
   auto a = q.add([&](int err) { (err ? failed : ok)++; });
   q.add([&](int err) { (err ? failed : ok)++; });
-  q.add([&](int err) { (err ? failed : ok)++; });
+  auto last = q.add([&](int err) { (err ? failed : ok)++; });
+  EXPECT_EQ(q.last_issued(), last);
+  auto next = q.add([&](int err) { (err ? failed : ok)++; });
   q.complete(a, 0);
-  q.fail_all(-105);
+  q.fail_through(last, -105);
   EXPECT_EQ(ok, 1);
   EXPECT_EQ(failed, 2);
-  EXPECT_EQ(q.pending(), 0u);
+  EXPECT_EQ(q.pending(), 1u);
+  EXPECT_FALSE(q.waiting_through(last));
+  EXPECT_TRUE(q.complete(next, 0));
 }
 
 TEST(AckQueue, CallbackMayQueueMore) {
   AckQueue q;
   std::uint32_t follow = 0;
   bool follow_done = false;
-  auto a = q.add([&](int) {
-    follow = q.add([&](int err) { follow_done = err == 0; });
-  });
+  auto a = q.add(
+      [&](int) { follow = q.add([&](int err) { follow_done = err == 0; }); });
+  auto last = q.last_issued();
+  EXPECT_TRUE(q.waiting_through(last));
   EXPECT_TRUE(q.complete(a, 0));
   EXPECT_EQ(q.pending(), 1u);
+  // The batch of `a` is done: the follow-up waits for the next batch.
+  EXPECT_FALSE(q.waiting_through(last));
   EXPECT_TRUE(q.complete(follow, 0));
   EXPECT_TRUE(follow_done);
 }
@@ -58,6 +65,20 @@ TEST(AckQueue, SkipsZeroOnWrap) {
   EXPECT_EQ(q.add(nullptr), 0xffffffffu);
   EXPECT_EQ(q.add(nullptr), 1u);
   EXPECT_TRUE(q.complete(1, 0)); // no callback: nothing to call
+}
+
+TEST(AckQueue, WaitingThroughAcrossTheWrap) {
+  AckQueue q(0xfffffffeu);
+  auto a = q.add(nullptr); // 0xfffffffe
+  auto last = q.last_issued();
+  auto b = q.add(nullptr); // 0xffffffff, the next batch
+  auto c = q.add(nullptr); // 1
+  EXPECT_TRUE(q.waiting_through(last));
+  EXPECT_TRUE(q.complete(a, 0));
+  EXPECT_FALSE(q.waiting_through(last));
+  EXPECT_TRUE(q.waiting_through(c));
+  EXPECT_TRUE(q.complete(b, 0));
+  EXPECT_TRUE(q.waiting_through(c));
 }
 
 } // namespace
