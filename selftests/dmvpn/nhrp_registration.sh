@@ -76,9 +76,11 @@ check "restarted spoke 1 registers again" \
 config_auth "$S1" right
 config_auth "$HUB" right
 config_auth "$S2" wrong
-dm "$HUB" map del $S2_TUN dev dmvpn0
 check "hub refuses spoke 2's password" \
 	busywait 10000 log_has "$HUB" "authentication failure from $S2_NBMA"
+# The refusal shows the hub's daemon has the new password: a request
+# spoke 2 sent just before may have renewed its binding, but none after.
+dm "$HUB" map del $S2_TUN dev dmvpn0
 check "spoke 2 is not registered" entry_gone "$HUB" $S2_TUN
 check "spoke 2 sees the error indication" \
 	log_has "$S2" "error indication 11"
@@ -90,6 +92,7 @@ check "spoke 1 (right password) registers" \
 	busywait 10000 bash -c "[ \$(log_count $HUB 'registered $S1_TUN') -ge 2 ]"
 check "spoke 1 still registered" \
 	entry_has "$HUB" $S1_TUN dynamic $S1_NBMA registered
+check "spoke 2 is still not registered" entry_gone "$HUB" $S2_TUN
 config_auth "$S2" right
 check "spoke 2 registers with the right password" \
 	busywait 10000 entry_has "$HUB" $S2_TUN dynamic $S2_NBMA registered
