@@ -36,13 +36,9 @@ public:
   }
   virtual int mcast_del(Ip4 nbma) = 0;
   virtual void nhs_set(const NhsConfig &nhs, const NhsStatus &status) = 0;
-  // Looks up an NHS name; `done` runs while the token is held, here at
-  // once, in the daemon later from its event loop.
-  virtual LookupToken lookup(const std::string &name, LookupDone done) {
-    auto token = std::make_shared<LookupDone>(std::move(done));
-    (*token)(lookup_ipv4(name));
-    return token;
-  }
+  // Looks up an NHS name; `done` runs later (never inside this call), and
+  // only while the returned token is held.
+  virtual LookupToken lookup(const std::string &name, LookupDone done) = 0;
 };
 
 } // namespace dmvpnd

@@ -26,15 +26,13 @@ void NhsClient::send() {
     transmit();
     return;
   }
-  if (lookup_pending_)
+  if (lookup_)
     return; // its answer sends
-  lookup_pending_ = true;
-  auto token = dev_.io().lookup(cfg_.fqdn, [this](const LookupResult &r) {
-    lookup_pending_ = false;
+  // The caller of the callback holds the token while it runs.
+  lookup_ = dev_.io().lookup(cfg_.fqdn, [this](const LookupResult &r) {
+    lookup_.reset();
     looked_up(r);
   });
-  if (lookup_pending_)
-    lookup_ = std::move(token);
 }
 
 void NhsClient::looked_up(const LookupResult &r) {

@@ -62,8 +62,7 @@ private:
   std::optional<Ip4> nbma_;
   std::optional<Ip4> learned_proto_;
   bool installed_ = false;
-  LookupToken lookup_;
-  bool lookup_pending_ = false;
+  LookupToken lookup_; // set while a name lookup is under way
 };
 
 } // namespace dmvpnd
