@@ -1,0 +1,64 @@
+# shellcheck shell=bash disable=SC2154 # here and t0 come from the caller
+# The kernel legs of a test run and the summary, shared by scripts/check
+# (qemu) and scripts/check-vng (virtme-ng, as kernel CI runs it) so that
+# both count and print alike.  Source it; it defines functions only.  The
+# caller sets here (scripts/), pass, fail, skip (numbers), summary and
+# timings (arrays) and t0 (start, date +%s).
+
+# leg_time NAME START: note NAME's wall time since START for the table.
+leg_time() {
+	timings+=("$(printf '%-28s %5d s' "$1" $(($(date +%s) - $2)))")
+}
+
+# kernel_leg K: build dmvpn.ko (and dmvpn_kunit.ko) for kernel K, boot K
+# with scripts/vm-run (DMVPN_VM_RUNNER picks the runner) and run
+# scripts/guest-check there; add its KUnit and kselftest counts to pass,
+# fail and skip, and a line to summary.  A run that fails with no failed
+# test (kernel log, timeout, no status) counts as one failure.
+kernel_leg() {
+	local k=$1 t out mods log rc kp kf sp sf ss line
+	echo "=== kernel $k ==="
+	t=$(date +%s)
+	if ! out=$("$here/build-module" "$k"); then
+		summary+=("$k: module build FAILED")
+		fail=$((fail + 1))
+		leg_time "kernel $k" "$t"
+		return 0
+	fi
+	mods=(--module "$out/dmvpn.ko")
+	[ -f "$out/dmvpn_kunit.ko" ] && mods+=(--module "$out/dmvpn_kunit.ko")
+	log=$(mktemp)
+	set +e
+	"$here/vm-run" --kernel "$k" "${mods[@]}" --timeout 3000 -- \
+		"$here/guest-check" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	kp=0 kf=0 sp=0 sf=0 ss=0
+	read -r kp kf < <(sed -n 's/.*# kunit: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$log" | tail -1) || true
+	read -r sp sf ss < <(sed -n 's/.*# dmvpn: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped.*/\1 \2 \3/p' "$log" | tail -1) || true
+	kp=${kp:-0} kf=${kf:-0} sp=${sp:-0} sf=${sf:-0} ss=${ss:-0}
+	pass=$((pass + kp + sp))
+	fail=$((fail + kf + sf))
+	skip=$((skip + ss))
+	line="$k: kunit $kp passed $kf failed; selftests $sp passed $sf failed $ss skipped"
+	if [ "$rc" -ne 0 ] && [ $((kf + sf)) -eq 0 ]; then
+		# The guest passed but the run did not: kernel log or timeout.
+		fail=$((fail + 1))
+		line="$line; VM run FAILED (exit $rc, see above)"
+	fi
+	summary+=("$line")
+	rm -f "$log"
+	leg_time "kernel $k (module, VM)" "$t"
+}
+
+# print_summary: the summary, the wall-time table and the last line,
+# "N passed, N failed, N skipped"; fails if anything failed.
+print_summary() {
+	leg_time total "$t0"
+	echo "=== summary ==="
+	printf '%s\n' "${summary[@]}"
+	echo "=== wall time per leg ==="
+	printf '%s\n' "${timings[@]}"
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ]
+}
