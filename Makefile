@@ -3,7 +3,7 @@
 # this Makefile is the entry point for people.
 KERNEL ?= 6.1
 
-.PHONY: all module user check check-captures demo bench install clean
+.PHONY: all module user check check-vng check-captures demo bench install clean
 
 all: module user
 
@@ -19,6 +19,11 @@ user:
 # The whole suite: KUnit and kselftests on 6.1, 6.12 and the debug kernel.
 check:
 	scripts/check
+
+# KUnit and kselftests booted with virtme-ng, as kernel CI runs them
+# (6.1, or DMVPN_VNG_KERNELS="6.1 debug").
+check-vng:
+	scripts/check-vng
 
 # NHRP codec round trip over every capture in $DMVPN_CAPTURES
 # (default ../shared/testdata/nhrp).
