@@ -22,8 +22,8 @@ int main(int argc, char **argv) {
     for (const auto &p : cap.payloads) {
       std::ofstream out(std::string(argv[1]) + "/seed-" + std::to_string(n++),
                         std::ios::binary);
-      out.write(reinterpret_cast<const char *>(p.data()),
-                static_cast<std::streamsize>(p.size()));
+      out.write(reinterpret_cast<const char *>(p.bytes.data()),
+                static_cast<std::streamsize>(p.bytes.size()));
     }
   }
   std::printf("extract_seeds: %zu seeds\n", n);

@@ -24,17 +24,19 @@ std::uint16_t be16(Span d, std::size_t at) {
   return static_cast<std::uint16_t>(d[at] << 8 | d[at + 1]);
 }
 
-// IPv4 packet -> NHRP payload of its GRE, if it is one.
-std::optional<Span> nhrp_in_ipv4(Span ip) {
-  if (ip.size() < 20 || (ip[0] >> 4) != 4)
-    return std::nullopt;
-  const std::size_t ihl = (ip[0] & 0x0f) * 4u;
-  const std::size_t total = be16(ip, 2);
-  if (ihl < 20 || total < ihl || total > ip.size() || ip[9] != 47)
-    return std::nullopt;
-  if ((be16(ip, 6) & 0x3fff) != 0) // fragment
-    return std::nullopt;
-  Span gre = ip.subspan(ihl, total - ihl);
+constexpr std::uint8_t ip_proto_gre = 47;
+constexpr std::uint8_t ip_proto_nhrp = 54; // RFC 2332 section 5
+
+// What an IPv4 packet holds: nothing for us (nullopt), an NHRP message, or
+// NHRP the reader cannot extract (reason set).
+struct Extracted {
+  Carrier carrier;
+  Span nhrp;
+  const char *reason = nullptr;
+};
+
+// The NHRP message of a GRE payload (protocol 0x2001), if it is one.
+std::optional<Span> nhrp_in_gre(Span gre) {
   if (gre.size() < 4)
     return std::nullopt;
   const std::uint16_t flags = be16(gre, 0);
@@ -50,6 +52,30 @@ std::optional<Span> nhrp_in_ipv4(Span ip) {
   if (gre.size() < hlen)
     return std::nullopt;
   return gre.subspan(hlen);
+}
+
+std::optional<Extracted> nhrp_in_ipv4(Span ip) {
+  if (ip.size() < 20 || (ip[0] >> 4) != 4)
+    return std::nullopt;
+  const std::size_t ihl = (ip[0] & 0x0f) * 4u; // options included
+  const std::size_t total = be16(ip, 2);
+  const bool bad_header = ihl < 20 || total < ihl;
+  const bool fragment = (be16(ip, 6) & 0x3fff) != 0; // MF or an offset
+  if (ip[9] == ip_proto_nhrp) {
+    if (bad_header)
+      return Extracted{Carrier::ip, {}, "IPv4 header length out of range"};
+    if (fragment)
+      return Extracted{Carrier::ip, {}, "IPv4 fragment, not reassembled"};
+    if (total > ip.size())
+      return Extracted{Carrier::ip, {}, "IPv4 packet cut by the capture"};
+    return Extracted{Carrier::ip, ip.subspan(ihl, total - ihl)};
+  }
+  if (ip[9] != ip_proto_gre || bad_header || fragment || total > ip.size())
+    return std::nullopt;
+  auto nhrp = nhrp_in_gre(ip.subspan(ihl, total - ihl));
+  if (!nhrp)
+    return std::nullopt;
+  return Extracted{Carrier::gre, *nhrp};
 }
 
 std::optional<Span> network_layer(int linktype, Span f) {
@@ -119,15 +145,51 @@ CaptureNhrp read_capture(const std::string &path) {
     Span frame(data, hdr->caplen);
     auto ip = network_layer(linktype, frame);
     auto nhrp = ip ? nhrp_in_ipv4(*ip) : std::nullopt;
-    if (!nhrp) {
+    if (!nhrp)
       ++out.skipped;
-      continue;
-    }
-    out.payloads.emplace_back(nhrp->begin(), nhrp->end());
+    else if (nhrp->reason)
+      out.rejected.push_back({nhrp->carrier, out.frames, nhrp->reason});
+    else
+      out.payloads.push_back(
+          {nhrp->carrier, out.frames, {nhrp->nhrp.begin(), nhrp->nhrp.end()}});
   }
   if (rc == -1)
     out.error = pcap_geterr(pc.get());
   return out;
+}
+
+std::optional<std::size_t> count_ip_proto_54(const std::string &path,
+                                             std::string &error) {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  std::unique_ptr<pcap_t, PcapClose> pc(
+      pcap_open_offline(path.c_str(), errbuf));
+  if (!pc) {
+    error = errbuf;
+    return std::nullopt;
+  }
+  // "vlan" moves the offsets of what follows it by one tag.
+  const char *expr = pcap_datalink(pc.get()) == DLT_EN10MB
+                         ? "ip proto 54 or (vlan and (ip proto 54 or "
+                           "(vlan and ip proto 54)))"
+                         : "ip proto 54";
+  bpf_program prog{};
+  if (pcap_compile(pc.get(), &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    error = pcap_geterr(pc.get());
+    return std::nullopt;
+  }
+  std::size_t n = 0;
+  pcap_pkthdr *hdr = nullptr;
+  const u_char *data = nullptr;
+  int rc = 0;
+  while ((rc = pcap_next_ex(pc.get(), &hdr, &data)) == 1)
+    if (pcap_offline_filter(&prog, hdr, data))
+      ++n;
+  pcap_freecode(&prog);
+  if (rc == -1) {
+    error = pcap_geterr(pc.get());
+    return std::nullopt;
+  }
+  return n;
 }
 
 std::optional<std::string> captures_dir() {
