@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ip-dmvpn config: a device's NHRP configuration.  The kernel only keeps
+ * ip dmvpn config: a device's NHRP configuration.  The kernel only keeps
  * it (DMVPN_A_CONFIG) for dmvpnd; CONFIG_SET changes what is given.
  */
 #include <net/if.h>
@@ -10,8 +10,6 @@
 
 #include "ipdmvpn.h"
 #include "json_print.h"
-#include "names.h"
-#include "nl.h"
 #include "utils.h"
 
 struct cfg_args {
@@ -24,14 +22,14 @@ struct cfg_args {
 	bool has_auth, has_unique, has_mcast_dynamic;
 };
 
-static struct nla_policy cfg_policy[DMVPN_CFG_A_MAX + 1] = {
-	[DMVPN_CFG_A_ROLE] = { .type = NLA_U8 },
-	[DMVPN_CFG_A_NETWORK_ID] = { .type = NLA_U32 },
-	[DMVPN_CFG_A_HOLDTIME] = { .type = NLA_U32 },
-	[DMVPN_CFG_A_REG_INTERVAL] = { .type = NLA_U32 },
-	[DMVPN_CFG_A_AUTH] = { .maxlen = DMVPN_AUTH_MAX },
-	[DMVPN_CFG_A_UNIQUE] = { .type = NLA_U8 },
-	[DMVPN_CFG_A_MCAST_DYNAMIC] = { .type = NLA_U8 },
+static const __u16 cfg_policy[DMVPN_CFG_A_MAX + 1] = {
+	[DMVPN_CFG_A_ROLE] = 1,
+	[DMVPN_CFG_A_NETWORK_ID] = 4,
+	[DMVPN_CFG_A_HOLDTIME] = 4,
+	[DMVPN_CFG_A_REG_INTERVAL] = 4,
+	[DMVPN_CFG_A_AUTH] = 0,
+	[DMVPN_CFG_A_UNIQUE] = 1,
+	[DMVPN_CFG_A_MCAST_DYNAMIC] = 1,
 };
 
 /* Seconds that NHRP carries in 16 bits. */
@@ -129,7 +127,7 @@ static void parse_cfg_args(struct cfg_args *c, int argc, char **argv)
 			set_bool(&c->mcast_dynamic, &c->has_mcast_dynamic,
 				 "multicast", 0, *argv);
 		} else if (matches(*argv, "help") == 0) {
-			usage();
+			dmvpn_usage();
 		} else {
 			invarg("unknown argument", *argv);
 		}
@@ -140,8 +138,8 @@ static void parse_cfg_args(struct cfg_args *c, int argc, char **argv)
 
 static int config_set(int argc, char **argv)
 {
-	struct nlattr *nest;
-	struct nl_msg *req;
+	struct rtattr *nest;
+	DMVPN_REQUEST(req, DMVPN_CMD_CONFIG_SET, 0);
 	struct cfg_args c;
 
 	parse_cfg_args(&c, argc, argv);
@@ -154,36 +152,33 @@ static int config_set(int argc, char **argv)
 		exit(-1);
 	}
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(DMVPN_CMD_CONFIG_SET, 0);
-	nla_put_u32(req, DMVPN_A_IFINDEX, c.ifindex);
-	nest = nla_nest_start(req, DMVPN_A_CONFIG | NLA_F_NESTED);
+	addattr32(&req.n, DMVPN_BUFLEN, DMVPN_A_IFINDEX, c.ifindex);
+	nest = addattr_nest(&req.n, DMVPN_BUFLEN, DMVPN_A_CONFIG | NLA_F_NESTED);
 	if (c.has_role)
-		nla_put_u8(req, DMVPN_CFG_A_ROLE, c.role);
+		addattr8(&req.n, DMVPN_BUFLEN, DMVPN_CFG_A_ROLE, c.role);
 	if (c.has_network_id)
-		nla_put_u32(req, DMVPN_CFG_A_NETWORK_ID, c.network_id);
+		addattr32(&req.n, DMVPN_BUFLEN, DMVPN_CFG_A_NETWORK_ID, c.network_id);
 	if (c.has_holdtime)
-		nla_put_u32(req, DMVPN_CFG_A_HOLDTIME, c.holdtime);
+		addattr32(&req.n, DMVPN_BUFLEN, DMVPN_CFG_A_HOLDTIME, c.holdtime);
 	if (c.has_reg_interval)
-		nla_put_u32(req, DMVPN_CFG_A_REG_INTERVAL, c.reg_interval);
+		addattr32(&req.n, DMVPN_BUFLEN, DMVPN_CFG_A_REG_INTERVAL, c.reg_interval);
 	/* An empty AUTH is how "no-auth" is said. */
 	if (c.has_auth)
-		nla_put(req, DMVPN_CFG_A_AUTH, c.auth_len, c.auth);
+		addattr_l(&req.n, DMVPN_BUFLEN, DMVPN_CFG_A_AUTH, c.auth, c.auth_len);
 	if (c.has_unique)
-		nla_put_u8(req, DMVPN_CFG_A_UNIQUE, c.unique);
+		addattr8(&req.n, DMVPN_BUFLEN, DMVPN_CFG_A_UNIQUE, c.unique);
 	if (c.has_mcast_dynamic)
-		nla_put_u8(req, DMVPN_CFG_A_MCAST_DYNAMIC, c.mcast_dynamic);
-	nla_nest_end(req, nest);
-	return dmvpn_nl_talk(req, NULL, NULL) ? -2 : 0;
+		addattr8(&req.n, DMVPN_BUFLEN, DMVPN_CFG_A_MCAST_DYNAMIC, c.mcast_dynamic);
+	addattr_nest_end(&req.n, nest);
+	return dmvpn_talk(&req.n, NULL, NULL) ? -2 : 0;
 }
 
 /* The key is binary: bytes that would not read back print as \xNN. */
-static void print_auth(struct nlattr *nla)
+static void print_auth(struct rtattr *nla)
 {
 	char buf[DMVPN_AUTH_MAX * 4 + 1], *p = buf;
-	const unsigned char *s = nla_data(nla);
-	int i, n = nla_len(nla);
+	const unsigned char *s = RTA_DATA(nla);
+	int i, n = RTA_PAYLOAD(nla);
 
 	if (n > DMVPN_AUTH_MAX)
 		n = DMVPN_AUTH_MAX;
@@ -202,43 +197,43 @@ static void print_auth(struct nlattr *nla)
 	}
 }
 
-static void print_cfg_bool(struct nlattr *nla, const char *key, const char *on,
+static void print_cfg_bool(struct rtattr *nla, const char *key, const char *on,
 			   const char *off)
 {
 	bool v;
 
 	if (!nla)
 		return;
-	v = nla_get_u8(nla);
+	v = rta_getattr_u8(nla);
 	if (is_json_context())
 		print_bool(PRINT_JSON, key, NULL, v);
 	else
 		printf(" %s", v ? on : off);
 }
 
-void print_dmvpn_config(struct nlattr *nest)
+void print_dmvpn_config(struct rtattr *nest)
 {
-	struct nlattr *tb[DMVPN_CFG_A_MAX + 1];
+	struct rtattr *tb[DMVPN_CFG_A_MAX + 1];
 	char buf[16];
 
-	if (nla_parse_nested(tb, DMVPN_CFG_A_MAX, nest, cfg_policy) < 0) {
+	if (dmvpn_parse_nested(tb, DMVPN_CFG_A_MAX, nest, cfg_policy) < 0) {
 		fprintf(stderr, "Error: malformed NHRP configuration\n");
 		return;
 	}
 	if (tb[DMVPN_CFG_A_ROLE])
 		print_string(PRINT_ANY, "role", " role %s",
-			     dmvpn_role_n2a(nla_get_u8(tb[DMVPN_CFG_A_ROLE]),
+			     dmvpn_role_n2a(rta_getattr_u8(tb[DMVPN_CFG_A_ROLE]),
 					    buf, sizeof(buf)));
 	if (tb[DMVPN_CFG_A_NETWORK_ID])
 		print_uint(PRINT_ANY, "network_id", " network-id %u",
-			   nla_get_u32(tb[DMVPN_CFG_A_NETWORK_ID]));
+			   rta_getattr_u32(tb[DMVPN_CFG_A_NETWORK_ID]));
 	if (tb[DMVPN_CFG_A_HOLDTIME])
 		print_uint(PRINT_ANY, "holdtime", " holdtime %u",
-			   nla_get_u32(tb[DMVPN_CFG_A_HOLDTIME]));
+			   rta_getattr_u32(tb[DMVPN_CFG_A_HOLDTIME]));
 	if (tb[DMVPN_CFG_A_REG_INTERVAL])
 		print_uint(PRINT_ANY, "registration_interval",
 			   " registration-interval %u",
-			   nla_get_u32(tb[DMVPN_CFG_A_REG_INTERVAL]));
+			   rta_getattr_u32(tb[DMVPN_CFG_A_REG_INTERVAL]));
 	if (tb[DMVPN_CFG_A_AUTH])
 		print_auth(tb[DMVPN_CFG_A_AUTH]);
 	print_cfg_bool(tb[DMVPN_CFG_A_UNIQUE], "unique", "unique", "no-unique");
@@ -246,7 +241,7 @@ void print_dmvpn_config(struct nlattr *nest)
 		       "multicast dynamic", "no-multicast-dynamic");
 }
 
-static int show_config(__u8 cmd, struct nlattr **tb, void *arg)
+static int show_config(__u8 cmd, struct rtattr **tb, void *arg)
 {
 	char name[IF_NAMESIZE];
 	const char *dev = dmvpn_dev_name(tb, name);
@@ -256,7 +251,7 @@ static int show_config(__u8 cmd, struct nlattr **tb, void *arg)
 	open_json_object(NULL);
 	if (tb[DMVPN_A_IFINDEX])
 		print_uint(PRINT_JSON, "ifindex", NULL,
-			   nla_get_u32(tb[DMVPN_A_IFINDEX]));
+			   rta_getattr_u32(tb[DMVPN_A_IFINDEX]));
 	print_string(PRINT_ANY, "ifname", "%s:", dev ? dev : "?");
 	if (tb[DMVPN_A_CONFIG])
 		print_dmvpn_config(tb[DMVPN_A_CONFIG]);
@@ -269,12 +264,10 @@ static int config_show(int argc, char **argv)
 {
 	__u32 ifindex = dmvpn_parse_dev_filter(argc, argv);
 
-	if (dmvpn_nl_open())
-		return -2;
-	return dmvpn_show(dmvpn_nl_dev_req(ifindex), show_config, NULL);
+	return dmvpn_show_get(DMVPN_CMD_DEV_GET, ifindex, show_config, NULL);
 }
 
-int do_config(int argc, char **argv)
+int ipdmvpn_config(int argc, char **argv)
 {
 	if (argc < 1)
 		return config_show(0, NULL);
@@ -284,8 +277,8 @@ int do_config(int argc, char **argv)
 	    strcmp(*argv, "lst") == 0)
 		return config_show(argc - 1, argv + 1);
 	if (matches(*argv, "help") == 0)
-		usage();
-	fprintf(stderr, "Command \"%s\" is unknown, try \"ip-dmvpn help\".\n",
+		dmvpn_usage();
+	fprintf(stderr, "Command \"%s\" is unknown, try \"ip dmvpn help\".\n",
 		*argv);
 	exit(-1);
 }

@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ip-dmvpn mcast: NBMA addresses that receive copies of multicast. */
+/* ip dmvpn mcast: NBMA addresses that receive copies of multicast. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
 #include "ipdmvpn.h"
 #include "json_print.h"
-#include "nl.h"
 #include "utils.h"
 
 static int mcast_modify(__u8 cmd, int argc, char **argv)
 {
 	struct dmvpn_addr nbma;
 	bool has_nbma = false;
-	struct nlattr *nest;
-	struct nl_msg *req;
+	struct rtattr *nest;
+	DMVPN_REQUEST(req, cmd, 0);
 	__u32 ifindex = 0;
 
 	while (argc > 0) {
@@ -25,7 +23,7 @@ static int mcast_modify(__u8 cmd, int argc, char **argv)
 				duparg("dev", *argv);
 			ifindex = dmvpn_dev_index(*argv);
 		} else if (matches(*argv, "help") == 0) {
-			usage();
+			dmvpn_usage();
 		} else {
 			if (strcmp(*argv, "nbma") == 0)
 				NEXT_ARG();
@@ -43,17 +41,14 @@ static int mcast_modify(__u8 cmd, int argc, char **argv)
 	if (!ifindex)
 		missarg("dev");
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(cmd, 0);
-	nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
-	nest = nla_nest_start(req, DMVPN_A_MCAST | NLA_F_NESTED);
-	nla_put(req, DMVPN_MCAST_A_NBMA, nbma.len, nbma.data);
-	nla_nest_end(req, nest);
-	return dmvpn_nl_talk(req, NULL, NULL) ? -2 : 0;
+	addattr32(&req.n, DMVPN_BUFLEN, DMVPN_A_IFINDEX, ifindex);
+	nest = addattr_nest(&req.n, DMVPN_BUFLEN, DMVPN_A_MCAST | NLA_F_NESTED);
+	addattr_l(&req.n, DMVPN_BUFLEN, DMVPN_MCAST_A_NBMA, nbma.data, nbma.len);
+	addattr_nest_end(&req.n, nest);
+	return dmvpn_talk(&req.n, NULL, NULL) ? -2 : 0;
 }
 
-static int show_mcast(__u8 cmd, struct nlattr **tb, void *arg)
+static int show_mcast(__u8 cmd, struct rtattr **tb, void *arg)
 {
 	__u32 *ifindex = arg;
 
@@ -69,19 +64,13 @@ static int show_mcast(__u8 cmd, struct nlattr **tb, void *arg)
 
 static int mcast_show(int argc, char **argv)
 {
-	struct nl_msg *req;
 	__u32 ifindex = dmvpn_parse_dev_filter(argc, argv);
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(DMVPN_CMD_MCAST_GET, NLM_F_DUMP);
-	if (ifindex)
-		nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
-
-	return dmvpn_show(req, show_mcast, &ifindex);
+	return dmvpn_show_get(DMVPN_CMD_MCAST_GET, ifindex, show_mcast,
+			      &ifindex);
 }
 
-int do_mcast(int argc, char **argv)
+int ipdmvpn_mcast(int argc, char **argv)
 {
 	if (argc < 1)
 		return mcast_show(0, NULL);
@@ -93,8 +82,8 @@ int do_mcast(int argc, char **argv)
 	    strcmp(*argv, "lst") == 0)
 		return mcast_show(argc - 1, argv + 1);
 	if (matches(*argv, "help") == 0)
-		usage();
-	fprintf(stderr, "Command \"%s\" is unknown, try \"ip-dmvpn help\".\n",
+		dmvpn_usage();
+	fprintf(stderr, "Command \"%s\" is unknown, try \"ip dmvpn help\".\n",
 		*argv);
 	exit(-1);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ip-dmvpn -batch FILE: one command per line, as ip -batch.  Each line
+ * ip dmvpn -batch FILE: one command per line, as ip -batch.  Each line
  * runs in a child process, so a usage error, which exits as everywhere
  * in ip(8), fails that line only, and no state carries over to the next.
  * The whole input is read first: children exit through stdio, which must
@@ -135,7 +135,7 @@ static int run_child(int (*run)(int argc, char **argv), int argc, char **argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int do_batch(const char *name, bool force, int (*run)(int argc, char **argv))
+int do_dmvpn_batch(const char *name, bool force, int (*run)(int argc, char **argv))
 {
 	struct script s = {};
 	bool failed = false;

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ip-dmvpn dev show: dmvpn devices and their counters. */
+/* ip dmvpn dev show: dmvpn devices and their counters. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipdmvpn.h"
 #include "json_print.h"
-#include "nl.h"
 #include "utils.h"
 
-static int show_one(__u8 cmd, struct nlattr **tb, void *arg)
+static int show_one(__u8 cmd, struct rtattr **tb, void *arg)
 {
 	(void)cmd;
 	(void)arg;
@@ -20,7 +19,7 @@ static int show_one(__u8 cmd, struct nlattr **tb, void *arg)
 	return 0;
 }
 
-int do_dev_show(int argc, char **argv)
+int ipdmvpn_dev_show(int argc, char **argv)
 {
 	const char *dev = NULL;
 	__u32 ifindex = 0;
@@ -29,7 +28,7 @@ int do_dev_show(int argc, char **argv)
 		if (strcmp(*argv, "dev") == 0)
 			NEXT_ARG();
 		else if (matches(*argv, "help") == 0)
-			usage();
+			dmvpn_usage();
 		if (dev)
 			duparg("dev", *argv);
 		dev = *argv;
@@ -39,21 +38,19 @@ int do_dev_show(int argc, char **argv)
 	if (dev)
 		ifindex = dmvpn_dev_index(dev);
 
-	if (dmvpn_nl_open())
-		return -2;
-	return dmvpn_show(dmvpn_nl_dev_req(ifindex), show_one, NULL);
+	return dmvpn_show_get(DMVPN_CMD_DEV_GET, ifindex, show_one, NULL);
 }
 
-int do_dev(int argc, char **argv)
+int ipdmvpn_dev(int argc, char **argv)
 {
 	if (argc < 1)
-		return do_dev_show(0, NULL);
+		return ipdmvpn_dev_show(0, NULL);
 	if (matches(*argv, "show") == 0 || matches(*argv, "list") == 0 ||
 	    strcmp(*argv, "lst") == 0)
-		return do_dev_show(argc - 1, argv + 1);
+		return ipdmvpn_dev_show(argc - 1, argv + 1);
 	if (matches(*argv, "help") == 0)
-		usage();
-	fprintf(stderr, "Command \"%s\" is unknown, try \"ip-dmvpn help\".\n",
+		dmvpn_usage();
+	fprintf(stderr, "Command \"%s\" is unknown, try \"ip dmvpn help\".\n",
 		*argv);
 	exit(-1);
 }

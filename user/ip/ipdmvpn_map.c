@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ip-dmvpn map: the NHRP cache, protocol address to NBMA address. */
+/* ip dmvpn map: the NHRP cache, protocol address to NBMA address. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
 #include "ipdmvpn.h"
 #include "json_print.h"
-#include "names.h"
-#include "nl.h"
 #include "utils.h"
 
 struct map_args {
@@ -65,7 +62,7 @@ static void parse_map_args(struct map_args *m, int opts, int argc,
 				invarg("invalid flags", *argv);
 			m->has_flags = true;
 		} else if (matches(*argv, "help") == 0) {
-			usage();
+			dmvpn_usage();
 		} else {
 			if (m->has_proto)
 				duparg2("PROTO", *argv);
@@ -78,29 +75,29 @@ static void parse_map_args(struct map_args *m, int opts, int argc,
 	}
 }
 
-static void put_entry(struct nl_msg *req, const struct map_args *m)
+static void put_entry(struct nlmsghdr *n, const struct map_args *m)
 {
-	struct nlattr *nest;
+	struct rtattr *nest;
 
-	nla_put_u32(req, DMVPN_A_IFINDEX, m->ifindex);
+	addattr32(n, DMVPN_BUFLEN, DMVPN_A_IFINDEX, m->ifindex);
 	if (!m->has_proto && !m->has_nbma && !m->has_type && !m->has_flags &&
 	    !m->has_holdtime)
 		return;
 	/* Strict genl validation insists on NLA_F_NESTED; libnl omits it. */
-	nest = nla_nest_start(req, DMVPN_A_ENTRY | NLA_F_NESTED);
+	nest = addattr_nest(n, DMVPN_BUFLEN, DMVPN_A_ENTRY | NLA_F_NESTED);
 	if (m->has_proto) {
-		nla_put(req, DMVPN_ENTRY_A_PROTO, m->proto.len, m->proto.data);
-		nla_put_u8(req, DMVPN_ENTRY_A_PREFIXLEN, m->proto.plen);
+		addattr_l(n, DMVPN_BUFLEN, DMVPN_ENTRY_A_PROTO, m->proto.data, m->proto.len);
+		addattr8(n, DMVPN_BUFLEN, DMVPN_ENTRY_A_PREFIXLEN, m->proto.plen);
 	}
 	if (m->has_nbma)
-		nla_put(req, DMVPN_ENTRY_A_NBMA, m->nbma.len, m->nbma.data);
+		addattr_l(n, DMVPN_BUFLEN, DMVPN_ENTRY_A_NBMA, m->nbma.data, m->nbma.len);
 	if (m->has_type)
-		nla_put_u8(req, DMVPN_ENTRY_A_TYPE, m->type);
+		addattr8(n, DMVPN_BUFLEN, DMVPN_ENTRY_A_TYPE, m->type);
 	if (m->has_flags)
-		nla_put_u32(req, DMVPN_ENTRY_A_FLAGS, m->flags);
+		addattr32(n, DMVPN_BUFLEN, DMVPN_ENTRY_A_FLAGS, m->flags);
 	if (m->has_holdtime)
-		nla_put_u32(req, DMVPN_ENTRY_A_HOLDTIME, m->holdtime);
-	nla_nest_end(req, nest);
+		addattr32(n, DMVPN_BUFLEN, DMVPN_ENTRY_A_HOLDTIME, m->holdtime);
+	addattr_nest_end(n, nest);
 }
 
 static void require(const struct map_args *m, bool proto)
@@ -114,7 +111,7 @@ static void require(const struct map_args *m, bool proto)
 static int map_modify(__u8 cmd, bool replace, int opts, int argc,
 		      char **argv)
 {
-	struct nl_msg *req;
+	DMVPN_REQUEST(req, cmd, 0);
 	struct map_args m;
 
 	parse_map_args(&m, opts, argc, argv);
@@ -124,13 +121,10 @@ static int map_modify(__u8 cmd, bool replace, int opts, int argc,
 		m.has_type = true;
 	}
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(cmd, 0);
-	put_entry(req, &m);
+	put_entry(&req.n, &m);
 	if (replace)
-		nla_put_flag(req, DMVPN_A_REPLACE);
-	return dmvpn_nl_talk(req, NULL, NULL) ? -2 : 0;
+		addattr(&req.n, DMVPN_BUFLEN, DMVPN_A_REPLACE);
+	return dmvpn_talk(&req.n, NULL, NULL) ? -2 : 0;
 }
 
 struct show_filter {
@@ -139,21 +133,21 @@ struct show_filter {
 	__u8 type;
 };
 
-static int show_entry(__u8 cmd, struct nlattr **tb, void *arg)
+static int show_entry(__u8 cmd, struct rtattr **tb, void *arg)
 {
 	struct show_filter *f = arg;
-	struct nlattr *type;
+	struct rtattr *etb[DMVPN_ENTRY_A_MAX + 1];
 
 	(void)cmd;
 	if (!dmvpn_msg_on_dev(tb, f->ifindex))
 		return 0;
 	if (f->has_type) {
-		type = tb[DMVPN_A_ENTRY] ?
-			       nla_find(nla_data(tb[DMVPN_A_ENTRY]),
-					nla_len(tb[DMVPN_A_ENTRY]),
-					DMVPN_ENTRY_A_TYPE) :
-			       NULL;
-		if (!type || nla_len(type) < 1 || nla_get_u8(type) != f->type)
+		if (!tb[DMVPN_A_ENTRY])
+			return 0;
+		parse_rtattr_nested(etb, DMVPN_ENTRY_A_MAX, tb[DMVPN_A_ENTRY]);
+		if (!etb[DMVPN_ENTRY_A_TYPE] ||
+		    RTA_PAYLOAD(etb[DMVPN_ENTRY_A_TYPE]) < 1 ||
+		    rta_getattr_u8(etb[DMVPN_ENTRY_A_TYPE]) != f->type)
 			return 0;
 	}
 	open_json_object(NULL);
@@ -166,7 +160,6 @@ static int show_entry(__u8 cmd, struct nlattr **tb, void *arg)
 static int map_show(int argc, char **argv)
 {
 	struct show_filter f = {};
-	struct nl_msg *req;
 
 	while (argc > 0) {
 		if (strcmp(*argv, "dev") == 0) {
@@ -182,7 +175,7 @@ static int map_show(int argc, char **argv)
 				invarg("invalid entry type", *argv);
 			f.has_type = true;
 		} else if (matches(*argv, "help") == 0) {
-			usage();
+			dmvpn_usage();
 		} else {
 			invarg("unknown argument", *argv);
 		}
@@ -190,49 +183,36 @@ static int map_show(int argc, char **argv)
 		argv++;
 	}
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(DMVPN_CMD_ENTRY_GET, NLM_F_DUMP);
-	/* The kernel may filter by device; show_entry() filters anyway. */
-	if (f.ifindex)
-		nla_put_u32(req, DMVPN_A_IFINDEX, f.ifindex);
-
-	return dmvpn_show(req, show_entry, &f);
+	return dmvpn_show_get(DMVPN_CMD_ENTRY_GET, f.ifindex, show_entry, &f);
 }
 
 static int map_get(int argc, char **argv)
 {
 	struct show_filter f = {};
 	struct map_args m;
-	struct nl_msg *req;
+	DMVPN_REQUEST(req, DMVPN_CMD_ENTRY_GET, 0);
 
 	parse_map_args(&m, MAP_OPT_TYPE, argc, argv);
 	require(&m, true);
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(DMVPN_CMD_ENTRY_GET, 0);
-	put_entry(req, &m);
+	put_entry(&req.n, &m);
 
-	return dmvpn_show(req, show_entry, &f);
+	return dmvpn_show(&req.n, show_entry, &f);
 }
 
 static int map_flush(int argc, char **argv)
 {
 	struct map_args m;
-	struct nl_msg *req;
+	DMVPN_REQUEST(req, DMVPN_CMD_ENTRY_FLUSH, 0);
 
 	parse_map_args(&m, MAP_OPT_TYPE, argc, argv);
 	require(&m, false);
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(DMVPN_CMD_ENTRY_FLUSH, 0);
-	put_entry(req, &m);
-	return dmvpn_nl_talk(req, NULL, NULL) ? -2 : 0;
+	put_entry(&req.n, &m);
+	return dmvpn_talk(&req.n, NULL, NULL) ? -2 : 0;
 }
 
-int do_map(int argc, char **argv)
+int ipdmvpn_map(int argc, char **argv)
 {
 	if (argc < 1)
 		return map_show(0, NULL);
@@ -256,8 +236,8 @@ int do_map(int argc, char **argv)
 	if (matches(*argv, "flush") == 0)
 		return map_flush(argc - 1, argv + 1);
 	if (matches(*argv, "help") == 0)
-		usage();
-	fprintf(stderr, "Command \"%s\" is unknown, try \"ip-dmvpn help\".\n",
+		dmvpn_usage();
+	fprintf(stderr, "Command \"%s\" is unknown, try \"ip dmvpn help\".\n",
 		*argv);
 	exit(-1);
 }

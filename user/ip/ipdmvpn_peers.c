@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ip-dmvpn show: the NHRP peers of each device as a table shaped like
+ * ip dmvpn show: the NHRP peers of each device as a table shaped like
  * Cisco's "show dmvpn", built from three dumps: devices (for the role),
  * next-hop servers (for their status) and the NHRP cache.  One row per
  * host entry; rows with the same NBMA address form one peer.
@@ -10,11 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
 #include "ipdmvpn.h"
 #include "json_print.h"
-#include "names.h"
-#include "nl.h"
 #include "utils.h"
 
 enum peer_state { PEER_UP, PEER_NHRP, PEER_DOWN };
@@ -59,29 +56,29 @@ struct view {
 	size_t n_devs;
 };
 
-static struct nla_policy entry_policy[DMVPN_ENTRY_A_MAX + 1] = {
-	[DMVPN_ENTRY_A_PROTO] = { .minlen = 4 },
-	[DMVPN_ENTRY_A_PREFIXLEN] = { .type = NLA_U8 },
-	[DMVPN_ENTRY_A_NBMA] = { .minlen = 4 },
-	[DMVPN_ENTRY_A_TYPE] = { .type = NLA_U8 },
-	[DMVPN_ENTRY_A_FLAGS] = { .type = NLA_U32 },
-	[DMVPN_ENTRY_A_AGE] = { .type = NLA_U32 },
-	[DMVPN_ENTRY_A_PACKETS] = { .type = NLA_U64 },
-	[DMVPN_ENTRY_A_BYTES] = { .type = NLA_U64 },
+static const __u16 entry_policy[DMVPN_ENTRY_A_MAX + 1] = {
+	[DMVPN_ENTRY_A_PROTO] = 4,
+	[DMVPN_ENTRY_A_PREFIXLEN] = 1,
+	[DMVPN_ENTRY_A_NBMA] = 4,
+	[DMVPN_ENTRY_A_TYPE] = 1,
+	[DMVPN_ENTRY_A_FLAGS] = 4,
+	[DMVPN_ENTRY_A_AGE] = 4,
+	[DMVPN_ENTRY_A_PACKETS] = 8,
+	[DMVPN_ENTRY_A_BYTES] = 8,
 };
 
-static struct nla_policy nhs_policy[DMVPN_NHS_A_MAX + 1] = {
-	[DMVPN_NHS_A_NBMA] = { .minlen = 4 },
-	[DMVPN_NHS_A_PROTO] = { .minlen = 4 },
-	[DMVPN_NHS_A_STATE] = { .type = NLA_U8 },
-	[DMVPN_NHS_A_CUR_NBMA] = { .minlen = 4 },
-	[DMVPN_NHS_A_CUR_PROTO] = { .minlen = 4 },
-	[DMVPN_NHS_A_NAT] = { .type = NLA_U8 },
-	[DMVPN_NHS_A_SINCE] = { .type = NLA_U32 },
+static const __u16 nhs_policy[DMVPN_NHS_A_MAX + 1] = {
+	[DMVPN_NHS_A_NBMA] = 4,
+	[DMVPN_NHS_A_PROTO] = 4,
+	[DMVPN_NHS_A_STATE] = 1,
+	[DMVPN_NHS_A_CUR_NBMA] = 4,
+	[DMVPN_NHS_A_CUR_PROTO] = 4,
+	[DMVPN_NHS_A_NAT] = 1,
+	[DMVPN_NHS_A_SINCE] = 4,
 };
 
-static struct nla_policy cfg_policy[DMVPN_CFG_A_MAX + 1] = {
-	[DMVPN_CFG_A_ROLE] = { .type = NLA_U8 },
+static const __u16 cfg_policy[DMVPN_CFG_A_MAX + 1] = {
+	[DMVPN_CFG_A_ROLE] = 1,
 };
 
 /* Append a zeroed element to *arr, which holds *n of them. */
@@ -100,15 +97,15 @@ static void *grow(void *arr_p, size_t *n, size_t size)
 	return p;
 }
 
-static void addr_set(struct dmvpn_addr *a, struct nlattr *nla)
+static void addr_set(struct dmvpn_addr *a, struct rtattr *nla)
 {
-	int len = nla ? nla_len(nla) : 0;
+	int len = nla ? RTA_PAYLOAD(nla) : 0;
 
 	if (len != 4 && len != 16)
 		return;
 	a->len = len;
 	a->plen = len * 8;
-	memcpy(a->data, nla_data(nla), len);
+	memcpy(a->data, RTA_DATA(nla), len);
 }
 
 static bool addr_eq(const struct dmvpn_addr *a, const struct dmvpn_addr *b)
@@ -116,23 +113,23 @@ static bool addr_eq(const struct dmvpn_addr *a, const struct dmvpn_addr *b)
 	return a->len && a->len == b->len && !memcmp(a->data, b->data, a->len);
 }
 
-static struct device *find_device(struct view *v, struct nlattr **tb)
+static struct device *find_device(struct view *v, struct rtattr **tb)
 {
 	__u32 ifindex;
 	size_t i;
 
 	if (!tb[DMVPN_A_IFINDEX])
 		return NULL;
-	ifindex = nla_get_u32(tb[DMVPN_A_IFINDEX]);
+	ifindex = rta_getattr_u32(tb[DMVPN_A_IFINDEX]);
 	for (i = 0; i < v->n_devs; i++)
 		if (v->devs[i].ifindex == ifindex)
 			return &v->devs[i];
 	return NULL;
 }
 
-static int collect_dev(__u8 cmd, struct nlattr **tb, void *arg)
+static int collect_dev(__u8 cmd, struct rtattr **tb, void *arg)
 {
-	struct nlattr *cfg[DMVPN_CFG_A_MAX + 1];
+	struct rtattr *cfg[DMVPN_CFG_A_MAX + 1];
 	char name[IF_NAMESIZE];
 	struct view *v = arg;
 	struct device *d;
@@ -141,25 +138,25 @@ static int collect_dev(__u8 cmd, struct nlattr **tb, void *arg)
 	if (!tb[DMVPN_A_IFINDEX])
 		return 0;
 	d = grow(&v->devs, &v->n_devs, sizeof(*d));
-	d->ifindex = nla_get_u32(tb[DMVPN_A_IFINDEX]);
+	d->ifindex = rta_getattr_u32(tb[DMVPN_A_IFINDEX]);
 	snprintf(d->name, sizeof(d->name), "%s", dmvpn_dev_name(tb, name));
 	if (tb[DMVPN_A_CONFIG] &&
-	    !nla_parse_nested(cfg, DMVPN_CFG_A_MAX, tb[DMVPN_A_CONFIG],
+	    !dmvpn_parse_nested(cfg, DMVPN_CFG_A_MAX, tb[DMVPN_A_CONFIG],
 			      cfg_policy) &&
 	    cfg[DMVPN_CFG_A_ROLE])
-		d->role = nla_get_u8(cfg[DMVPN_CFG_A_ROLE]);
+		d->role = rta_getattr_u8(cfg[DMVPN_CFG_A_ROLE]);
 	return 0;
 }
 
-static int collect_nhs(__u8 cmd, struct nlattr **tb, void *arg)
+static int collect_nhs(__u8 cmd, struct rtattr **tb, void *arg)
 {
-	struct nlattr *a[DMVPN_NHS_A_MAX + 1];
+	struct rtattr *a[DMVPN_NHS_A_MAX + 1];
 	struct device *d = find_device(arg, tb);
 	struct server *s;
 
 	(void)cmd;
 	if (!d || !tb[DMVPN_A_NHS] ||
-	    nla_parse_nested(a, DMVPN_NHS_A_MAX, tb[DMVPN_A_NHS], nhs_policy))
+	    dmvpn_parse_nested(a, DMVPN_NHS_A_MAX, tb[DMVPN_A_NHS], nhs_policy))
 		return 0;
 	s = grow(&d->servers, &d->n_servers, sizeof(*s));
 	addr_set(&s->nbma, a[DMVPN_NHS_A_NBMA]);
@@ -167,12 +164,12 @@ static int collect_nhs(__u8 cmd, struct nlattr **tb, void *arg)
 	addr_set(&s->proto, a[DMVPN_NHS_A_PROTO]);
 	addr_set(&s->cur_proto, a[DMVPN_NHS_A_CUR_PROTO]);
 	if (a[DMVPN_NHS_A_STATE])
-		s->state = nla_get_u8(a[DMVPN_NHS_A_STATE]);
+		s->state = rta_getattr_u8(a[DMVPN_NHS_A_STATE]);
 	if (a[DMVPN_NHS_A_SINCE]) {
-		s->since = nla_get_u32(a[DMVPN_NHS_A_SINCE]);
+		s->since = rta_getattr_u32(a[DMVPN_NHS_A_SINCE]);
 		s->has_since = true;
 	}
-	s->nat = a[DMVPN_NHS_A_NAT] && nla_get_u8(a[DMVPN_NHS_A_NAT]);
+	s->nat = a[DMVPN_NHS_A_NAT] && rta_getattr_u8(a[DMVPN_NHS_A_NAT]);
 	return 0;
 }
 
@@ -214,37 +211,37 @@ static void server_state(struct peer *p, const struct server *s)
 		p->updn = s->since;
 }
 
-static int collect_entry(__u8 cmd, struct nlattr **tb, void *arg)
+static int collect_entry(__u8 cmd, struct rtattr **tb, void *arg)
 {
-	struct nlattr *a[DMVPN_ENTRY_A_MAX + 1];
+	struct rtattr *a[DMVPN_ENTRY_A_MAX + 1];
 	struct device *d = find_device(arg, tb);
 	struct server *s;
 	struct peer *p;
 
 	(void)cmd;
 	if (!d || !tb[DMVPN_A_ENTRY] ||
-	    nla_parse_nested(a, DMVPN_ENTRY_A_MAX, tb[DMVPN_A_ENTRY],
+	    dmvpn_parse_nested(a, DMVPN_ENTRY_A_MAX, tb[DMVPN_A_ENTRY],
 			     entry_policy) ||
 	    !a[DMVPN_ENTRY_A_PROTO])
 		return 0;
 	/* Peers are hosts; routes to prefixes are for "map show". */
 	if (a[DMVPN_ENTRY_A_PREFIXLEN] &&
-	    nla_get_u8(a[DMVPN_ENTRY_A_PREFIXLEN]) !=
-		    nla_len(a[DMVPN_ENTRY_A_PROTO]) * 8)
+	    rta_getattr_u8(a[DMVPN_ENTRY_A_PREFIXLEN]) !=
+		    RTA_PAYLOAD(a[DMVPN_ENTRY_A_PROTO]) * 8)
 		return 0;
 
 	p = grow(&d->peers, &d->n_peers, sizeof(*p));
 	addr_set(&p->proto, a[DMVPN_ENTRY_A_PROTO]);
 	addr_set(&p->nbma, a[DMVPN_ENTRY_A_NBMA]);
 	if (a[DMVPN_ENTRY_A_TYPE])
-		p->type = nla_get_u8(a[DMVPN_ENTRY_A_TYPE]);
+		p->type = rta_getattr_u8(a[DMVPN_ENTRY_A_TYPE]);
 	if (a[DMVPN_ENTRY_A_FLAGS])
-		p->flags = nla_get_u32(a[DMVPN_ENTRY_A_FLAGS]);
+		p->flags = rta_getattr_u32(a[DMVPN_ENTRY_A_FLAGS]);
 	if (a[DMVPN_ENTRY_A_AGE])
-		p->age = nla_get_u32(a[DMVPN_ENTRY_A_AGE]);
+		p->age = rta_getattr_u32(a[DMVPN_ENTRY_A_AGE]);
 	if (a[DMVPN_ENTRY_A_PACKETS] && a[DMVPN_ENTRY_A_BYTES]) {
-		p->packets = nla_get_u64(a[DMVPN_ENTRY_A_PACKETS]);
-		p->bytes = nla_get_u64(a[DMVPN_ENTRY_A_BYTES]);
+		p->packets = rta_getattr_u64(a[DMVPN_ENTRY_A_PACKETS]);
+		p->bytes = rta_getattr_u64(a[DMVPN_ENTRY_A_BYTES]);
 		p->has_counters = true;
 	}
 
@@ -523,16 +520,10 @@ static void free_view(struct view *v)
 
 static int dump(__u8 cmd, __u32 ifindex, dmvpn_msg_fn fn, struct view *v)
 {
-	/* One device: a do request for DEV_GET, a filtered dump otherwise. */
-	bool one = cmd == DMVPN_CMD_DEV_GET && ifindex;
-	struct nl_msg *req = dmvpn_nl_req(cmd, one ? 0 : NLM_F_DUMP);
-
-	if (ifindex)
-		nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
-	return dmvpn_nl_talk(req, fn, v);
+	return dmvpn_get(cmd, ifindex, fn, v);
 }
 
-int do_peers_show(int argc, char **argv)
+int ipdmvpn_peers_show(int argc, char **argv)
 {
 	const char *name = NULL;
 	struct view v = {};
@@ -545,7 +536,7 @@ int do_peers_show(int argc, char **argv)
 		if (strcmp(*argv, "dev") == 0)
 			NEXT_ARG();
 		else if (matches(*argv, "help") == 0)
-			usage();
+			dmvpn_usage();
 		if (name)
 			duparg("dev", *argv);
 		name = *argv;
@@ -555,8 +546,6 @@ int do_peers_show(int argc, char **argv)
 	if (name)
 		ifindex = dmvpn_dev_index(name);
 
-	if (dmvpn_nl_open())
-		return -2;
 	/* Entries find their device, and NHS entries their server. */
 	err = dump(DMVPN_CMD_DEV_GET, ifindex, collect_dev, &v);
 	if (!err)

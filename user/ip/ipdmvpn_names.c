@@ -3,8 +3,8 @@
 #include <string.h>
 #include <linux/dmvpn.h>
 
-#include "names.h"
 #include "utils.h"
+#include "ipdmvpn.h"
 
 static const char *const entry_types[DMVPN_ENTRY_MAX + 1] = {
 	[DMVPN_ENTRY_STATIC] = "static",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ip-dmvpn nhs: a device's configured next-hop servers, and the status
+ * ip dmvpn nhs: a device's configured next-hop servers, and the status
  * dmvpnd publishes for each of them.
  */
 #include <ctype.h>
@@ -8,11 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
 #include "ipdmvpn.h"
 #include "json_print.h"
-#include "names.h"
-#include "nl.h"
 #include "utils.h"
 
 struct nhs_args {
@@ -26,20 +23,20 @@ struct nhs_args {
 /* Which keywords a subcommand takes besides "dev" and the key. */
 #define NHS_OPT_NEW 0x1 /* proto, priority */
 
-static struct nla_policy nhs_policy[DMVPN_NHS_A_MAX + 1] = {
-	[DMVPN_NHS_A_NBMA] = { .minlen = 4 },
-	[DMVPN_NHS_A_FQDN] = { .type = NLA_STRING },
-	[DMVPN_NHS_A_PROTO] = { .minlen = 4 },
-	[DMVPN_NHS_A_PRIORITY] = { .type = NLA_U8 },
-	[DMVPN_NHS_A_STATE] = { .type = NLA_U8 },
-	[DMVPN_NHS_A_CUR_NBMA] = { .minlen = 4 },
-	[DMVPN_NHS_A_CUR_PROTO] = { .minlen = 4 },
-	[DMVPN_NHS_A_REQUESTS] = { .type = NLA_U64 },
-	[DMVPN_NHS_A_REPLIES] = { .type = NLA_U64 },
-	[DMVPN_NHS_A_FAILURES] = { .type = NLA_U64 },
-	[DMVPN_NHS_A_LAST_CODE] = { .type = NLA_U8 },
-	[DMVPN_NHS_A_NAT] = { .type = NLA_U8 },
-	[DMVPN_NHS_A_SINCE] = { .type = NLA_U32 },
+static const __u16 nhs_policy[DMVPN_NHS_A_MAX + 1] = {
+	[DMVPN_NHS_A_NBMA] = 4,
+	[DMVPN_NHS_A_FQDN] = DMVPN_ATTR_STRING,
+	[DMVPN_NHS_A_PROTO] = 4,
+	[DMVPN_NHS_A_PRIORITY] = 1,
+	[DMVPN_NHS_A_STATE] = 1,
+	[DMVPN_NHS_A_CUR_NBMA] = 4,
+	[DMVPN_NHS_A_CUR_PROTO] = 4,
+	[DMVPN_NHS_A_REQUESTS] = 8,
+	[DMVPN_NHS_A_REPLIES] = 8,
+	[DMVPN_NHS_A_FAILURES] = 8,
+	[DMVPN_NHS_A_LAST_CODE] = 1,
+	[DMVPN_NHS_A_NAT] = 1,
+	[DMVPN_NHS_A_SINCE] = 4,
 };
 
 /* A host name as the resolver takes it: labels of [A-Za-z0-9_-] and dots. */
@@ -99,7 +96,7 @@ static void parse_nhs_args(struct nhs_args *a, int opts, int argc, char **argv)
 				invarg("priority must be 0..255", *argv);
 			a->has_priority = true;
 		} else if (matches(*argv, "help") == 0) {
-			usage();
+			dmvpn_usage();
 		} else {
 			invarg("unknown argument", *argv);
 		}
@@ -115,40 +112,37 @@ static void parse_nhs_args(struct nhs_args *a, int opts, int argc, char **argv)
 static int nhs_modify(__u8 cmd, bool replace, int opts, int argc, char **argv)
 {
 	struct nhs_args a;
-	struct nlattr *nest;
-	struct nl_msg *req;
+	struct rtattr *nest;
+	DMVPN_REQUEST(req, cmd, 0);
 
 	parse_nhs_args(&a, opts, argc, argv);
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(cmd, 0);
-	nla_put_u32(req, DMVPN_A_IFINDEX, a.ifindex);
-	nest = nla_nest_start(req, DMVPN_A_NHS | NLA_F_NESTED);
+	addattr32(&req.n, DMVPN_BUFLEN, DMVPN_A_IFINDEX, a.ifindex);
+	nest = addattr_nest(&req.n, DMVPN_BUFLEN, DMVPN_A_NHS | NLA_F_NESTED);
 	if (a.has_nbma)
-		nla_put(req, DMVPN_NHS_A_NBMA, a.nbma.len, a.nbma.data);
+		addattr_l(&req.n, DMVPN_BUFLEN, DMVPN_NHS_A_NBMA, a.nbma.data, a.nbma.len);
 	if (a.fqdn)
-		nla_put_string(req, DMVPN_NHS_A_FQDN, a.fqdn);
+		addattrstrz(&req.n, DMVPN_BUFLEN, DMVPN_NHS_A_FQDN, a.fqdn);
 	if (a.has_proto)
-		nla_put(req, DMVPN_NHS_A_PROTO, a.proto.len, a.proto.data);
+		addattr_l(&req.n, DMVPN_BUFLEN, DMVPN_NHS_A_PROTO, a.proto.data, a.proto.len);
 	if (a.has_priority)
-		nla_put_u8(req, DMVPN_NHS_A_PRIORITY, a.priority);
-	nla_nest_end(req, nest);
+		addattr8(&req.n, DMVPN_BUFLEN, DMVPN_NHS_A_PRIORITY, a.priority);
+	addattr_nest_end(&req.n, nest);
 	if (replace)
-		nla_put_flag(req, DMVPN_A_REPLACE);
-	return dmvpn_nl_talk(req, NULL, NULL) ? -2 : 0;
+		addattr(&req.n, DMVPN_BUFLEN, DMVPN_A_REPLACE);
+	return dmvpn_talk(&req.n, NULL, NULL) ? -2 : 0;
 }
 
-static void print_counter(struct nlattr **tb, int attr, const char *key,
+static void print_counter(struct rtattr **tb, int attr, const char *key,
 			  const char *fmt)
 {
 	if (tb[attr])
-		print_u64(PRINT_ANY, key, fmt, nla_get_u64(tb[attr]));
+		print_u64(PRINT_ANY, key, fmt, rta_getattr_u64(tb[attr]));
 }
 
-void print_dmvpn_nhs(struct nlattr **top, bool lead)
+void print_dmvpn_nhs(struct rtattr **top, bool lead)
 {
-	struct nlattr *tb[DMVPN_NHS_A_MAX + 1];
+	struct rtattr *tb[DMVPN_NHS_A_MAX + 1];
 	char buf[16];
 	__u32 since;
 	__u8 state;
@@ -157,7 +151,7 @@ void print_dmvpn_nhs(struct nlattr **top, bool lead)
 		print_dmvpn_ifname(top);
 		return;
 	}
-	if (nla_parse_nested(tb, DMVPN_NHS_A_MAX, top[DMVPN_A_NHS],
+	if (dmvpn_parse_nested(tb, DMVPN_NHS_A_MAX, top[DMVPN_A_NHS],
 			     nhs_policy) < 0) {
 		fprintf(stderr, "Error: malformed next-hop server\n");
 		return;
@@ -169,21 +163,21 @@ void print_dmvpn_nhs(struct nlattr **top, bool lead)
 				 tb[DMVPN_NHS_A_NBMA]);
 	else if (tb[DMVPN_NHS_A_FQDN])
 		print_string(PRINT_ANY, "fqdn", lead ? " fqdn %s" : "fqdn %s",
-			     nla_get_string(tb[DMVPN_NHS_A_FQDN]));
+			     rta_getattr_str(tb[DMVPN_NHS_A_FQDN]));
 	if (tb[DMVPN_NHS_A_PROTO])
 		print_dmvpn_addr("proto", " proto %s", tb[DMVPN_NHS_A_PROTO]);
 	print_dmvpn_ifname(top);
 	if (tb[DMVPN_NHS_A_PRIORITY])
 		print_uint(PRINT_ANY, "priority", " priority %u",
-			   nla_get_u8(tb[DMVPN_NHS_A_PRIORITY]));
+			   rta_getattr_u8(tb[DMVPN_NHS_A_PRIORITY]));
 
 	if (tb[DMVPN_NHS_A_STATE]) {
-		state = nla_get_u8(tb[DMVPN_NHS_A_STATE]);
+		state = rta_getattr_u8(tb[DMVPN_NHS_A_STATE]);
 		print_string(PRINT_ANY, "state", " state %s",
 			     dmvpn_nhs_state_n2a(state, buf, sizeof(buf)));
 	}
 	if (tb[DMVPN_NHS_A_SINCE]) {
-		since = nla_get_u32(tb[DMVPN_NHS_A_SINCE]);
+		since = rta_getattr_u32(tb[DMVPN_NHS_A_SINCE]);
 		print_uint(PRINT_JSON, "since", NULL, since);
 		print_string(PRINT_FP, NULL, " since %s",
 			     dmvpn_duration(since, buf, sizeof(buf)));
@@ -199,16 +193,16 @@ void print_dmvpn_nhs(struct nlattr **top, bool lead)
 	print_counter(tb, DMVPN_NHS_A_FAILURES, "failures", " failures %llu");
 	if (tb[DMVPN_NHS_A_LAST_CODE])
 		print_uint(PRINT_ANY, "last_code", " last-code %u",
-			   nla_get_u8(tb[DMVPN_NHS_A_LAST_CODE]));
+			   rta_getattr_u8(tb[DMVPN_NHS_A_LAST_CODE]));
 	if (tb[DMVPN_NHS_A_NAT]) {
 		print_bool(PRINT_JSON, "nat", NULL,
-			   nla_get_u8(tb[DMVPN_NHS_A_NAT]));
-		if (nla_get_u8(tb[DMVPN_NHS_A_NAT]))
+			   rta_getattr_u8(tb[DMVPN_NHS_A_NAT]));
+		if (rta_getattr_u8(tb[DMVPN_NHS_A_NAT]))
 			print_string(PRINT_FP, NULL, " %s", "nat");
 	}
 }
 
-static int show_nhs(__u8 cmd, struct nlattr **tb, void *arg)
+static int show_nhs(__u8 cmd, struct rtattr **tb, void *arg)
 {
 	__u32 *ifindex = arg;
 
@@ -225,18 +219,11 @@ static int show_nhs(__u8 cmd, struct nlattr **tb, void *arg)
 static int nhs_show(int argc, char **argv)
 {
 	__u32 ifindex = dmvpn_parse_dev_filter(argc, argv);
-	struct nl_msg *req;
 
-	if (dmvpn_nl_open())
-		return -2;
-	req = dmvpn_nl_req(DMVPN_CMD_NHS_GET, NLM_F_DUMP);
-	if (ifindex)
-		nla_put_u32(req, DMVPN_A_IFINDEX, ifindex);
-
-	return dmvpn_show(req, show_nhs, &ifindex);
+	return dmvpn_show_get(DMVPN_CMD_NHS_GET, ifindex, show_nhs, &ifindex);
 }
 
-int do_nhs(int argc, char **argv)
+int ipdmvpn_nhs(int argc, char **argv)
 {
 	if (argc < 1)
 		return nhs_show(0, NULL);
@@ -253,8 +240,8 @@ int do_nhs(int argc, char **argv)
 	    strcmp(*argv, "lst") == 0)
 		return nhs_show(argc - 1, argv + 1);
 	if (matches(*argv, "help") == 0)
-		usage();
-	fprintf(stderr, "Command \"%s\" is unknown, try \"ip-dmvpn help\".\n",
+		dmvpn_usage();
+	fprintf(stderr, "Command \"%s\" is unknown, try \"ip dmvpn help\".\n",
 		*argv);
 	exit(-1);
 }

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * link_dmvpn.so: "ip link ... type dmvpn" for an unmodified ip(8).
- *
- * ip dlopen()s $IP_LIB_DIR/link_dmvpn.so and looks up dmvpn_link_util.
- * Built against the headers of the matching iproute2 source; the helpers
- * it calls (get_addr, addattr*, print_color_*, ...) are resolved at load
- * time from the ip binary, which exports its symbols (-rdynamic).
+ * iplink_dmvpn.c	"ip link ... type dmvpn": multipoint GRE devices whose
+ *			peers are found in an NHRP cache (dmvpn.ko).
  */
 #include <arpa/inet.h>
 #include <stdio.h>

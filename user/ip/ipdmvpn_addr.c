@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "addr.h"
 #include "utils.h"
+#include "ipdmvpn.h"
 
 int dmvpn_addr_parse(struct dmvpn_addr *a, const char *s, int with_plen)
 {

@@ -8,36 +8,33 @@
 #include <stdio.h>
 #include <linux/dmvpn.h>
 
-#include "addr.h"
 #include "ipdmvpn.h"
 #include "json_print.h"
-#include "names.h"
 #include "utils.h"
 
-static struct nla_policy entry_policy[DMVPN_ENTRY_A_MAX + 1] = {
-	[DMVPN_ENTRY_A_PROTO] = { .minlen = 4 },
-	[DMVPN_ENTRY_A_PREFIXLEN] = { .type = NLA_U8 },
-	[DMVPN_ENTRY_A_NBMA] = { .minlen = 4 },
-	[DMVPN_ENTRY_A_TYPE] = { .type = NLA_U8 },
-	[DMVPN_ENTRY_A_FLAGS] = { .type = NLA_U32 },
-	[DMVPN_ENTRY_A_HOLDTIME] = { .type = NLA_U32 },
-	[DMVPN_ENTRY_A_EXPIRES] = { .type = NLA_U32 },
-	[DMVPN_ENTRY_A_AGE] = { .type = NLA_U32 },
-	[DMVPN_ENTRY_A_USED] = { .type = NLA_U32 },
-	[DMVPN_ENTRY_A_PACKETS] = { .type = NLA_U64 },
-	[DMVPN_ENTRY_A_BYTES] = { .type = NLA_U64 },
+static const __u16 entry_policy[DMVPN_ENTRY_A_MAX + 1] = {
+	[DMVPN_ENTRY_A_PROTO] = 4,
+	[DMVPN_ENTRY_A_PREFIXLEN] = 1,
+	[DMVPN_ENTRY_A_NBMA] = 4,
+	[DMVPN_ENTRY_A_TYPE] = 1,
+	[DMVPN_ENTRY_A_FLAGS] = 4,
+	[DMVPN_ENTRY_A_HOLDTIME] = 4,
+	[DMVPN_ENTRY_A_EXPIRES] = 4,
+	[DMVPN_ENTRY_A_AGE] = 4,
+	[DMVPN_ENTRY_A_USED] = 4,
+	[DMVPN_ENTRY_A_PACKETS] = 8,
+	[DMVPN_ENTRY_A_BYTES] = 8,
 };
 
-static struct nla_policy mcast_policy[DMVPN_MCAST_A_MAX + 1] = {
-	[DMVPN_MCAST_A_NBMA] = { .minlen = 4 },
-	[DMVPN_MCAST_A_FLAGS] = { .type = NLA_U32 },
-	[DMVPN_MCAST_A_PACKETS] = { .type = NLA_U64 },
+static const __u16 mcast_policy[DMVPN_MCAST_A_MAX + 1] = {
+	[DMVPN_MCAST_A_NBMA] = 4,
+	[DMVPN_MCAST_A_FLAGS] = 4,
+	[DMVPN_MCAST_A_PACKETS] = 8,
 };
 
-static struct nla_policy stats_policy[DMVPN_STATS_A_MAX + 1] = {
-	[DMVPN_STATS_A_TX_PACKETS ... DMVPN_STATS_A_MISS_EVENTS] = {
-		.type = NLA_U64 },
-	[DMVPN_STATS_A_TX_VIA_NHS] = { .type = NLA_U64 },
+static const __u16 stats_policy[DMVPN_STATS_A_MAX + 1] = {
+	[DMVPN_STATS_A_TX_PACKETS ... DMVPN_STATS_A_MISS_EVENTS] = 8,
+	[DMVPN_STATS_A_TX_VIA_NHS] = 8,
 };
 
 /* Text groups the counters by direction, one line each. */
@@ -71,21 +68,21 @@ static const char *index_to_name(__u32 ifindex, char *buf)
 	return buf;
 }
 
-const char *dmvpn_dev_name(struct nlattr **tb, char *buf)
+const char *dmvpn_dev_name(struct rtattr **tb, char *buf)
 {
 	if (tb[DMVPN_A_IFNAME])
-		return nla_get_string(tb[DMVPN_A_IFNAME]);
+		return rta_getattr_str(tb[DMVPN_A_IFNAME]);
 	if (tb[DMVPN_A_IFINDEX])
-		return index_to_name(nla_get_u32(tb[DMVPN_A_IFINDEX]), buf);
+		return index_to_name(rta_getattr_u32(tb[DMVPN_A_IFINDEX]), buf);
 	return NULL;
 }
 
-void print_dmvpn_addr(const char *key, const char *fmt, struct nlattr *nla)
+void print_dmvpn_addr(const char *key, const char *fmt, struct rtattr *nla)
 {
 	char buf[DMVPN_ADDRSTRLEN];
 
 	print_string(PRINT_ANY, key, fmt,
-		     dmvpn_addr_ntop(nla_data(nla), nla_len(nla), buf,
+		     dmvpn_addr_ntop(RTA_DATA(nla), RTA_PAYLOAD(nla), buf,
 				     sizeof(buf)));
 }
 
@@ -115,28 +112,28 @@ static void print_flags(const struct dmvpn_flag_name *names, size_t n,
 	close_json_array(PRINT_JSON, NULL);
 }
 
-static void print_u32_attr(struct nlattr **tb, int attr, const char *key,
+static void print_u32_attr(struct rtattr **tb, int attr, const char *key,
 			   const char *fmt)
 {
 	if (tb[attr])
-		print_uint(PRINT_ANY, key, fmt, nla_get_u32(tb[attr]));
+		print_uint(PRINT_ANY, key, fmt, rta_getattr_u32(tb[attr]));
 }
 
-static void print_u64_attr(struct nlattr **tb, int attr, const char *key,
+static void print_u64_attr(struct rtattr **tb, int attr, const char *key,
 			   const char *fmt)
 {
 	if (tb[attr])
-		print_u64(PRINT_ANY, key, fmt, nla_get_u64(tb[attr]));
+		print_u64(PRINT_ANY, key, fmt, rta_getattr_u64(tb[attr]));
 }
 
-static void print_stats(struct nlattr *nest)
+static void print_stats(struct rtattr *nest)
 {
-	struct nlattr *tb[DMVPN_STATS_A_MAX + 1];
+	struct rtattr *tb[DMVPN_STATS_A_MAX + 1];
 	char fmt[32];
 	int rx, first;
 	size_t i;
 
-	if (nla_parse_nested(tb, DMVPN_STATS_A_MAX, nest, stats_policy) < 0) {
+	if (dmvpn_parse_nested(tb, DMVPN_STATS_A_MAX, nest, stats_policy) < 0) {
 		fprintf(stderr, "Error: malformed device statistics\n");
 		return;
 	}
@@ -154,13 +151,13 @@ static void print_stats(struct nlattr *nest)
 			}
 			snprintf(fmt, sizeof(fmt), " %s %%llu", stats[i].label);
 			print_u64(PRINT_ANY, stats[i].key, fmt,
-				  nla_get_u64(tb[stats[i].attr]));
+				  rta_getattr_u64(tb[stats[i].attr]));
 		}
 	}
 	close_json_object();
 }
 
-void print_dmvpn_dev(struct nlattr **tb)
+void print_dmvpn_dev(struct rtattr **tb)
 {
 	char name[IF_NAMESIZE], link[IF_NAMESIZE];
 	const char *dev = dmvpn_dev_name(tb, name);
@@ -168,25 +165,25 @@ void print_dmvpn_dev(struct nlattr **tb)
 
 	if (tb[DMVPN_A_IFINDEX])
 		print_uint(PRINT_ANY, "ifindex", "%u: ",
-			   nla_get_u32(tb[DMVPN_A_IFINDEX]));
+			   rta_getattr_u32(tb[DMVPN_A_IFINDEX]));
 	print_string(PRINT_ANY, "ifname", "%s:", dev ? dev : "?");
 	if (tb[DMVPN_A_LOCAL])
 		print_dmvpn_addr("local", " local %s", tb[DMVPN_A_LOCAL]);
 	print_u32_attr(tb, DMVPN_A_KEY, "key", " key %u");
-	if (tb[DMVPN_A_LINK] && nla_get_u32(tb[DMVPN_A_LINK]))
+	if (tb[DMVPN_A_LINK] && rta_getattr_u32(tb[DMVPN_A_LINK]))
 		print_string(PRINT_ANY, "link", " dev %s",
-			     index_to_name(nla_get_u32(tb[DMVPN_A_LINK]),
+			     index_to_name(rta_getattr_u32(tb[DMVPN_A_LINK]),
 					   link));
 	/* JSON keeps the raw values; text spells the copy-inner ones. */
 	if (tb[DMVPN_A_TTL]) {
-		ttl = nla_get_u8(tb[DMVPN_A_TTL]);
+		ttl = rta_getattr_u8(tb[DMVPN_A_TTL]);
 		if (is_json_context() || ttl)
 			print_uint(PRINT_ANY, "ttl", " ttl %u", ttl);
 		else
 			print_string(PRINT_FP, NULL, " ttl %s", "inherit");
 	}
 	if (tb[DMVPN_A_TOS]) {
-		tos = nla_get_u8(tb[DMVPN_A_TOS]);
+		tos = rta_getattr_u8(tb[DMVPN_A_TOS]);
 		if (is_json_context() || tos != 1)
 			print_uint(PRINT_ANY, "tos", " tos %#x", tos);
 		else
@@ -199,7 +196,7 @@ void print_dmvpn_dev(struct nlattr **tb)
 		print_stats(tb[DMVPN_A_STATS]);
 }
 
-void print_dmvpn_ifname(struct nlattr **tb)
+void print_dmvpn_ifname(struct rtattr **tb)
 {
 	char name[IF_NAMESIZE];
 	const char *dev = dmvpn_dev_name(tb, name);
@@ -208,18 +205,18 @@ void print_dmvpn_ifname(struct nlattr **tb)
 		print_string(PRINT_ANY, "dev", " dev %s", dev);
 }
 
-void print_dmvpn_entry(struct nlattr **top, bool lead)
+void print_dmvpn_entry(struct rtattr **top, bool lead)
 {
-	struct nlattr *tb[DMVPN_ENTRY_A_MAX + 1];
+	struct rtattr *tb[DMVPN_ENTRY_A_MAX + 1];
 	char buf[DMVPN_ADDRSTRLEN];
-	struct nlattr *proto;
+	struct rtattr *proto;
 	unsigned int plen;
 
 	if (!top[DMVPN_A_ENTRY]) {
 		print_dmvpn_ifname(top);
 		return;
 	}
-	if (nla_parse_nested(tb, DMVPN_ENTRY_A_MAX, top[DMVPN_A_ENTRY],
+	if (dmvpn_parse_nested(tb, DMVPN_ENTRY_A_MAX, top[DMVPN_A_ENTRY],
 			     entry_policy) < 0) {
 		fprintf(stderr, "Error: malformed NHRP entry\n");
 		return;
@@ -228,9 +225,9 @@ void print_dmvpn_entry(struct nlattr **top, bool lead)
 	proto = tb[DMVPN_ENTRY_A_PROTO];
 	if (proto) {
 		plen = tb[DMVPN_ENTRY_A_PREFIXLEN] ?
-			       nla_get_u8(tb[DMVPN_ENTRY_A_PREFIXLEN]) :
-			       nla_len(proto) * 8;
-		dmvpn_addr_ntop(nla_data(proto), nla_len(proto), buf,
+			       rta_getattr_u8(tb[DMVPN_ENTRY_A_PREFIXLEN]) :
+			       RTA_PAYLOAD(proto) * 8;
+		dmvpn_addr_ntop(RTA_DATA(proto), RTA_PAYLOAD(proto), buf,
 				sizeof(buf));
 		print_string(PRINT_ANY, "proto", lead ? " %s" : "%s", buf);
 		print_uint(PRINT_ANY, "plen", "/%u", plen);
@@ -241,11 +238,11 @@ void print_dmvpn_entry(struct nlattr **top, bool lead)
 	if (tb[DMVPN_ENTRY_A_TYPE])
 		print_string(PRINT_ANY, "type", " type %s",
 			     dmvpn_entry_type_n2a(
-				     nla_get_u8(tb[DMVPN_ENTRY_A_TYPE]), buf,
+				     rta_getattr_u8(tb[DMVPN_ENTRY_A_TYPE]), buf,
 				     sizeof(buf)));
 	print_flags(dmvpn_entry_flag_names, dmvpn_entry_flag_count,
 		    tb[DMVPN_ENTRY_A_FLAGS] ?
-			    nla_get_u32(tb[DMVPN_ENTRY_A_FLAGS]) : 0);
+			    rta_getattr_u32(tb[DMVPN_ENTRY_A_FLAGS]) : 0);
 	print_u32_attr(tb, DMVPN_ENTRY_A_HOLDTIME, "holdtime", " holdtime %u");
 	print_u32_attr(tb, DMVPN_ENTRY_A_EXPIRES, "expires", " expires %u");
 	print_u32_attr(tb, DMVPN_ENTRY_A_AGE, "age", " age %u");
@@ -254,15 +251,15 @@ void print_dmvpn_entry(struct nlattr **top, bool lead)
 	print_u64_attr(tb, DMVPN_ENTRY_A_BYTES, "bytes", " bytes %llu");
 }
 
-void print_dmvpn_mcast(struct nlattr **top, bool lead)
+void print_dmvpn_mcast(struct rtattr **top, bool lead)
 {
-	struct nlattr *tb[DMVPN_MCAST_A_MAX + 1];
+	struct rtattr *tb[DMVPN_MCAST_A_MAX + 1];
 
 	if (!top[DMVPN_A_MCAST]) {
 		print_dmvpn_ifname(top);
 		return;
 	}
-	if (nla_parse_nested(tb, DMVPN_MCAST_A_MAX, top[DMVPN_A_MCAST],
+	if (dmvpn_parse_nested(tb, DMVPN_MCAST_A_MAX, top[DMVPN_A_MCAST],
 			     mcast_policy) < 0) {
 		fprintf(stderr, "Error: malformed multicast entry\n");
 		return;
@@ -273,7 +270,7 @@ void print_dmvpn_mcast(struct nlattr **top, bool lead)
 	print_dmvpn_ifname(top);
 	print_flags(dmvpn_mcast_flag_names, dmvpn_mcast_flag_count,
 		    tb[DMVPN_MCAST_A_FLAGS] ?
-			    nla_get_u32(tb[DMVPN_MCAST_A_FLAGS]) : 0);
+			    rta_getattr_u32(tb[DMVPN_MCAST_A_FLAGS]) : 0);
 	print_u64_attr(tb, DMVPN_MCAST_A_PACKETS, "packets", " packets %llu");
 }
 
@@ -288,14 +285,4 @@ const char *dmvpn_duration(__u32 secs, char *buf, size_t len)
 		snprintf(buf, len, "%uw%ud", secs / (7 * 86400),
 			 secs / 86400 % 7);
 	return buf;
-}
-
-int dmvpn_show(struct nl_msg *req, dmvpn_msg_fn fn, void *arg)
-{
-	int err;
-
-	new_json_obj(json);
-	err = dmvpn_nl_talk(req, fn, arg);
-	delete_json_obj();
-	return err ? -2 : 0;
 }
