@@ -1,35 +1,62 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# ip-dmvpn command line checks that need no kernel module: usage, argument
+# "ip dmvpn" command line checks that need no kernel module: usage, argument
 # errors and their exit codes, and the message when dmvpn.ko is missing.
-# Usage: test-cli.sh [PATH_TO_IP_DMVPN]
+# Usage: test-cli.sh PATH
+#   PATH is the patched ip, run as "PATH [OPTIONS] dmvpn ARGS", or, when
+#   its name is not "ip", the standalone ip-dmvpn, run as "PATH [OPTIONS] ARGS".
 set -u
 
 IPD=${1:-./ip-dmvpn}
+case ${IPD##*/} in
+ip) mode=ip ;;
+*) mode=standalone ;;
+esac
 fails=0
 out=$(mktemp)
 script=$(mktemp)
 trap 'rm -f "$out" "$script"' EXIT
 
+# run [OPTIONS] ARGS: ip's options (-j, -p, -s, -x) go before "dmvpn".
+run() {
+	if [ "$mode" = standalone ]; then
+		"$IPD" "$@"
+		return
+	fi
+	opts=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-j | -p | -s | -x) opts="$opts $1" ;;
+		*) break ;;
+		esac
+		shift
+	done
+	# shellcheck disable=SC2086
+	"$IPD" $opts dmvpn "$@"
+}
+
 # expect RC PATTERN ARGS...: exit status RC and stderr matching PATTERN.
 expect() {
 	rc=$1 pat=$2
 	shift 2
-	"$IPD" "$@" >/dev/null 2>"$out"
+	run "$@" >/dev/null 2>"$out"
 	got=$?
 	if [ "$got" -ne "$rc" ] || ! grep -q -- "$pat" "$out"; then
-		echo "FAIL: ip-dmvpn $*: rc $got (want $rc), stderr:" >&2
+		echo "FAIL: $IPD ($mode) $*: rc $got (want $rc), stderr:" >&2
 		sed 's/^/    /' "$out" >&2
 		fails=$((fails + 1))
 	fi
 }
 
-expect 255 '^Usage: ip-dmvpn' help
-expect 255 '^Usage: ip-dmvpn' map help
-expect 255 '^Usage: ip-dmvpn' -h
+expect 255 '^Usage: ip .*dmvpn' help
+expect 255 '^Usage: ip .*dmvpn' map help
 expect 255 'Option "-x" is unknown' -x show
-expect 255 'Object "frob" is unknown' frob
+expect 255 'Option "-frob" is unknown' -frob show
+expect 255 'Command "frob" is unknown' frob
+if [ "$mode" = standalone ]; then
+	expect 255 '^Usage: ip-dmvpn' -h
+fi
 expect 255 'Command "frob" is unknown' map frob
 expect 255 'Command "frob" is unknown' mcast frob
 expect 255 'argument "PROTO" is required' map add nbma 192.0.2.1 dev lo
@@ -44,9 +71,9 @@ expect 255 'invalid flags' map add 10.0.0.1 dev lo flags unique,bogus
 expect 255 'invalid flags' map add 10.0.0.1 dev lo flags used
 expect 255 'invalid holdtime' map add 10.0.0.1 dev lo holdtime -5
 expect 255 'duplicate "type"' map add 10.0.0.1 dev lo type static type dynamic
-expect 255 'is a garbage' map add 10.0.0.1 10.0.0.2 dev lo
+expect 255 'is duplicate, or .* garbage' map add 10.0.0.1 10.0.0.2 dev lo
 expect 255 'not complete' map add 10.0.0.1 dev
-expect 255 'is a garbage' map del 10.0.0.1 dev lo nbma 192.0.2.1
+expect 255 'is duplicate, or .* garbage' map del 10.0.0.1 dev lo nbma 192.0.2.1
 expect 255 'argument "NBMA" is required' mcast add dev lo
 expect 255 'invalid NBMA address' mcast del 10.0.0 dev lo
 expect 255 'unknown argument' map show bogus
@@ -91,7 +118,7 @@ expect 255 'priority must be 0..255' nhs replace dev lo fqdn hub priority 256
 expect 255 'unknown argument' nhs del dev lo nbma 192.0.2.1 proto 10.0.0.1
 expect 255 'unknown argument' nhs show bogus
 
-# expect_batch RC PATTERN [OPTIONS]: ip-dmvpn OPTIONS -batch $script.
+# expect_batch RC PATTERN [OPTIONS]: ip dmvpn OPTIONS -batch $script.
 expect_batch() {
 	rc=$1 pat=$2
 	shift 2
@@ -119,10 +146,10 @@ printf '\nconfig set dev lo auth "secret\n' >"$script"
 expect_batch 1 'unterminated quote'
 expect_batch 1 "Command failed $script:2\$"
 printf 'frob\n' >"$script"
-expect_batch 1 'Object "frob" is unknown'
+expect_batch 1 'Command "frob" is unknown'
 expect 1 'Cannot open file "/nonexistent/x" for reading' -batch /nonexistent/x
 expect 255 'takes its commands from' -batch "$script" show
-expect 255 '^Usage: ip-dmvpn' -batch
+expect 255 'not complete' -batch
 
 if ! [ -d /sys/module/dmvpn ]; then
 	msg="dmvpn kernel module not loaded (generic netlink family 'dmvpn' not found)"
@@ -143,7 +170,7 @@ if ! [ -d /sys/module/dmvpn ]; then
 	expect 1 "Command failed $script:1" -batch "$script"
 fi
 
-"$IPD" -V >/dev/null || { echo "FAIL: ip-dmvpn -V" >&2; fails=$((fails + 1)); }
+"$IPD" -V >/dev/null || { echo "FAIL: $IPD -V" >&2; fails=$((fails + 1)); }
 
 [ "$fails" -eq 0 ] && echo "test-cli: ok" || echo "test-cli: $fails failed"
 [ "$fails" -eq 0 ]
