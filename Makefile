@@ -3,7 +3,7 @@
 # this Makefile is the entry point for people.
 KERNEL ?= 6.1
 
-.PHONY: all module user check check-vng check-captures demo bench install clean
+.PHONY: all module user check check-vng check-captures demo bench install uninstall clean
 
 all: module user
 
@@ -45,6 +45,10 @@ install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules modules_install
 	$(MAKE) -C user install
 	$(MAKE) -C user/dmvpnd install
+
+# What user/ installed: the patched ip, ip-dmvpn, the plugin, the man page.
+uninstall:
+	$(MAKE) -C user uninstall
 
 clean:
 	rm -rf build
