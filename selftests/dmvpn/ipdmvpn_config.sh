@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# ip-dmvpn's NHRP commands against the kernel: the configuration round
+# ip dmvpn's NHRP commands against the kernel: the configuration round
 # trip (text and JSON), next-hop servers, -batch with the example hub and
 # spoke files and with a failing line, events, and the "show dmvpn" table
 # of a hub and of a spoke.
@@ -74,7 +74,7 @@ dm "$S2" config set dev dmvpn0 role none network-id 0 holdtime 7200 \
 
 # ---- monitor ----
 ev=$tmp/events
-n "$S2" "$IP_DMVPN" -j monitor >"$ev" &
+n "$S2" "$IPD" -j monitor >"$ev" &
 mon=$!
 primed() {
 	dm "$S2" mcast add 198.51.100.61 dev dmvpn0 2>/dev/null ||

@@ -11,7 +11,12 @@
 
 ksft_skip=4
 DMVPN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-IP_DMVPN=${IP_DMVPN:-$DMVPN_ROOT/user/ip-dmvpn}
+# "ip dmvpn" is the patched ip of user/iproute2/build (make -C user);
+# IP_DMVPN=$DMVPN_ROOT/user/ip-dmvpn runs the tests with the standalone
+# build of the same sources instead.  $IPD runs either (see ipd).
+DMVPN_IP=${DMVPN_IP:-$DMVPN_ROOT/user/iproute2/build/ip}
+IP_DMVPN=${IP_DMVPN:-}
+IPD=$DMVPN_ROOT/selftests/dmvpn/ipd
 export IP_LIB_DIR=${IP_LIB_DIR:-$DMVPN_ROOT/user}
 
 HUB_NBMA=198.51.100.1
@@ -75,7 +80,8 @@ require() {
 
 require_dmvpn() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
-	[ -x "$IP_DMVPN" ] || skip "$IP_DMVPN not built (make -C user)"
+	[ -x "${IP_DMVPN:-$DMVPN_IP}" ] ||
+		skip "${IP_DMVPN:-$DMVPN_IP} not built (make -C user)"
 	[ -f "$IP_LIB_DIR/link_dmvpn.so" ] || skip "link_dmvpn.so not built"
 	modprobe dmvpn 2>/dev/null || [ -d /sys/module/dmvpn ] ||
 		skip "dmvpn module not available"
@@ -122,7 +128,7 @@ busywait() {
 }
 
 n() { ip netns exec "$@"; }
-dm() { local ns=$1; shift; ip netns exec "$ns" "$IP_DMVPN" "$@"; }
+dm() { local ns=$1; shift; ip netns exec "$ns" "$IPD" "$@"; }
 
 # link_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth between two netns.
 link_pair() {
@@ -183,7 +189,7 @@ ping_ok() {
 	n "$ns" ping -q -c 1 -W 2 "$@" >/dev/null 2>&1
 }
 
-# stat NS DEV FIELD: a counter from ip-dmvpn -j -s dev show (json path).
+# stat NS DEV FIELD: a counter from ip -j -s dmvpn dev show (json path).
 dm_stat() {
 	dm "$1" -j -s dev show dev "$2" | jq -r ".[0].stats.$3"
 }
@@ -204,6 +210,6 @@ rx_packets() {
 }
 
 # Checks may run helpers in a child shell (bash -c).
-export IP_DMVPN
+export IP_DMVPN DMVPN_IP IPD
 export -f n dm ping_ok dm_stat entry_field rx_packets busywait log stat_gt \
 	entry_gone

@@ -93,7 +93,7 @@ entry_has() {
 }
 
 # nhs_state NS: state of the first NHS from ip dmvpn nhs show, if the
-# installed ip-dmvpn has it.
+# ip dmvpn in use has it.
 nhs_state() {
 	dm "$1" -j nhs show dev dmvpn0 2>/dev/null | jq -r '.[0].state'
 }

@@ -61,7 +61,7 @@ raw_says "a well-formed request is accepted" "errno=0" \
 	2 2:str:dmvpn0 11:nest:[$P,$N]
 dm "$A" map del 192.0.2.99 dev dmvpn0
 
-# The same rules through ip-dmvpn, which prints the kernel's message.
+# The same rules through ip dmvpn, which prints the kernel's message.
 says "a prefix needs type shortcut" "only shortcut entries cover a prefix" \
 	dm "$A" map add 192.0.2.0/24 nbma 198.51.100.9 dev dmvpn0
 says "host bits in a prefix" "prefix has host bits set" \
@@ -101,7 +101,7 @@ says "a full cache refuses more" "NHRP cache is full" \
 
 # Events and expiry.
 ev=$(mktemp)
-n "$A" "$IP_DMVPN" -j monitor >"$ev" &
+n "$A" "$IPD" -j monitor >"$ev" &
 mon=$!
 # Subscribed once a priming event shows up (a sleep is not enough under load).
 primed() {
@@ -129,12 +129,12 @@ rm -f "$ev"
 # Privilege.
 nobody() { n "$A" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 check "an unprivileged user can read the cache" \
-	nobody "$IP_DMVPN" map show dev dmvpn0
+	nobody "$IPD" map show dev dmvpn0
 check_fail "an unprivileged user cannot add" \
-	nobody "$IP_DMVPN" map add 192.0.2.8 nbma 198.51.100.8 dev dmvpn0
+	nobody "$IPD" map add 192.0.2.8 nbma 198.51.100.8 dev dmvpn0
 check_fail "an unprivileged user cannot flush" \
-	nobody "$IP_DMVPN" map flush dev dmvpn0
+	nobody "$IPD" map flush dev dmvpn0
 check_fail "root of a user namespace not owning the netns cannot add" \
-	n "$A" unshare -Ur "$IP_DMVPN" map add 192.0.2.8 nbma 198.51.100.8 dev dmvpn0
+	n "$A" unshare -Ur "$IPD" map add 192.0.2.8 nbma 198.51.100.8 dev dmvpn0
 check "the cache is intact" test -n "$(entry_field "$A" 192.0.2.1 nbma)"
 finish
