@@ -144,7 +144,9 @@ static int show_entry(__u8 cmd, struct rtattr **tb, void *arg)
 	if (f->has_type) {
 		if (!tb[DMVPN_A_ENTRY])
 			return 0;
-		parse_rtattr_nested(etb, DMVPN_ENTRY_A_MAX, tb[DMVPN_A_ENTRY]);
+		parse_rtattr_flags(etb, DMVPN_ENTRY_A_MAX,
+				   RTA_DATA(tb[DMVPN_A_ENTRY]),
+				   RTA_PAYLOAD(tb[DMVPN_A_ENTRY]), NLA_F_NESTED);
 		if (!etb[DMVPN_ENTRY_A_TYPE] ||
 		    RTA_PAYLOAD(etb[DMVPN_ENTRY_A_TYPE]) < 1 ||
 		    rta_getattr_u8(etb[DMVPN_ENTRY_A_TYPE]) != f->type)

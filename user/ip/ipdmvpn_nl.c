@@ -57,7 +57,9 @@ static int dmvpn_check(struct rtattr **tb, int max, const __u16 *minlen)
 int dmvpn_parse_nested(struct rtattr **tb, int max, const struct rtattr *nest,
 		       const __u16 *minlen)
 {
-	parse_rtattr_nested(tb, max, nest);
+	/* The kernel marks nests with NLA_F_NESTED, as it must. */
+	parse_rtattr_flags(tb, max, RTA_DATA(nest), RTA_PAYLOAD(nest),
+			   NLA_F_NESTED);
 	return dmvpn_check(tb, max, minlen);
 }
 
@@ -124,8 +126,9 @@ static int dmvpn_filter(struct nlmsghdr *n, void *arg)
 		fprintf(stderr, "Error: malformed message from the kernel\n");
 		return -EBADMSG;
 	}
-	parse_rtattr(tb, DMVPN_A_MAX,
-		     (struct rtattr *)((char *)ghdr + GENL_HDRLEN), len);
+	parse_rtattr_flags(tb, DMVPN_A_MAX,
+			   (struct rtattr *)((char *)ghdr + GENL_HDRLEN), len,
+			   NLA_F_NESTED);
 	if (dmvpn_check(tb, DMVPN_A_MAX, dmvpn_minlen)) {
 		fprintf(stderr, "Error: malformed message from the kernel\n");
 		return -EBADMSG;
