@@ -4,7 +4,22 @@
 # kselftest/runner.sh: 0 = ok, 4 = skip, anything else = not ok. Each test
 # gets the timeout of its directory's `settings` file. The last line is the
 # "N passed, N failed, N skipped" summary CI reads. Tests named in
-# DMVPN_SELFTESTS_SKIP (space-separated) are reported as skipped.
+# DMVPN_SELFTESTS_SKIP (space-separated) are reported as skipped; when
+# DMVPN_SELFTESTS is set, only the tests it names run (a share of the suite
+# for one of several VMs), and a name that is not a test is an error.
+if [ -n "${DMVPN_SELFTESTS:-}" ]; then
+	for t in $DMVPN_SELFTESTS; do
+		case " $* " in
+		*" $t "*) ;;
+		*) echo "DMVPN_SELFTESTS: no test named $t (tests: $*)" >&2; exit 1 ;;
+		esac
+	done
+	all=("$@")
+	set --
+	for t in "${all[@]}"; do
+		case " $DMVPN_SELFTESTS " in *" $t "*) set -- "$@" "$t" ;; esac
+	done
+fi
 timeout=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
 timeout=${timeout:-300}
 suite=$(basename "$PWD")

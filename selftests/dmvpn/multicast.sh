@@ -15,7 +15,7 @@ check "the multicast map lists both spokes" \
 check_fail "a duplicate multicast entry is refused" \
 	dm "$HUB" mcast add $S2_NBMA dev dmvpn0
 
-declare -A pcap cap
+declare -A pcap cap dsts
 for s in "$S1" "$S2"; do
 	pcap[$s]=$(mktemp --suffix=.pcap)
 	n "$s" tcpdump -U -q -i eth0 -w "${pcap[$s]}" 'ip proto 47' 2>/dev/null &
@@ -33,19 +33,27 @@ for s in "$S1" "$S2"; do
 	wait "${cap[$s]}" 2>/dev/null
 done
 
+# One tshark pass per capture (slow in a VM): the GRE key and the inner
+# destination of each packet.
+for s in "$S1" "$S2"; do
+	dsts[$s]=$(tshark -r "${pcap[$s]}" -T fields -E occurrence=l \
+		-e gre.key -e ip.dst 2>/dev/null)
+done
+# count NS DST: packets with key 42 to DST in NS's capture.
 count() {
-	tshark -r "$1" -Y "gre.key == 42 && $2" 2>/dev/null | wc -l
+	awk -v d="$2" '$1 == "0x0000002a" && $2 == d { n++ } END { print n + 0 }' \
+		<<<"${dsts[$1]}"
 }
 check "spoke 1 got the 3 copies for 224.0.0.5" \
-	test "$(count "${pcap[$S1]}" 'ip.dst == 224.0.0.5')" -eq 3
+	test "$(count "$S1" 224.0.0.5)" -eq 3
 check "spoke 2 got the 3 copies for 224.0.0.5" \
-	test "$(count "${pcap[$S2]}" 'ip.dst == 224.0.0.5')" -eq 3
+	test "$(count "$S2" 224.0.0.5)" -eq 3
 check "both got the broadcasts" \
-	test "$(count "${pcap[$S1]}" 'ip.dst == 255.255.255.255')" -eq 2 -a \
-	"$(count "${pcap[$S2]}" 'ip.dst == 255.255.255.255')" -eq 2
+	test "$(count "$S1" 255.255.255.255)" -eq 2 -a \
+	"$(count "$S2" 255.255.255.255)" -eq 2
 check "after removal only spoke 1 gets 224.0.0.6" \
-	test "$(count "${pcap[$S1]}" 'ip.dst == 224.0.0.6')" -eq 4 -a \
-	"$(count "${pcap[$S2]}" 'ip.dst == 224.0.0.6')" -eq 0
+	test "$(count "$S1" 224.0.0.6)" -eq 4 -a \
+	"$(count "$S2" 224.0.0.6)" -eq 0
 check "spoke 1's multicast entry counted at least 9 packets" \
 	test "$(dm "$HUB" -j mcast show dev dmvpn0 |
 		jq -r ".[] | select(.nbma == \"$S1_NBMA\") | .packets")" -ge 9
