@@ -9,7 +9,8 @@
 # workers_run N FIRST QUEUE...: N workers (subshells).  Worker 1 first
 # runs the command line FIRST (its setup legs: builds, unit tests), then
 # every worker takes the next leg from QUEUE until it is empty; a leg is a
-# command line (e.g. "kernel_leg 6.1").  The counts, summary lines and
+# command line (e.g. "kernel_leg 6.1").  $WORKERS_WAIT names the legs
+# (their first word) that wait for something FIRST makes (see leg_next).  The counts, summary lines and
 # timings of every worker are added to the caller's.
 
 # leg_print LOG: print a finished leg's output, one leg at a time.
@@ -34,13 +35,29 @@ leg_run() {
 	rm -f "$log"
 }
 
-# leg_next: print the next leg of the queue and take it off, or fail.
+# leg_next: print the next leg that can start and take it off the queue;
+# fail when the queue is empty.  A leg whose first word is in $wdir/waits
+# (e.g. debug_leg) can start once $wdir/WORD.ready exists; until then the
+# other legs go first, and with nothing else left it is taken anyway (it
+# waits for itself).
 leg_next() {
-	local leg
+	local leg="" l i=0 n
 	{
 		flock 9
-		leg=$(head -n 1 "$wdir/queue")
-		sed -i 1d "$wdir/queue"
+		n=$(wc -l <"$wdir/queue")
+		while IFS= read -r l; do
+			i=$((i + 1))
+			if ! grep -qxF -- "${l%% *}" "$wdir/waits" 2>/dev/null ||
+				[ -e "$wdir/${l%% *}.ready" ]; then
+				leg=$l
+				break
+			fi
+		done <"$wdir/queue"
+		if [ -z "$leg" ] && [ "$n" -gt 0 ]; then
+			i=1
+			leg=$(head -n 1 "$wdir/queue")
+		fi
+		[ -z "$leg" ] || sed -i "${i}d" "$wdir/queue"
 	} 9>"$wdir/queue.lock"
 	[ -n "$leg" ] && printf '%s\n' "$leg"
 }
@@ -67,6 +84,7 @@ workers_run() {
 	shift 2
 	wdir=$(mktemp -d)
 	printf '%s\n' "$@" >"$wdir/queue"
+	tr ' ' '\n' <<<"${WORKERS_WAIT:-}" >"$wdir/waits"
 	for ((i = 1; i <= n; i++)); do
 		worker "$i" "$first" &
 		pids+=($!)

@@ -115,15 +115,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# busywait TIMEOUT_MS CMD...: poll CMD until it succeeds or time runs out.
+# busywait TIMEOUT_MS CMD...: poll CMD until it succeeds or time runs out,
+# 50 ms apart at first, then backing off to 0.5 s: a poll starts processes
+# (ip dmvpn, jq), and a long wait (for a daemon's timer) must leave the
+# CPU to what it waits for, in a TCG guest most of all.
 busywait() {
-	local timeout=$1 start
+	local timeout=$((${1} * 1000)) start gap=50000
 	shift
-	start=$(date +%s%3N)
+	start=${EPOCHREALTIME/./}
 	while true; do
 		"$@" && return 0
-		[ $(($(date +%s%3N) - start)) -ge "$timeout" ] && return 1
-		sleep 0.05
+		[ $((${EPOCHREALTIME/./} - start)) -ge "$timeout" ] && return 1
+		sleep "$((gap / 1000000)).$(printf %06d $((gap % 1000000)))"
+		gap=$((gap * 2 > 500000 ? 500000 : gap * 2))
 	done
 }
 
