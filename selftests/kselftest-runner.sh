@@ -5,8 +5,8 @@
 # gets the timeout of its directory's `settings` file. The last line is the
 # "N passed, N failed, N skipped" summary CI reads. Tests named in
 # DMVPN_SELFTESTS_SKIP (space-separated) are reported as skipped; when
-# DMVPN_SELFTESTS is set, only the tests it names run (a share of the suite
-# for one of several VMs), and a name that is not a test is an error.
+# DMVPN_SELFTESTS is set, only the tests it names run (in suite order),
+# and a name that is not a test is an error.
 if [ -n "${DMVPN_SELFTESTS:-}" ]; then
 	for t in $DMVPN_SELFTESTS; do
 		case " $* " in

@@ -120,14 +120,14 @@ trap cleanup EXIT
 # (ip dmvpn, jq), and a long wait (for a daemon's timer) must leave the
 # CPU to what it waits for, in a TCG guest most of all.
 busywait() {
-	local timeout=$((${1} * 1000)) start gap=50000
+	local timeout=$(($1 * 1000)) start gap=50
 	shift
 	start=${EPOCHREALTIME/./}
 	while true; do
 		"$@" && return 0
 		[ $((${EPOCHREALTIME/./} - start)) -ge "$timeout" ] && return 1
-		sleep "$((gap / 1000000)).$(printf %06d $((gap % 1000000)))"
-		gap=$((gap * 2 > 500000 ? 500000 : gap * 2))
+		sleep "0.$(printf %03d "$gap")"
+		gap=$((gap * 2 > 500 ? 500 : gap * 2))
 	done
 }
 
