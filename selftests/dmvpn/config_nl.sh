@@ -8,7 +8,6 @@
 source "$(dirname "$0")/lib.sh"
 require jq python3 setpriv
 require_dmvpn
-here=$(dirname "$0")
 setup_ns A
 ip -n "$A" link add ul0 type dummy
 ip -n "$A" addr add 198.51.100.5/24 dev ul0
@@ -23,7 +22,8 @@ HUB1=1:hex:c6336401	# NHS NBMA 198.51.100.1
 HUB2=1:hex:c6336402	# NHS NBMA 198.51.100.2
 FQDN=2:str:hub.example.net
 
-raw() { n "$A" python3 "$here/genl_raw.py" "$@"; }
+genl_serve "$A"
+raw() { genl_raw "$A" "$@"; }
 raw_says() {
 	local name=$1 want=$2
 	shift 2
@@ -39,11 +39,14 @@ nhs_count() { nhs_list | jq length; }
 nhs_field() { raw -p $NHS_GET $DEV "17:nest:[$1]" | head -n 1 | jq -r ".nhs.$2"; }
 
 ev=$(mktemp)
-raw --monitor >"$ev" &
+n "$A" python3 "$GENL_RAW_PY" --monitor >"$ev" &
 mon=$!
 check "the event monitor is subscribed" busywait 10000 grep -qx ready "$ev"
 events() { grep '^{' "$ev" | jq -c "select(.event == $1)"; }
 nevents() { events "$1" | wc -l; }
+# For busywait, which must re-read: nevents_are TYPE N, since_ge KEY SECONDS.
+nevents_are() { [ "$(nevents "$1")" -eq "$2" ]; }
+since_ge() { [ "$(nhs_field "$1" since)" -ge "$2" ]; }
 
 # ---- configuration
 defaults='{"auth":"","holdtime":7200,"mcast_dynamic":0,"network_id":0,"reg_interval":0,"role":0,"unique":1}'
@@ -59,7 +62,7 @@ raw_says "setting role, holdtime, interval, auth, unique, mcast" "errno=0 " \
 want='{"auth":"736563726574","holdtime":600,"mcast_dynamic":1,"network_id":7,"reg_interval":200,"role":1,"unique":0}'
 check "all of them changed" test "$(cfg)" = "$want"
 check "one CONFIG_CHANGED event per change" \
-	busywait 3000 test "$(nevents $EV_CONFIG)" -eq 2
+	busywait 3000 nevents_are $EV_CONFIG 2
 check "the event names the device and carries the whole configuration" \
 	test "$(events $EV_CONFIG | tail -n 1 | jq -c '[.ifname, .config]')" = \
 	"[\"dmvpn0\",$want]"
@@ -103,7 +106,7 @@ check "auth is empty again" test "$(cfg | jq -r .auth)" = ""
 raw_says "NHS by NBMA address" "errno=0 " \
 	$NHS_NEW $DEV 17:nest:[$HUB1,3:hex:c0000201,4:u8:1]
 raw_says "NHS by name" "errno=0 " $NHS_NEW $DEV 17:nest:[$FQDN]
-check "NHS_ADDED events" busywait 3000 test "$(nevents $EV_NHS_ADDED)" -eq 2
+check "NHS_ADDED events" busywait 3000 nevents_are $EV_NHS_ADDED 2
 raw_says "a duplicate NBMA address" "errno=17 msg=dmvpn: NHS exists" \
 	$NHS_NEW $DEV 17:nest:[$HUB1]
 raw_says "a duplicate name (any case)" "errno=17 msg=dmvpn: NHS exists" \
@@ -149,7 +152,7 @@ check "and no status yet" test "$(nhs_field $HUB1 state)" -eq 0
 
 # Status: only NHS_SET writes it, and only a new state is an event.
 check "SINCE counts from the creation" \
-	busywait 15000 test "$(nhs_field $HUB1 since)" -ge 5
+	busywait 15000 since_ge $HUB1 5
 raw_says "configuration refused in NHS_SET" \
 	"errno=22 msg=dmvpn: PROTO is configuration" \
 	$NHS_SET $DEV 17:nest:[$HUB1,3:hex:c0000202]
@@ -166,7 +169,7 @@ raw_says "NHS_SET state up with status" "errno=0 " \
 # Without a restart SINCE could only have grown.
 check "SINCE restarted" test "$(nhs_field $HUB1 since)" -lt "$since"
 check "one NHS_CHANGED event" \
-	busywait 3000 test "$(nevents $EV_NHS_CHANGED)" -eq 1
+	busywait 3000 nevents_are $EV_NHS_CHANGED 1
 check "the event carries the new state" \
 	test "$(events $EV_NHS_CHANGED | jq -r '.nhs.state')" -eq 3
 got=$(raw -p $NHS_GET $DEV 17:nest:[$HUB1] | head -n 1 |
@@ -183,7 +186,7 @@ raw_says "an empty CUR_NBMA clears it" "errno=0 " \
 check "CUR_NBMA is gone" test "$(nhs_field $HUB1 cur_nbma)" = null
 raw_says "NHS_SET by name" "errno=0 " $NHS_SET $DEV 17:nest:[$FQDN,5:u8:1]
 check "exactly two NHS_CHANGED events in all" \
-	busywait 3000 test "$(nevents $EV_NHS_CHANGED)" -eq 2
+	busywait 3000 nevents_are $EV_NHS_CHANGED 2
 
 raw_says "replace updates the configuration" "errno=0 " \
 	$NHS_NEW $DEV $REPLACE 17:nest:[$HUB1,4:u8:5]
@@ -200,7 +203,7 @@ raw_says "delete by name" "errno=0 " $NHS_DEL $DEV 17:nest:[$FQDN]
 raw_says "delete it again" "errno=2 msg=dmvpn: no such NHS" \
 	$NHS_DEL $DEV 17:nest:[$FQDN]
 check "NHS_DELETED event" \
-	busywait 3000 test "$(nevents $EV_NHS_DELETED)" -eq 1
+	busywait 3000 nevents_are $EV_NHS_DELETED 1
 check "one NHS left" test "$(nhs_list | jq -r '.[0].nbma')" = 198.51.100.1
 
 # The bound: 16 per device.
@@ -225,7 +228,7 @@ check "a dump of dm1 lists its one" \
 
 # Privilege: reading is open, changing is not.
 nobody() { n "$A" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-nraw() { nobody python3 "$here/genl_raw.py" "$@"; }
+nraw() { nobody python3 "$GENL_RAW_PY" "$@"; }
 check "an unprivileged user can read the configuration" \
 	test "$(nraw -p $DEV_GET $DEV | head -n 1 | jq -r .config.network_id)" = 7
 check "an unprivileged user can list the NHS" \

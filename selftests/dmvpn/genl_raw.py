@@ -6,16 +6,21 @@ policies with input no well-behaved tool would produce.
 
   genl_raw.py [-p] CMD [FLAGS] ATTR...
   genl_raw.py --monitor
+  genl_raw.py --serve
 ATTR is TYPE:KIND:VALUE with KIND u8|u32|u64|str|hex|flag, or
 TYPE:nest:[ATTR,...]; hex with no digits is an empty attribute.
 e.g. genl_raw.py 2 0x600 2:str:dmvpn0 12:nest:[1:hex:c000020b,3:hex:c6336405]
 -p also prints every reply message (FLAGS 0x300 asks for a dump) as one
 line of JSON before the errno line; --monitor prints each message of the
 events group as one line of JSON, and "ready" once subscribed.
+--serve reads requests, one shell-quoted argument list per line, and
+answers each as above followed by a line "--end--": python takes most of a
+second to start in a TCG guest, and a test makes dozens of requests.
 """
 import ipaddress
 import json
 import os
+import shlex
 import socket
 import struct
 import sys
@@ -185,6 +190,16 @@ def monitor(s, groups):
             off += (ln + 3) & ~3
 
 
+def serve():
+    for line in sys.stdin:
+        try:
+            main(["genl_raw.py"] + shlex.split(line))
+        except (Exception, SystemExit) as e:  # one bad request, not the end
+            print("error=%s" % e)
+        print("--end--", flush=True)
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -192,6 +207,8 @@ def main(argv):
     show = argv[1] == "-p"
     if show:
         argv = argv[1:]
+    if argv[1] == "--serve":
+        return serve()
     if argv[1] == "--monitor":
         s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
         s.bind((0, 0))

@@ -132,6 +132,39 @@ busywait() {
 }
 
 n() { ip netns exec "$@"; }
+
+# genl_raw NS ARGS...: genl_raw.py ARGS in NS. After genl_serve NS, the
+# requests go to one genl_raw.py --serve there, which saves starting python
+# (most of a second in a TCG guest) for each of them.
+GENL_RAW_PY=$DMVPN_ROOT/selftests/dmvpn/genl_raw.py
+declare -A GENL_TO GENL_FROM
+genl_serve() {
+	local ns=$1 d to from
+	d=$(mktemp -d) || return 1
+	mkfifo "$d/to" "$d/from" || return 1
+	n "$ns" python3 "$GENL_RAW_PY" --serve <"$d/to" >"$d/from" &
+	exec {to}>"$d/to" {from}<"$d/from"
+	rm -rf "$d"
+	GENL_TO[$ns]=$to GENL_FROM[$ns]=$from
+}
+genl_raw() {
+	local ns=$1 line out=""
+	shift
+	if [ -z "${GENL_TO[$ns]:-}" ]; then
+		n "$ns" python3 "$GENL_RAW_PY" "$@"
+		return
+	fi
+	printf '%q ' "$@" >&"${GENL_TO[$ns]}"
+	echo >&"${GENL_TO[$ns]}"
+	# The whole answer is read before any of it is printed: a reader that
+	# stops early (| head -n 1) must not leave lines for the next request.
+	while IFS= read -r line <&"${GENL_FROM[$ns]}"; do
+		[ "$line" = --end-- ] && { printf %s "$out"; return 0; }
+		out+=$line$'\n'
+	done
+	log "genl_raw: the server in $ns is gone"
+	return 1
+}
 dm() { local ns=$1; shift; ip netns exec "$ns" "$IPD" "$@"; }
 
 # link_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth between two netns.

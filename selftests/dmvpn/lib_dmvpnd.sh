@@ -4,7 +4,6 @@
 # these tests depend only on the kernel contract and dmvpnd.
 
 DMVPND=${DMVPND:-$DMVPN_ROOT/user/dmvpnd/dmvpnd}
-GENL_RAW="$(dirname "${BASH_SOURCE[0]}")/genl_raw.py"
 DMVPND_LOGDIR=$(mktemp -d)
 declare -A DMVPND_PID
 
@@ -19,7 +18,7 @@ hexstr() { printf %s "$1" | od -An -tx1 | tr -d ' \n'; }
 genl() {
 	local ns=$1 out
 	shift
-	out=$(n "$ns" python3 "$GENL_RAW" "$@") || return 1
+	out=$(genl_raw "$ns" "$@") || return 1
 	[ "${out%% *}" = "errno=0" ] || { log "genl $*: $out"; return 1; }
 }
 

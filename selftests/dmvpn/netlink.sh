@@ -6,7 +6,6 @@
 source "$(dirname "$0")/lib.sh"
 require jq python3 setpriv unshare
 require_dmvpn
-here=$(dirname "$0")
 setup_ns A
 ip -n "$A" link add ul0 type dummy
 ip -n "$A" addr add 198.51.100.5/24 dev ul0
@@ -15,7 +14,8 @@ add_dmvpn "$A" 198.51.100.5 192.0.2.11/24 dev ul0 || exit 1
 dm "$A" map add 192.0.2.1 nbma 198.51.100.1 dev dmvpn0 || exit 1
 
 count() { dm "$A" -j map show dev dmvpn0 | jq length; }
-raw() { n "$A" python3 "$here/genl_raw.py" "$@"; }
+genl_serve "$A"
+raw() { genl_raw "$A" "$@"; }
 # says NAME 'EXTACK TEXT' CMD...: CMD fails and prints the text.
 says() {
 	local name=$1 text=$2 out
