@@ -7,7 +7,7 @@ KERNEL ?= 6.1
 
 all: module user
 
-# dmvpn.ko for $(KERNEL) (6.1, 6.12, debug or a kernel build path).
+# dmvpn.ko for $(KERNEL) (6.1, 6.12, 7.2, debug or a kernel build path).
 module:
 	@scripts/build-module $(KERNEL)
 
@@ -16,7 +16,7 @@ user:
 	$(MAKE) -C user/dmvpnd
 	$(MAKE) -C user/loadgen
 
-# The whole suite: KUnit and kselftests on 6.1, 6.12 and the debug kernel.
+# The whole suite: KUnit and kselftests on 6.1, 6.12, 7.2 and the debug kernel.
 check:
 	scripts/check
 

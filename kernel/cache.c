@@ -338,7 +338,6 @@ int dmvpn_cache_add(struct dmvpn_cache *cache,
 		/* Keeps its rank among the servers. */
 		if (!list_empty(&old->nhs_list))
 			list_replace_init(&old->nhs_list, &new->nhs_list);
-		call_rcu(&old->rcu, dmvpn_entry_free_rcu);
 	} else {
 		if (cache->count >= cache->max_entries) {
 			NL_SET_ERR_MSG(extack,
@@ -356,6 +355,11 @@ int dmvpn_cache_add(struct dmvpn_cache *cache,
 			dmvpn_plen_ref(cache, &new->key, true);
 	}
 	dmvpn_nhs_track(cache, new);
+	/* Only once nhs_first cannot name it any more:
+	 * a reader that loads it after call_rcu() would not be waited for.
+	 */
+	if (old)
+		call_rcu(&old->rcu, dmvpn_entry_free_rcu);
 	dmvpn_cache_arm(cache, new->expires);
 	dmvpn_cache_changed(cache, DMVPN_EVENT_ENTRY_ADDED, new);
 	spin_unlock_bh(&cache->lock);

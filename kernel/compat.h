@@ -9,6 +9,9 @@
 
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
+#include <net/inet_dscp.h>
+#include <net/ip_tunnels.h>
+#include <net/rtnetlink.h>
 
 #ifdef DMVPN_COMPAT_LINUX_UNALIGNED
 #include <linux/unaligned.h>
@@ -30,12 +33,106 @@ static inline void dmvpn_compat_set_lltx(struct net_device *dev)
  */
 static inline void dmvpn_compat_set_netns_local(struct net_device *dev)
 {
-#ifdef DMVPN_COMPAT_NETNS_LOCAL_FIELD
+#if defined(DMVPN_COMPAT_NETNS_IMMUTABLE_FIELD)
+	dev->netns_immutable = true;
+#elif defined(DMVPN_COMPAT_NETNS_LOCAL_FIELD)
 	dev->netns_local = true;
 #else
 	dev->features |= NETIF_F_NETNS_LOCAL;
 #endif
 }
+
+/* Per-CPU TX/RX counters in dev->tstats. Where the core knows the counter
+ * type (6.7) it allocates and frees them, and iptunnel_xmit() counts only
+ * into a device that declares it (7.0, 6.19.y): it warns on any other.
+ */
+static inline void dmvpn_compat_set_tstats(struct net_device *dev)
+{
+#ifdef DMVPN_COMPAT_PCPU_STAT_TYPE
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
+}
+
+static inline int dmvpn_compat_alloc_tstats(struct net_device *dev)
+{
+#ifndef DMVPN_COMPAT_PCPU_STAT_TYPE
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+#endif
+	return 0;
+}
+
+static inline void dmvpn_compat_free_tstats(struct net_device *dev)
+{
+#ifndef DMVPN_COMPAT_PCPU_STAT_TYPE
+	free_percpu(dev->tstats);
+	dev->tstats = NULL;
+#endif
+}
+
+/* The route lookup's TOS became a dscp_t (after 6.12). */
+static inline void dmvpn_compat_flow_dscp(struct flowi4 *fl4, u8 dsfield)
+{
+#ifdef DMVPN_COMPAT_FLOWI4_DSCP
+	fl4->flowi4_dscp = inet_dsfield_to_dscp(dsfield);
+#else
+	fl4->flowi4_tos = dsfield & INET_DSCP_MASK;
+#endif
+}
+
+/* iptunnel_xmit() took the IP control block's flags (after 6.12). */
+static inline void dmvpn_compat_iptunnel_xmit(struct rtable *rt,
+					      struct sk_buff *skb,
+					      __be32 src, __be32 dst, u8 proto,
+					      u8 tos, u8 ttl, __be16 df)
+{
+#ifdef DMVPN_COMPAT_IPTUNNEL_XMIT_FLAGS
+	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df, false, 0);
+#else
+	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df, false);
+#endif
+}
+
+/* An ip_gre tunnel's receive key; its flags became a bitmap in 6.10. */
+static inline bool dmvpn_compat_tunnel_ikey(const struct ip_tunnel *t, u32 *key)
+{
+	*key = ntohl(t->parms.i_key);
+#ifdef DMVPN_COMPAT_TUNNEL_FLAGS_BITMAP
+	return test_bit(IP_TUNNEL_KEY_BIT, t->parms.i_flags);
+#else
+	return t->parms.i_flags & TUNNEL_KEY;
+#endif
+}
+
+/* 6.15 packed newlink()'s arguments into struct rtnl_newlink_params.
+ * dmvpn's newlink() has the new form; on older kernels
+ * DMVPN_COMPAT_NEWLINK(fn) defines the old-form fn_compat that calls it,
+ * and DMVPN_NEWLINK(fn) names whichever rtnl_link_ops takes.
+ */
+#ifdef DMVPN_COMPAT_NEWLINK_PARAMS
+#define DMVPN_COMPAT_NEWLINK(fn)
+#define DMVPN_NEWLINK(fn) fn
+#else
+struct rtnl_newlink_params {
+	struct net *src_net;
+	struct nlattr **tb;
+	struct nlattr **data;
+};
+
+#define DMVPN_COMPAT_NEWLINK(fn)					\
+static int fn##_compat(struct net *src_net, struct net_device *dev,	\
+		       struct nlattr *tb[], struct nlattr *data[],	\
+		       struct netlink_ext_ack *extack)			\
+{									\
+	struct rtnl_newlink_params p = {				\
+		.src_net = src_net, .tb = tb, .data = data,		\
+	};								\
+	return fn(dev, &p, extack);					\
+}
+
+#define DMVPN_NEWLINK(fn) fn##_compat
+#endif
 
 static inline struct nlattr **dmvpn_compat_dump_attrs(struct netlink_callback *cb)
 {

@@ -79,9 +79,9 @@ static int dmvpn_dev_init(struct net_device *dev)
 	struct dmvpn_dev *d = netdev_priv(dev);
 	int err;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return -ENOMEM;
+	err = dmvpn_compat_alloc_tstats(dev);
+	if (err)
+		return err;
 	err = gro_cells_init(&d->gro_cells, dev);
 	if (err)
 		goto err_stats;
@@ -94,8 +94,7 @@ static int dmvpn_dev_init(struct net_device *dev)
 err_gro:
 	gro_cells_destroy(&d->gro_cells);
 err_stats:
-	free_percpu(dev->tstats);
-	dev->tstats = NULL;
+	dmvpn_compat_free_tstats(dev);
 	return err;
 }
 
@@ -118,7 +117,7 @@ static void dmvpn_dev_free(struct net_device *dev)
 	dmvpn_cache_destroy(&d->cache);
 	dmvpn_nhrp_destroy(&d->nhrp);
 	gro_cells_destroy(&d->gro_cells);
-	free_percpu(dev->tstats);
+	dmvpn_compat_free_tstats(dev);
 }
 
 static const struct net_device_ops dmvpn_netdev_ops = {
@@ -157,7 +156,9 @@ static int dmvpn_header_parse(DMVPN_HEADER_PARSE_ARGS)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb_mac_header(skb);
 
+	/* An IP packet has no link-layer header (create() adds none). */
 	if (!skb_mac_header_was_set(skb) ||
+	    skb_mac_header(skb) == skb_network_header(skb) ||
 	    skb_mac_header(skb) + sizeof(*iph) > skb_tail_pointer(skb) ||
 	    iph->version != 4)
 		return 0;
@@ -190,6 +191,7 @@ static void dmvpn_setup(struct net_device *dev)
 	dev->hw_features |= DMVPN_FEATURES;
 	dmvpn_compat_set_lltx(dev);
 	dmvpn_compat_set_netns_local(dev);
+	dmvpn_compat_set_tstats(dev);
 	netif_keep_dst(dev);
 
 	d->dev = dev;
@@ -301,13 +303,14 @@ static struct dmvpn_dev *dmvpn_find_params(struct net *net,
 	return NULL;
 }
 
-static int dmvpn_newlink(struct net *src_net, struct net_device *dev,
-			 struct nlattr *tb[], struct nlattr *data[],
+static int dmvpn_newlink(struct net_device *dev,
+			 struct rtnl_newlink_params *params,
 			 struct netlink_ext_ack *extack)
 {
+	struct nlattr **data = params->data;
 	struct dmvpn_dev *d = netdev_priv(dev);
 	struct net *net = dev_net(dev);
-	struct net_device *link = NULL;
+	struct net_device *link = NULL, *gdev;
 	unsigned int mtu;
 	int err;
 
@@ -340,11 +343,27 @@ static int dmvpn_newlink(struct net *src_net, struct net_device *dev,
 			       "dmvpn: a device with this local address and key exists");
 		return -EEXIST;
 	}
+	for_each_netdev(net, gdev) {
+		if (dmvpn_gre_overlaps(gdev, &d->p)) {
+			NL_SET_ERR_MSG(extack,
+				       "dmvpn: an ip_gre tunnel receives GRE for this local address and key");
+			return -EADDRINUSE;
+		}
+	}
 
 	dev_addr_set(dev, (const u8 *)&d->p.local.ip4);
-	mtu = (link ? link->mtu : ETH_DATA_LEN) - dmvpn_tunnel_hlen(d);
-	dev->mtu = max_t(int, mtu, ETH_MIN_MTU);
 	dev->max_mtu = IP_MAX_MTU - dmvpn_tunnel_hlen(d);
+	if (params->tb && params->tb[IFLA_MTU]) {
+		/* rtnl_create_link() set it, before max_mtu was known. */
+		if (dev->mtu > dev->max_mtu) {
+			NL_SET_ERR_MSG_ATTR(extack, params->tb[IFLA_MTU],
+					    "dmvpn: MTU above the GRE maximum");
+			return -EINVAL;
+		}
+	} else {
+		mtu = (link ? link->mtu : ETH_DATA_LEN) - dmvpn_tunnel_hlen(d);
+		dev->mtu = max_t(int, mtu, ETH_MIN_MTU);
+	}
 	dev->hard_header_len = dmvpn_tunnel_hlen(d);
 	dev->needed_headroom = LL_MAX_HEADER;
 
@@ -360,6 +379,8 @@ static int dmvpn_newlink(struct net *src_net, struct net_device *dev,
 	dmvpn_dev_hash(d);
 	return 0;
 }
+
+DMVPN_COMPAT_NEWLINK(dmvpn_newlink)
 
 static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 			    struct nlattr *data[],
@@ -423,7 +444,7 @@ struct rtnl_link_ops dmvpn_link_ops __read_mostly = {
 	.priv_size = sizeof(struct dmvpn_dev),
 	.setup = dmvpn_setup,
 	.validate = dmvpn_validate,
-	.newlink = dmvpn_newlink,
+	.newlink = DMVPN_NEWLINK(dmvpn_newlink),
 	.changelink = dmvpn_changelink,
 	.get_size = dmvpn_get_size,
 	.fill_info = dmvpn_fill_info,
@@ -479,14 +500,24 @@ int __init dmvpn_device_init(void)
 	err = register_pernet_device(&dmvpn_net_ops);
 	if (err)
 		return err;
+	err = dmvpn_coexist_init();
+	if (err)
+		goto err_pernet;
 	err = rtnl_link_register(&dmvpn_link_ops);
 	if (err)
-		unregister_pernet_device(&dmvpn_net_ops);
+		goto err_coexist;
+	return 0;
+
+err_coexist:
+	dmvpn_coexist_uninit();
+err_pernet:
+	unregister_pernet_device(&dmvpn_net_ops);
 	return err;
 }
 
 void dmvpn_device_uninit(void)
 {
 	rtnl_link_unregister(&dmvpn_link_ops);
+	dmvpn_coexist_uninit();
 	unregister_pernet_device(&dmvpn_net_ops);
 }

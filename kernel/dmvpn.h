@@ -112,6 +112,11 @@ unsigned int dmvpn_tunnel_hlen(const struct dmvpn_dev *d);
 netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev);
 
 /* receive.c */
+bool dmvpn_gre_overlaps(const struct net_device *gdev,
+			const struct dmvpn_params *p);
+int dmvpn_coexist_init(void);
+void dmvpn_coexist_uninit(void);
+
 int dmvpn_receive_enable(struct net *net);
 void dmvpn_receive_disable(struct net *net);
 

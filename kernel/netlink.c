@@ -239,9 +239,10 @@ struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,
 	return netdev_priv(dev);
 }
 
+/* Whole seconds, without going through a u32 of milliseconds (49.7 days). */
 u32 dmvpn_secs_since(unsigned long then)
 {
-	return jiffies_to_msecs(jiffies - then) / MSEC_PER_SEC;
+	return (jiffies - then) / HZ;
 }
 
 int dmvpn_nl_put_addr(struct sk_buff *skb, int type,

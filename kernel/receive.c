@@ -14,6 +14,7 @@
 #include <net/dsfield.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
+#include <net/ip_tunnels.h>
 #include <net/xfrm.h>
 
 #include "dmvpn.h"
@@ -31,9 +32,13 @@ static void dmvpn_count_key_mismatch(struct net *net, __be32 daddr)
 	}
 }
 
-static bool dmvpn_gre_csum_ok(struct sk_buff *skb, unsigned int off)
+/* The payloads dmvpn carries; a gretap (TEB), ERSPAN or MPLS tunnel on the
+ * same address and key gets the others.
+ */
+static bool dmvpn_carries(__be16 proto)
 {
-	return !csum_fold(skb_checksum(skb, off, skb->len - off, 0));
+	return proto == htons(ETH_P_IP) || proto == htons(ETH_P_IPV6) ||
+	       proto == htons(DMVPN_ETH_P_NHRP);
 }
 
 /* Pulls the inner header into the linear area and decapsulates ECN. */
@@ -86,33 +91,48 @@ static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
 		dmvpn_count_key_mismatch(state->net, iph->daddr);
 		return NF_ACCEPT;
 	}
+	/* As ip_tunnel_lookup() skips a tunnel that is down. */
+	if (!dmvpn_carries(gre.proto) || !(READ_ONCE(d->dev->flags) & IFF_UP))
+		return NF_ACCEPT;
 
-	if (gre.csum && !dmvpn_gre_csum_ok(skb, off))
-		goto malformed;
-	if (gre.proto != htons(ETH_P_IP) && gre.proto != htons(ETH_P_IPV6) &&
-	    gre.proto != htons(DMVPN_ETH_P_NHRP))
-		goto malformed;
-	/* What ip_local_deliver would have checked for the GRE protocol. */
+	if (gre.csum) {
+		/* As gre_parse_header(). The sum starts at the outer IP
+		 * header, whose own checksum makes it add nothing; a
+		 * CHECKSUM_PARTIAL packet (looped from a local sender) is
+		 * not summed at all.
+		 */
+		if (skb_checksum_simple_validate(skb))
+			goto malformed;
+		skb_checksum_try_convert(skb, IPPROTO_GRE, null_compute_pseudo);
+	}
+	outer_tos = iph->tos;
+	/* What ip_local_deliver would have checked for the GRE protocol. It
+	 * may pull, which moves the headers: iph is not read after it.
+	 */
 	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
 		atomic64_inc(&d->cnt.rx_policy);
 		goto drop;
 	}
 
-	outer_tos = iph->tos;
-	/* The outer IP header stays as the link-layer header: parse() hands
-	 * the sender's NBMA address to AF_PACKET readers from it.
+	/* An NHRP frame keeps the outer IP header as its link-layer header:
+	 * parse() hands the sender's NBMA address to AF_PACKET readers from
+	 * it. IP has none, as on transmit.
 	 */
 	skb_set_mac_header(skb, skb_network_offset(skb));
-	skb_pull_rcsum(skb, off + hlen);
+	/* Resets offload state, hash, queue mapping; scrubs the packet. */
+	if (iptunnel_pull_header(skb, off + hlen, gre.proto, false))
+		goto malformed;
 	skb_reset_network_header(skb);
 	skb_reset_transport_header(skb);
-	skb->mac_len = skb_network_header(skb) - skb_mac_header(skb);
-	skb->protocol = gre.proto;
+	if (gre.proto == htons(DMVPN_ETH_P_NHRP)) {
+		skb->mac_len = skb_network_header(skb) - skb_mac_header(skb);
+	} else {
+		skb_reset_mac_header(skb);
+		skb->mac_len = 0;
+	}
 	if (!dmvpn_inner_ok(skb, outer_tos))
 		goto malformed;
 
-	skb_scrub_packet(skb, false);
-	skb->pkt_type = PACKET_HOST;
 	skb->dev = d->dev;
 	if (gre.proto == htons(DMVPN_ETH_P_NHRP))
 		atomic64_inc(&d->cnt.rx_nhrp);

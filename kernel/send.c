@@ -12,6 +12,7 @@
 #include <net/ip_tunnels.h>
 #include <net/route.h>
 
+#include "compat.h"
 #include "dmvpn.h"
 #include "gre.h"
 
@@ -94,7 +95,7 @@ static struct rtable *dmvpn_route(struct dmvpn_dev *d, __be32 nbma, u8 tos,
 	fl4.daddr = nbma;
 	fl4.saddr = d->p.local.ip4;
 	fl4.flowi4_oif = d->p.link;
-	fl4.flowi4_tos = tos & INET_DSCP_MASK;
+	dmvpn_compat_flow_dscp(&fl4, tos);
 	fl4.flowi4_proto = IPPROTO_GRE;
 	fl4.fl4_gre_key = htonl(d->p.key);
 	rt = ip_route_output_key(d->net, &fl4);
@@ -157,8 +158,8 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 	/* DF stays clear: the underlay may fragment, as Cisco does by
 	 * default, so no ICMP from the underlay is needed for PMTU.
 	 */
-	iptunnel_xmit(NULL, rt, skb, saddr, nbma, IPPROTO_GRE, tos, ttl, 0,
-		      false);
+	dmvpn_compat_iptunnel_xmit(rt, skb, saddr, nbma, IPPROTO_GRE, tos, ttl,
+				   0);
 	return;
 
 err:

@@ -51,7 +51,7 @@ ensure_cmds() {
 }
 
 # The kernel variables printed by kernel-info (and build-debug-kernel --info).
-KERNEL_VARS="KVER VMLINUZ MODDIR KBUILD"
+KERNEL_VARS="KVER VMLINUZ MODDIR KBUILD BUILDROOT"
 
 # print_kernel_vars: print the KERNEL_VARS as shell-sourceable lines.
 print_kernel_vars() {
@@ -66,9 +66,9 @@ print_kernel_vars() {
 load_kernel_vars() {
 	local line name value
 	# shellcheck disable=SC2034 # set for the caller
-	KVER="" VMLINUZ="" MODDIR="" KBUILD=""
+	KVER="" VMLINUZ="" MODDIR="" KBUILD="" BUILDROOT=""
 	while IFS= read -r line; do
-		[[ $line =~ ^(KVER|VMLINUZ|MODDIR|KBUILD)=(.*)$ ]] || continue
+		[[ $line =~ ^(KVER|VMLINUZ|MODDIR|KBUILD|BUILDROOT)=(.*)$ ]] || continue
 		name=${BASH_REMATCH[1]}
 		value=${BASH_REMATCH[2]}
 		# Values are printed with printf %q (or plain / single-quoted);
