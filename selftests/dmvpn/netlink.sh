@@ -90,10 +90,10 @@ says "IPv6 underlay not yet" "IPv6 underlay is not supported yet" \
 says "the key is fixed" "recreate the device" \
 	ip -n "$A" link set dmvpn0 type dmvpn key 7
 says "an MTU above GRE's maximum" "MTU above the GRE maximum" \
-	ip -n "$A" link add bad0 type dmvpn local 198.51.100.5 key 8 mtu 65535
+	ip -n "$A" link add bad0 mtu 65535 type dmvpn local 198.51.100.5 key 8
 check "no half-made device left" \
 	test "$(ip -n "$A" -br link show type dmvpn | wc -l)" -eq 1
-ip -n "$A" link add mtu0 type dmvpn local 198.51.100.5 key 8 mtu 1400
+ip -n "$A" link add mtu0 mtu 1400 type dmvpn local 198.51.100.5 key 8
 check "a requested MTU is kept" \
 	test "$(ip -n "$A" -j link show mtu0 | jq '.[0].mtu')" -eq 1400
 check "without one, the underlay's less the GRE header" \
