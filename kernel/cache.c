@@ -36,32 +36,71 @@ void dmvpn_key_init(struct dmvpn_key *key, enum dmvpn_table table,
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_key_init);
 
-static struct dmvpn_entry *dmvpn_entry_alloc(void)
-{
-	struct dmvpn_entry *e = kzalloc(sizeof(*e), GFP_KERNEL);
-
-	if (!e)
-		return NULL;
-	if (dst_cache_init(&e->dst_cache, GFP_KERNEL)) {
-		kfree(e);
-		return NULL;
-	}
-	e->created = jiffies;
-	INIT_LIST_HEAD(&e->nhs_list);
-	atomic64_set(&e->packets, 0);
-	atomic64_set(&e->bytes, 0);
-	return e;
-}
-
-static void dmvpn_entry_free(struct dmvpn_entry *e)
-{
-	dst_cache_destroy(&e->dst_cache);
-	kfree(e);
-}
-
 static void dmvpn_entry_free_rcu(struct rcu_head *head)
 {
-	dmvpn_entry_free(container_of(head, struct dmvpn_entry, rcu));
+	kfree(container_of(head, struct dmvpn_entry, rcu));
+}
+
+/* What a change may need allocated before the cache lock is taken. */
+struct dmvpn_spare {
+	struct dmvpn_entry *entry;
+	struct dmvpn_peer *peer;
+	struct dmvpn_lpm_node *nodes[DMVPN_LPM_SPARES];
+	bool want_entry, want_peer, want_nodes;
+};
+
+/* Allocates what the last attempt found missing. May sleep; the memory is
+ * charged to the caller, who configures the device.
+ */
+static int dmvpn_spare_fill(struct dmvpn_spare *sp)
+{
+	int i;
+
+	if (sp->want_entry && !sp->entry) {
+		sp->entry = kzalloc(sizeof(*sp->entry), GFP_KERNEL_ACCOUNT);
+		if (!sp->entry)
+			return -ENOMEM;
+	}
+	if (sp->want_peer && !sp->peer) {
+		sp->peer = dmvpn_peer_alloc();
+		if (!sp->peer)
+			return -ENOMEM;
+	}
+	for (i = 0; sp->want_nodes && i < DMVPN_LPM_SPARES; i++) {
+		if (sp->nodes[i])
+			continue;
+		sp->nodes[i] = kzalloc(sizeof(*sp->nodes[i]),
+				       GFP_KERNEL_ACCOUNT);
+		if (!sp->nodes[i])
+			return -ENOMEM;
+	}
+	sp->want_entry = false;
+	sp->want_peer = false;
+	sp->want_nodes = false;
+	return 0;
+}
+
+static void dmvpn_spare_free(struct dmvpn_spare *sp)
+{
+	int i;
+
+	kfree(sp->entry);
+	dmvpn_peer_free(sp->peer);
+	for (i = 0; i < DMVPN_LPM_SPARES; i++)
+		kfree(sp->nodes[i]);
+}
+
+/* Takes the spare entry, initialised; the caller checked it is there. */
+static struct dmvpn_entry *dmvpn_spare_entry(struct dmvpn_spare *sp,
+					     const struct dmvpn_key *key)
+{
+	struct dmvpn_entry *e = sp->entry;
+
+	sp->entry = NULL;
+	e->key = *key;
+	e->created = jiffies;
+	INIT_LIST_HEAD(&e->nhs_list);
+	return e;
 }
 
 static unsigned long dmvpn_expiry(u32 holdtime)
@@ -103,27 +142,6 @@ static void dmvpn_cache_arm(struct dmvpn_cache *cache, unsigned long expires)
 			 max_t(unsigned long, delay, HZ));
 }
 
-static void dmvpn_plen_ref(struct dmvpn_cache *cache,
-			   const struct dmvpn_key *key, bool get)
-{
-	int fi = key->family == AF_INET6;
-
-	if (get) {
-		if (cache->plen_refs[fi][key->plen]++ == 0)
-			set_bit(key->plen, cache->plens[fi]);
-	} else if (--cache->plen_refs[fi][key->plen] == 0) {
-		clear_bit(key->plen, cache->plens[fi]);
-	}
-}
-
-static bool dmvpn_entry_usable(const struct dmvpn_entry *e, unsigned long now)
-{
-	u8 type = READ_ONCE(e->type);
-
-	return e->nbma.family && type != DMVPN_ENTRY_INCOMPLETE &&
-	       type != DMVPN_ENTRY_NEGATIVE && !dmvpn_entry_expired(e, now);
-}
-
 /* Called with cache->lock held after any change to the NHS entries: the
  * transmit path then reads the choice with one pointer load. An entry
  * that expires stays chosen until the reclaim work unlinks it; readers
@@ -135,7 +153,7 @@ static void dmvpn_nhs_pick(struct dmvpn_cache *cache)
 	struct dmvpn_entry *e, *first = NULL;
 
 	list_for_each_entry(e, &cache->nhs, nhs_list) {
-		if (dmvpn_entry_usable(e, now)) {
+		if (dmvpn_entry_peer(e, now)) {
 			first = e;
 			break;
 		}
@@ -156,23 +174,36 @@ static void dmvpn_nhs_track(struct dmvpn_cache *cache, struct dmvpn_entry *e)
 	dmvpn_nhs_pick(cache);
 }
 
+static struct dmvpn_peer *dmvpn_entry_peer_locked(struct dmvpn_cache *cache,
+						  struct dmvpn_entry *e)
+{
+	return rcu_dereference_protected(e->peer,
+					 lockdep_is_held(&cache->lock));
+}
+
+/* Everything that can lead a reader to @e goes before its peer and @e
+ * itself are handed to RCU.
+ */
 static void dmvpn_entry_unlink(struct dmvpn_cache *cache,
 			       struct dmvpn_entry *e, enum dmvpn_event event)
 {
+	struct dmvpn_peer *peer = dmvpn_entry_peer_locked(cache, e);
+
 	rhashtable_remove_fast(&cache->ht, &e->node, dmvpn_ht_params);
 	list_del_rcu(&e->list);
 	if (!list_empty(&e->nhs_list)) {
 		list_del_init(&e->nhs_list);
 		dmvpn_nhs_pick(cache);
 	}
-	if (e->key.table == DMVPN_TABLE_MCAST) {
+	if (e->lpm)
+		dmvpn_lpm_remove(&cache->shortcuts, e->lpm);
+	if (e->key.table == DMVPN_TABLE_MCAST)
 		cache->mcast_count--;
-	} else {
+	else
 		cache->count--;
-		if (e->key.table == DMVPN_TABLE_SHORTCUT)
-			dmvpn_plen_ref(cache, &e->key, false);
-	}
 	dmvpn_cache_changed(cache, event, e);
+	if (peer)
+		dmvpn_peer_put(&cache->peers, peer);
 	call_rcu(&e->rcu, dmvpn_entry_free_rcu);
 }
 
@@ -207,18 +238,25 @@ EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_find);
  * dmvpn_cache_nhs() - where traffic without an entry of its own goes
  * @cache: the cache
  * @now: jiffies
+ * @peer: set to the entry's peer when one is found
  *
  * Return: the first usable host entry flagged DMVPN_F_NHS, or NULL. Caller
  * holds rcu_read_lock().
  */
 struct dmvpn_entry *dmvpn_cache_nhs(struct dmvpn_cache *cache,
-				    unsigned long now)
+				    unsigned long now, struct dmvpn_peer **peer)
 {
 	struct dmvpn_entry *e = rcu_dereference(cache->nhs_first);
 
-	return e && dmvpn_entry_usable(e, now) ? e : NULL;
+	*peer = e ? dmvpn_entry_peer(e, now) : NULL;
+	return *peer ? e : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_nhs);
+
+static const u8 *dmvpn_addr_bytes(const struct dmvpn_addr *a)
+{
+	return a->family == AF_INET6 ? a->ip6.s6_addr : (const u8 *)&a->ip4;
+}
 
 /**
  * dmvpn_cache_route() - the transmit-path lookup
@@ -226,151 +264,262 @@ EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_nhs);
  * @dst: inner destination, matched against shortcut prefixes first
  * @nexthop: route nexthop, matched exactly against host entries
  * @now: jiffies
- * @how: set to how the answer was found
+ * @r: the answer: an entry with its peer, or none
  *
  * Without a usable shortcut or host entry the packet goes to a next-hop
- * server (dmvpn_cache_nhs()); *@how tells the caller whether the nexthop
- * is unknown (DMVPN_ROUTE_MISS: ask for a resolution) or already being
- * resolved (DMVPN_ROUTE_PENDING).
- *
- * Return: an entry with a usable NBMA address, or NULL. Caller holds
- * rcu_read_lock().
+ * server (dmvpn_cache_nhs()); @r->how tells the caller whether the
+ * nexthop is unknown (DMVPN_ROUTE_MISS: ask for a resolution) or already
+ * being resolved (DMVPN_ROUTE_PENDING). Caller holds rcu_read_lock().
  */
-struct dmvpn_entry *dmvpn_cache_route(struct dmvpn_cache *cache,
-				      const struct dmvpn_addr *dst,
-				      const struct dmvpn_addr *nexthop,
-				      unsigned long now,
-				      enum dmvpn_route_how *how)
+void dmvpn_cache_route(struct dmvpn_cache *cache, const struct dmvpn_addr *dst,
+		       const struct dmvpn_addr *nexthop, unsigned long now,
+		       struct dmvpn_route *r)
 {
-	const unsigned long *plens = cache->plens[dst->family == AF_INET6];
-	unsigned int size = dmvpn_family_bits(dst->family) + 1;
 	struct dmvpn_entry *e;
-	unsigned int plen;
 
-	*how = DMVPN_ROUTE_ENTRY;
-	/* Longest prefix first: one exact probe per prefix length in use. */
-	while ((plen = find_last_bit(plens, size)) < size) {
-		e = dmvpn_cache_find(cache, DMVPN_TABLE_SHORTCUT, dst, plen);
-		if (e && dmvpn_entry_usable(e, now))
-			return e;
-		size = plen;
-	}
+	r->how = DMVPN_ROUTE_ENTRY;
+	r->entry = dmvpn_lpm_lookup(&cache->shortcuts, dst->family,
+				    dmvpn_addr_bytes(dst), now, &r->peer);
+	if (r->entry)
+		return;
 	e = dmvpn_cache_find(cache, DMVPN_TABLE_HOST, nexthop,
 			     dmvpn_family_bits(nexthop->family));
-	if (e && dmvpn_entry_usable(e, now))
-		return e;
+	r->peer = e ? dmvpn_entry_peer(e, now) : NULL;
+	if (r->peer) {
+		r->entry = e;
+		return;
+	}
 	/* Only incomplete and negative entries are unusable yet alive. */
-	*how = e && !dmvpn_entry_expired(e, now) ? DMVPN_ROUTE_PENDING :
-						   DMVPN_ROUTE_MISS;
-	return dmvpn_cache_nhs(cache, now);
+	r->how = e && !dmvpn_entry_expired(e, now) ? DMVPN_ROUTE_PENDING :
+						     DMVPN_ROUTE_MISS;
+	r->entry = dmvpn_cache_nhs(cache, now, &r->peer);
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_route);
 
-static void dmvpn_entry_fill(struct dmvpn_entry *e,
-			     const struct dmvpn_entry_spec *spec)
+/* Points @e to the peer of @nbma (none if it has no family); keeps the
+ * current peer when the address is the same.
+ */
+static int dmvpn_entry_set_peer(struct dmvpn_cache *cache,
+				struct dmvpn_entry *e,
+				const struct dmvpn_addr *nbma,
+				struct dmvpn_spare *sp)
 {
-	enum dmvpn_table table = spec->type == DMVPN_ENTRY_SHORTCUT ?
-				 DMVPN_TABLE_SHORTCUT : DMVPN_TABLE_HOST;
+	struct dmvpn_peer *old = dmvpn_entry_peer_locked(cache, e), *new = NULL;
 
-	dmvpn_key_init(&e->key, table, &spec->proto, spec->plen);
-	e->nbma = spec->nbma;
-	e->type = spec->type;
-	e->flags = spec->flags;
-	e->expires = dmvpn_expiry(spec->holdtime);
+	if (old && nbma->family && dmvpn_addr_equal(&old->nbma, nbma))
+		return 0;
+	if (nbma->family) {
+		new = dmvpn_peer_get(&cache->peers, nbma, &sp->peer);
+		if (IS_ERR(new))
+			return PTR_ERR(new);
+	}
+	rcu_assign_pointer(e->peer, new);
+	/* Readers that still hold @old are waited for: see peer_put. */
+	if (old)
+		dmvpn_peer_put(&cache->peers, old);
+	return 0;
 }
 
+/* Whether the change can be made with what @sp holds; if not, says what
+ * to allocate. Called with cache->lock held.
+ */
+static bool dmvpn_spare_enough(struct dmvpn_cache *cache,
+			       struct dmvpn_entry *old,
+			       const struct dmvpn_addr *nbma,
+			       enum dmvpn_table table, struct dmvpn_spare *sp)
+{
+	struct dmvpn_peer *p = old ? dmvpn_entry_peer_locked(cache, old) : NULL;
+
+	if (!old && !sp->entry)
+		sp->want_entry = true;
+	if (!old && table == DMVPN_TABLE_SHORTCUT &&
+	    (!sp->nodes[0] || !sp->nodes[1]))
+		sp->want_nodes = true;
+	if (nbma->family && !sp->peer &&
+	    !(p && dmvpn_addr_equal(&p->nbma, nbma)) &&
+	    !dmvpn_peer_find(&cache->peers, nbma))
+		sp->want_peer = true;
+	return !sp->want_entry && !sp->want_nodes && !sp->want_peer;
+}
+
+static int dmvpn_cache_add_locked(struct dmvpn_cache *cache,
+				  const struct dmvpn_entry_spec *spec,
+				  const struct dmvpn_key *key,
+				  enum dmvpn_add_mode mode,
+				  struct dmvpn_spare *sp,
+				  struct netlink_ext_ack *extack)
+{
+	unsigned long expires = dmvpn_expiry(spec->holdtime);
+	static const struct dmvpn_addr none;
+	const struct dmvpn_addr *nbma = &spec->nbma;
+	struct dmvpn_entry *e;
+	bool gone;
+	int err;
+
+	if (cache->dead)
+		return -ENODEV;
+	e = dmvpn_cache_find_key(cache, key);
+	/* An expired entry the reclaim work has not reached yet is gone. */
+	gone = e && dmvpn_entry_expired(e, jiffies);
+	if (e && !gone && mode == DMVPN_ADD_CREATE) {
+		NL_SET_ERR_MSG(extack, "dmvpn: entry exists (use replace)");
+		return -EEXIST;
+	}
+	if ((!e || gone) && mode == DMVPN_ADD_UPDATE) {
+		NL_SET_ERR_MSG(extack, "dmvpn: no such entry");
+		return -ENOENT;
+	}
+	if (!e && cache->count >= cache->max_entries) {
+		NL_SET_ERR_MSG(extack,
+			       "dmvpn: NHRP cache is full (see max-entries)");
+		return -ENOSPC;
+	}
+	/* Entries that never transmit own no peer (and no route cache). */
+	if (spec->type == DMVPN_ENTRY_INCOMPLETE ||
+	    spec->type == DMVPN_ENTRY_NEGATIVE)
+		nbma = &none;
+	if (!dmvpn_spare_enough(cache, e, nbma, key->table, sp))
+		return -EAGAIN;
+
+	if (e) {
+		/* In place: readers see the old peer or the new one, and
+		 * the entry's identity and rank among the servers stay.
+		 */
+		err = dmvpn_entry_set_peer(cache, e, nbma, sp);
+		if (err)
+			return err;
+		if (gone) {
+			WRITE_ONCE(e->created, jiffies);
+			WRITE_ONCE(e->used, 0);
+		}
+		WRITE_ONCE(e->type, spec->type);
+		WRITE_ONCE(e->flags, spec->flags);
+		WRITE_ONCE(e->expires, expires);
+	} else {
+		e = dmvpn_spare_entry(sp, key);
+		e->type = spec->type;
+		e->flags = spec->flags;
+		e->expires = expires;
+		err = dmvpn_entry_set_peer(cache, e, nbma, sp);
+		if (err)
+			goto err_free;
+		err = rhashtable_insert_fast(&cache->ht, &e->node,
+					     dmvpn_ht_params);
+		if (err)
+			goto err_put;
+		list_add_tail_rcu(&e->list, &cache->entries);
+		cache->count++;
+		if (key->table == DMVPN_TABLE_SHORTCUT)
+			e->lpm = dmvpn_lpm_insert(&cache->shortcuts,
+						  key->family, key->ip6.s6_addr,
+						  key->plen, e, sp->nodes);
+	}
+	dmvpn_nhs_track(cache, e);
+	dmvpn_cache_arm(cache, expires);
+	dmvpn_cache_changed(cache, DMVPN_EVENT_ENTRY_ADDED, e);
+	return 0;
+
+err_put:
+	if (rcu_access_pointer(e->peer))
+		dmvpn_peer_put(&cache->peers, dmvpn_entry_peer_locked(cache, e));
+err_free:
+	kfree(e);	/* never published */
+	return err;
+}
+
+/* Runs a locked change until it has what it needs allocated: at most one
+ * round of allocation, and none for a refresh (the common case).
+ */
+#define dmvpn_cache_change(cache, sp, call)				\
+({									\
+	int __err;							\
+	for (;;) {							\
+		spin_lock_bh(&(cache)->lock);				\
+		__err = (call);						\
+		spin_unlock_bh(&(cache)->lock);				\
+		if (__err != -EAGAIN)					\
+			break;						\
+		__err = dmvpn_spare_fill(sp);				\
+		if (__err)						\
+			break;						\
+	}								\
+	dmvpn_spare_free(sp);						\
+	__err;								\
+})
+
 /**
- * dmvpn_cache_add() - add or replace an entry
+ * dmvpn_cache_add() - add or change an entry
  * @cache: the cache
  * @spec: validated entry
- * @replace: update an existing entry instead of failing with -EEXIST
+ * @mode: what to do when an entry with the same key exists, or not
  * @extack: error report
  *
- * A refresh that keeps the NBMA address updates the entry in place, so its
- * counters and cached route survive; a new NBMA address swaps in a fresh
- * entry because a cached route may not be reset under readers.
+ * An existing entry is updated in place, whatever changes: a new NBMA
+ * address points it to another peer.
  *
  * Return: 0 or a negative errno with @extack set.
  */
 int dmvpn_cache_add(struct dmvpn_cache *cache,
-		    const struct dmvpn_entry_spec *spec, bool replace,
-		    struct netlink_ext_ack *extack)
+		    const struct dmvpn_entry_spec *spec,
+		    enum dmvpn_add_mode mode, struct netlink_ext_ack *extack)
 {
-	struct dmvpn_entry *new, *old;
-	int err = 0;
+	struct dmvpn_spare sp = {};
+	struct dmvpn_key key;
 
-	new = dmvpn_entry_alloc();
-	if (!new)
-		return -ENOMEM;
-	dmvpn_entry_fill(new, spec);
-
-	spin_lock_bh(&cache->lock);
-	if (cache->dead) {
-		err = -ENODEV;
-		goto out_free;
-	}
-	old = dmvpn_cache_find_key(cache, &new->key);
-	/* An expired entry the reclaim work has not reached yet is gone. */
-	if (old && !replace && !dmvpn_entry_expired(old, jiffies)) {
-		NL_SET_ERR_MSG(extack, "dmvpn: entry exists (use replace)");
-		err = -EEXIST;
-		goto out_free;
-	}
-	if (old && dmvpn_addr_equal(&old->nbma, &new->nbma)) {
-		WRITE_ONCE(old->type, new->type);
-		WRITE_ONCE(old->flags, new->flags);
-		WRITE_ONCE(old->expires, new->expires);
-		dmvpn_nhs_track(cache, old);
-		dmvpn_cache_arm(cache, new->expires);
-		dmvpn_cache_changed(cache, DMVPN_EVENT_ENTRY_ADDED, old);
-		goto out_free;
-	}
-	if (old) {
-		new->created = old->created;
-		new->used = READ_ONCE(old->used);
-		atomic64_set(&new->packets, atomic64_read(&old->packets));
-		atomic64_set(&new->bytes, atomic64_read(&old->bytes));
-		err = rhashtable_replace_fast(&cache->ht, &old->node,
-					      &new->node, dmvpn_ht_params);
-		if (err)
-			goto out_free;
-		list_replace_rcu(&old->list, &new->list);
-		/* Keeps its rank among the servers. */
-		if (!list_empty(&old->nhs_list))
-			list_replace_init(&old->nhs_list, &new->nhs_list);
-	} else {
-		if (cache->count >= cache->max_entries) {
-			NL_SET_ERR_MSG(extack,
-				       "dmvpn: NHRP cache is full (see max-entries)");
-			err = -ENOSPC;
-			goto out_free;
-		}
-		err = rhashtable_insert_fast(&cache->ht, &new->node,
-					     dmvpn_ht_params);
-		if (err)
-			goto out_free;
-		list_add_tail_rcu(&new->list, &cache->entries);
-		cache->count++;
-		if (new->key.table == DMVPN_TABLE_SHORTCUT)
-			dmvpn_plen_ref(cache, &new->key, true);
-	}
-	dmvpn_nhs_track(cache, new);
-	/* Only once nhs_first cannot name it any more:
-	 * a reader that loads it after call_rcu() would not be waited for.
-	 */
-	if (old)
-		call_rcu(&old->rcu, dmvpn_entry_free_rcu);
-	dmvpn_cache_arm(cache, new->expires);
-	dmvpn_cache_changed(cache, DMVPN_EVENT_ENTRY_ADDED, new);
-	spin_unlock_bh(&cache->lock);
-	return 0;
-
-out_free:
-	spin_unlock_bh(&cache->lock);
-	dmvpn_entry_free(new);
-	return err;
+	dmvpn_key_init(&key, dmvpn_spec_table(spec), &spec->proto,
+		       spec->plen);
+	return dmvpn_cache_change(cache, &sp,
+				  dmvpn_cache_add_locked(cache, spec, &key,
+							 mode, &sp, extack));
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_add);
+
+static int dmvpn_mcast_add_locked(struct dmvpn_cache *cache,
+				  const struct dmvpn_key *key,
+				  const struct dmvpn_addr *nbma, u32 flags,
+				  bool replace, struct dmvpn_spare *sp,
+				  struct netlink_ext_ack *extack)
+{
+	struct dmvpn_entry *e;
+	int err;
+
+	if (cache->dead)
+		return -ENODEV;
+	e = dmvpn_cache_find_key(cache, key);
+	if (e && !replace) {
+		NL_SET_ERR_MSG(extack, "dmvpn: multicast entry exists");
+		return -EEXIST;
+	}
+	if (e) {
+		WRITE_ONCE(e->flags, flags);
+		dmvpn_cache_changed(cache, DMVPN_EVENT_MCAST_ADDED, e);
+		return 0;
+	}
+	if (cache->mcast_count >= cache->max_entries) {
+		NL_SET_ERR_MSG(extack,
+			       "dmvpn: multicast map is full (see max-entries)");
+		return -ENOSPC;
+	}
+	if (!dmvpn_spare_enough(cache, NULL, nbma, key->table, sp))
+		return -EAGAIN;
+	e = dmvpn_spare_entry(sp, key);
+	e->flags = flags;
+	err = dmvpn_entry_set_peer(cache, e, nbma, sp);
+	if (err) {
+		kfree(e);
+		return err;
+	}
+	err = rhashtable_insert_fast(&cache->ht, &e->node, dmvpn_ht_params);
+	if (err) {
+		dmvpn_peer_put(&cache->peers, dmvpn_entry_peer_locked(cache, e));
+		kfree(e);
+		return err;
+	}
+	list_add_tail_rcu(&e->list, &cache->mcast);
+	cache->mcast_count++;
+	dmvpn_cache_changed(cache, DMVPN_EVENT_MCAST_ADDED, e);
+	return 0;
+}
 
 /**
  * dmvpn_mcast_add() - add an NBMA address to the multicast map
@@ -385,52 +534,15 @@ EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_add);
 int dmvpn_mcast_add(struct dmvpn_cache *cache, const struct dmvpn_addr *nbma,
 		    u32 flags, bool replace, struct netlink_ext_ack *extack)
 {
-	struct dmvpn_entry *new, *old;
-	int err = 0;
+	struct dmvpn_spare sp = {};
+	struct dmvpn_key key;
 
-	new = dmvpn_entry_alloc();
-	if (!new)
-		return -ENOMEM;
-	dmvpn_key_init(&new->key, DMVPN_TABLE_MCAST, nbma,
+	dmvpn_key_init(&key, DMVPN_TABLE_MCAST, nbma,
 		       dmvpn_family_bits(nbma->family));
-	new->nbma = *nbma;
-	new->flags = flags;
-
-	spin_lock_bh(&cache->lock);
-	if (cache->dead) {
-		err = -ENODEV;
-		goto out_free;
-	}
-	old = dmvpn_cache_find_key(cache, &new->key);
-	if (old) {
-		if (!replace) {
-			NL_SET_ERR_MSG(extack, "dmvpn: multicast entry exists");
-			err = -EEXIST;
-		} else {
-			WRITE_ONCE(old->flags, flags);
-			dmvpn_cache_changed(cache, DMVPN_EVENT_MCAST_ADDED, old);
-		}
-		goto out_free;
-	}
-	if (cache->mcast_count >= cache->max_entries) {
-		NL_SET_ERR_MSG(extack,
-			       "dmvpn: multicast map is full (see max-entries)");
-		err = -ENOSPC;
-		goto out_free;
-	}
-	err = rhashtable_insert_fast(&cache->ht, &new->node, dmvpn_ht_params);
-	if (err)
-		goto out_free;
-	list_add_tail_rcu(&new->list, &cache->mcast);
-	cache->mcast_count++;
-	dmvpn_cache_changed(cache, DMVPN_EVENT_MCAST_ADDED, new);
-	spin_unlock_bh(&cache->lock);
-	return 0;
-
-out_free:
-	spin_unlock_bh(&cache->lock);
-	dmvpn_entry_free(new);
-	return err;
+	return dmvpn_cache_change(cache, &sp,
+				  dmvpn_mcast_add_locked(cache, &key, nbma,
+							 flags, replace, &sp,
+							 extack));
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_mcast_add);
 
@@ -540,19 +652,20 @@ void dmvpn_cache_set_max(struct dmvpn_cache *cache, unsigned int max_entries)
 	cache->max_entries = max_entries;
 	spin_unlock_bh(&cache->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_set_max);
 
 int dmvpn_cache_init(struct dmvpn_cache *cache, unsigned int max_entries,
 		     dmvpn_cache_notify_t notify, atomic_t *gen)
 {
+	int err;
+
 	spin_lock_init(&cache->lock);
 	INIT_LIST_HEAD(&cache->entries);
 	INIT_LIST_HEAD(&cache->mcast);
 	INIT_LIST_HEAD(&cache->nhs);
 	RCU_INIT_POINTER(cache->nhs_first, NULL);
 	INIT_DELAYED_WORK(&cache->gc_work, dmvpn_cache_gc);
-	bitmap_zero(cache->plens[0], DMVPN_PLEN_BITS);
-	bitmap_zero(cache->plens[1], DMVPN_PLEN_BITS);
-	memset(cache->plen_refs, 0, sizeof(cache->plen_refs));
+	dmvpn_lpm_init(&cache->shortcuts);
 	cache->count = 0;
 	cache->mcast_count = 0;
 	cache->max_entries = max_entries;
@@ -560,7 +673,13 @@ int dmvpn_cache_init(struct dmvpn_cache *cache, unsigned int max_entries,
 	cache->dead = false;
 	cache->notify = notify;
 	cache->gen = gen;
-	return rhashtable_init(&cache->ht, &dmvpn_ht_params);
+	err = dmvpn_peers_init(&cache->peers);
+	if (err)
+		return err;
+	err = rhashtable_init(&cache->ht, &dmvpn_ht_params);
+	if (err)
+		dmvpn_peers_destroy(&cache->peers);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_init);
 
@@ -584,5 +703,6 @@ EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_stop);
 void dmvpn_cache_destroy(struct dmvpn_cache *cache)
 {
 	rhashtable_destroy(&cache->ht);
+	dmvpn_peers_destroy(&cache->peers);
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_destroy);

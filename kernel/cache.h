@@ -1,28 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The NHRP cache of one dmvpn device: protocol (overlay) address -> NBMA
- * (underlay) address. One rhashtable holds three tables told apart by the
- * key: host entries, shortcut prefixes (longest-prefix match through a
- * bitmap of the prefix lengths in use) and the multicast replication map.
+ * The NHRP cache of one dmvpn device: protocol (overlay) address -> peer
+ * (NBMA, underlay, address; peer.h). One rhashtable holds three tables
+ * told apart by the key: host entries, shortcut prefixes (also in a trie
+ * for longest-prefix match, lpm.h) and the multicast replication map.
  * Readers use RCU; writers take cache->lock.
  */
 #ifndef _DMVPN_CACHE_H
 #define _DMVPN_CACHE_H
 
-#include <linux/in6.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include <net/dst_cache.h>
 #include <uapi/linux/dmvpn.h>
 
-struct dmvpn_addr {
-	u8 family;		/* AF_INET, AF_INET6; 0 = none */
-	union {
-		__be32 ip4;
-		struct in6_addr ip6;
-	};
-};
+#include "addr.h"
+#include "lpm.h"
+#include "peer.h"
 
 enum dmvpn_table {
 	DMVPN_TABLE_HOST,
@@ -42,22 +36,24 @@ struct dmvpn_key {
 	};
 };
 
+/* What lookups read comes first; nothing here is written per packet but
+ * @used, once per tick.
+ */
 struct dmvpn_entry {
 	struct rhash_head node;
 	struct dmvpn_key key;
+	/* NULL while incomplete or negative: nothing to send to. */
+	struct dmvpn_peer __rcu *peer;
+	u8 type;		/* enum dmvpn_entry_type */
+	u32 flags;		/* DMVPN_F_* or DMVPN_MCAST_F_* */
+	unsigned long expires;	/* jiffies; 0 = never */
+	unsigned long used;	/* jiffies of the last packet; 0 = never */
+	unsigned long created;	/* jiffies */
 	/* cache->entries or cache->mcast; RCU for dumps and replication. */
 	struct list_head list;
 	/* cache->nhs while a host entry carries DMVPN_F_NHS; writers only. */
 	struct list_head nhs_list;
-	struct dmvpn_addr nbma;
-	u8 type;		/* enum dmvpn_entry_type */
-	u32 flags;		/* DMVPN_F_* or DMVPN_MCAST_F_* */
-	unsigned long created;	/* jiffies */
-	unsigned long expires;	/* jiffies; 0 = never */
-	unsigned long used;	/* jiffies of the last packet; 0 = never */
-	atomic64_t packets;
-	atomic64_t bytes;
-	struct dst_cache dst_cache;
+	struct dmvpn_lpm_node *lpm;	/* shortcuts: its trie node */
 	struct rcu_head rcu;
 };
 
@@ -76,8 +72,6 @@ typedef void (*dmvpn_cache_notify_t)(struct dmvpn_cache *cache,
 				     enum dmvpn_event event,
 				     const struct dmvpn_entry *e, gfp_t gfp);
 
-#define DMVPN_PLEN_BITS 129
-
 struct dmvpn_cache {
 	struct rhashtable ht;
 	spinlock_t lock;	/* writers: ht, lists, counts, plen maps */
@@ -94,28 +88,12 @@ struct dmvpn_cache {
 	unsigned int max_entries;
 	unsigned long next_expiry;	/* jiffies; 0 = nothing expires */
 	bool dead;
-	/* Shortcut prefix lengths in use, [0] IPv4, [1] IPv6. */
-	DECLARE_BITMAP(plens[2], DMVPN_PLEN_BITS);
-	u32 plen_refs[2][DMVPN_PLEN_BITS];
+	struct dmvpn_lpm shortcuts;
+	struct dmvpn_peers peers;
 	struct delayed_work gc_work;
 	dmvpn_cache_notify_t notify;
 	atomic_t *gen;		/* optional, bumped on every change */
 };
-
-static inline u8 dmvpn_family_bits(u8 family)
-{
-	return family == AF_INET6 ? 128 : 32;
-}
-
-static inline bool dmvpn_addr_equal(const struct dmvpn_addr *a,
-				    const struct dmvpn_addr *b)
-{
-	if (a->family != b->family)
-		return false;
-	if (a->family == AF_INET6)
-		return ipv6_addr_equal(&a->ip6, &b->ip6);
-	return a->ip4 == b->ip4;
-}
 
 static inline bool dmvpn_entry_expired(const struct dmvpn_entry *e,
 				       unsigned long now)
@@ -123,6 +101,39 @@ static inline bool dmvpn_entry_expired(const struct dmvpn_entry *e,
 	unsigned long exp = READ_ONCE(e->expires);
 
 	return exp && time_after_eq(now, exp);
+}
+
+/* The peer of a usable entry, or NULL. Caller holds an RCU read lock of
+ * any flavour (the cache lock disables BH).
+ */
+static inline struct dmvpn_peer *dmvpn_entry_peer(const struct dmvpn_entry *e,
+						  unsigned long now)
+{
+	struct dmvpn_peer *p = rcu_dereference_check(e->peer,
+						     rcu_read_lock_any_held());
+	u8 type = READ_ONCE(e->type);
+
+	if (!p || type == DMVPN_ENTRY_INCOMPLETE ||
+	    type == DMVPN_ENTRY_NEGATIVE || dmvpn_entry_expired(e, now))
+		return NULL;
+	return p;
+}
+
+/* The NBMA address of an entry, or NULL; same context as above. */
+static inline const struct dmvpn_addr *
+dmvpn_entry_nbma(const struct dmvpn_entry *e)
+{
+	struct dmvpn_peer *p = rcu_dereference_check(e->peer,
+						     rcu_read_lock_any_held());
+
+	return p ? &p->nbma : NULL;
+}
+
+static inline enum dmvpn_table
+dmvpn_spec_table(const struct dmvpn_entry_spec *spec)
+{
+	return spec->type == DMVPN_ENTRY_SHORTCUT ? DMVPN_TABLE_SHORTCUT :
+						    DMVPN_TABLE_HOST;
 }
 
 void dmvpn_key_init(struct dmvpn_key *key, enum dmvpn_table table,
@@ -135,9 +146,16 @@ unsigned int dmvpn_cache_flush(struct dmvpn_cache *cache, u8 type,
 			       bool mcast);
 void dmvpn_cache_set_max(struct dmvpn_cache *cache, unsigned int max_entries);
 
+/* What dmvpn_cache_add() may do with an entry of the same key. */
+enum dmvpn_add_mode {
+	DMVPN_ADD_CREATE,	/* -EEXIST if there is one */
+	DMVPN_ADD_REPLACE,	/* create or update */
+	DMVPN_ADD_UPDATE,	/* -ENOENT if there is none */
+};
+
 int dmvpn_cache_add(struct dmvpn_cache *cache,
-		    const struct dmvpn_entry_spec *spec, bool replace,
-		    struct netlink_ext_ack *extack);
+		    const struct dmvpn_entry_spec *spec,
+		    enum dmvpn_add_mode mode, struct netlink_ext_ack *extack);
 int dmvpn_cache_del(struct dmvpn_cache *cache, enum dmvpn_table table,
 		    const struct dmvpn_addr *addr, u8 plen);
 int dmvpn_mcast_add(struct dmvpn_cache *cache, const struct dmvpn_addr *nbma,
@@ -157,12 +175,17 @@ enum dmvpn_route_how {
 	DMVPN_ROUTE_MISS,	/* no entry: an NHS, or nothing; and a MISS */
 };
 
-struct dmvpn_entry *dmvpn_cache_route(struct dmvpn_cache *cache,
-				      const struct dmvpn_addr *dst,
-				      const struct dmvpn_addr *nexthop,
-				      unsigned long now,
-				      enum dmvpn_route_how *how);
+struct dmvpn_route {
+	struct dmvpn_entry *entry;	/* NULL: nowhere to send */
+	struct dmvpn_peer *peer;	/* the entry's, while entry is set */
+	enum dmvpn_route_how how;
+};
+
+void dmvpn_cache_route(struct dmvpn_cache *cache, const struct dmvpn_addr *dst,
+		       const struct dmvpn_addr *nexthop, unsigned long now,
+		       struct dmvpn_route *r);
 struct dmvpn_entry *dmvpn_cache_nhs(struct dmvpn_cache *cache,
-				    unsigned long now);
+				    unsigned long now,
+				    struct dmvpn_peer **peer);
 
 #endif /* _DMVPN_CACHE_H */

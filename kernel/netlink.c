@@ -258,9 +258,14 @@ static int dmvpn_nl_put_entry(struct sk_buff *skb, const struct dmvpn_entry *e)
 	struct dmvpn_addr proto = { .family = e->key.family };
 	unsigned long expires = READ_ONCE(e->expires);
 	unsigned long used = READ_ONCE(e->used);
+	const struct dmvpn_peer *peer = rcu_dereference_check(e->peer,
+							      rcu_read_lock_any_held());
 	u32 flags = READ_ONCE(e->flags);
+	struct dmvpn_peer_totals t = {};
 	struct nlattr *nest;
 
+	if (peer)
+		dmvpn_peer_totals(peer, &t);
 	proto.ip6 = e->key.ip6;
 	nest = nla_nest_start(skb, DMVPN_A_ENTRY);
 	if (!nest)
@@ -269,8 +274,7 @@ static int dmvpn_nl_put_entry(struct sk_buff *skb, const struct dmvpn_entry *e)
 		flags |= DMVPN_F_USED;
 	if (dmvpn_nl_put_addr(skb, DMVPN_ENTRY_A_PROTO, &proto) ||
 	    nla_put_u8(skb, DMVPN_ENTRY_A_PREFIXLEN, e->key.plen) ||
-	    (e->nbma.family &&
-	     dmvpn_nl_put_addr(skb, DMVPN_ENTRY_A_NBMA, &e->nbma)) ||
+	    (peer && dmvpn_nl_put_addr(skb, DMVPN_ENTRY_A_NBMA, &peer->nbma)) ||
 	    nla_put_u8(skb, DMVPN_ENTRY_A_TYPE, READ_ONCE(e->type)) ||
 	    nla_put_u32(skb, DMVPN_ENTRY_A_FLAGS, flags) ||
 	    (expires && nla_put_u32(skb, DMVPN_ENTRY_A_EXPIRES,
@@ -280,10 +284,10 @@ static int dmvpn_nl_put_entry(struct sk_buff *skb, const struct dmvpn_entry *e)
 	    nla_put_u32(skb, DMVPN_ENTRY_A_AGE, dmvpn_secs_since(e->created)) ||
 	    (used && nla_put_u32(skb, DMVPN_ENTRY_A_USED,
 				 dmvpn_secs_since(used))) ||
-	    nla_put_u64_64bit(skb, DMVPN_ENTRY_A_PACKETS,
-			      atomic64_read(&e->packets), DMVPN_ENTRY_A_PAD) ||
-	    nla_put_u64_64bit(skb, DMVPN_ENTRY_A_BYTES,
-			      atomic64_read(&e->bytes), DMVPN_ENTRY_A_PAD)) {
+	    (peer && (nla_put_u64_64bit(skb, DMVPN_ENTRY_A_PACKETS, t.packets,
+					DMVPN_ENTRY_A_PAD) ||
+		      nla_put_u64_64bit(skb, DMVPN_ENTRY_A_BYTES, t.bytes,
+					DMVPN_ENTRY_A_PAD)))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -293,14 +297,19 @@ static int dmvpn_nl_put_entry(struct sk_buff *skb, const struct dmvpn_entry *e)
 
 static int dmvpn_nl_put_mcast(struct sk_buff *skb, const struct dmvpn_entry *e)
 {
-	struct nlattr *nest = nla_nest_start(skb, DMVPN_A_MCAST);
+	const struct dmvpn_peer *peer = rcu_dereference_check(e->peer,
+							      rcu_read_lock_any_held());
+	struct dmvpn_peer_totals t;
+	struct nlattr *nest;
 
+	dmvpn_peer_totals(peer, &t);
+	nest = nla_nest_start(skb, DMVPN_A_MCAST);
 	if (!nest)
 		return -EMSGSIZE;
-	if (dmvpn_nl_put_addr(skb, DMVPN_MCAST_A_NBMA, &e->nbma) ||
+	if (dmvpn_nl_put_addr(skb, DMVPN_MCAST_A_NBMA, &peer->nbma) ||
 	    nla_put_u32(skb, DMVPN_MCAST_A_FLAGS, READ_ONCE(e->flags)) ||
-	    nla_put_u64_64bit(skb, DMVPN_MCAST_A_PACKETS,
-			      atomic64_read(&e->packets), DMVPN_MCAST_A_PAD)) {
+	    nla_put_u64_64bit(skb, DMVPN_MCAST_A_PACKETS, t.mcast,
+			      DMVPN_MCAST_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -531,12 +540,6 @@ static int dmvpn_nl_mcast_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return dmvpn_nl_dump_table(skb, cb, true);
 }
 
-static enum dmvpn_table dmvpn_spec_table(const struct dmvpn_entry_spec *spec)
-{
-	return spec->type == DMVPN_ENTRY_SHORTCUT ? DMVPN_TABLE_SHORTCUT :
-						    DMVPN_TABLE_HOST;
-}
-
 /* A missing nest is named in the extack message and the missing-attribute
  * report, so both old and new userspace can say what was wrong.
  */
@@ -610,36 +613,24 @@ out:
 	return genlmsg_reply(msg, info);
 }
 
-static bool dmvpn_entry_exists(struct dmvpn_dev *d,
-			       const struct dmvpn_entry_spec *spec)
-{
-	bool found;
-
-	rcu_read_lock();
-	found = dmvpn_cache_find(&d->cache, dmvpn_spec_table(spec),
-				 &spec->proto, spec->plen);
-	rcu_read_unlock();
-	return found;
-}
-
 /* ENTRY_NEW creates (or, with DMVPN_A_REPLACE, creates or updates);
  * ENTRY_SET only updates. New generic netlink families may not use the
  * NLM_F_CREATE/REPLACE/EXCL flags, hence the command and the attribute.
  */
 static int dmvpn_nl_entry_change(struct genl_info *info, bool create)
 {
-	bool replace = !create || nla_get_flag(info->attrs[DMVPN_A_REPLACE]);
+	enum dmvpn_add_mode mode = DMVPN_ADD_UPDATE;
 	struct dmvpn_entry_spec spec;
 	struct dmvpn_dev *d;
-	int err = -ENOENT;
+	int err;
 
+	if (create)
+		mode = nla_get_flag(info->attrs[DMVPN_A_REPLACE]) ?
+		       DMVPN_ADD_REPLACE : DMVPN_ADD_CREATE;
 	d = dmvpn_nl_entry_req(info, false, &spec);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	if (create || dmvpn_entry_exists(d, &spec))
-		err = dmvpn_cache_add(&d->cache, &spec, replace, info->extack);
-	else
-		NL_SET_ERR_MSG(info->extack, "dmvpn: no such entry");
+	err = dmvpn_cache_add(&d->cache, &spec, mode, info->extack);
 	dev_put(d->dev);
 	return err;
 }

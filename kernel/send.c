@@ -166,42 +166,48 @@ err:
 	dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
 }
 
-static void dmvpn_entry_account(struct dmvpn_entry *e, unsigned int len)
+/* The entry's "used" and the peer's counters: per CPU, or once a tick. */
+static void dmvpn_account(struct dmvpn_entry *e, struct dmvpn_peer *p,
+			  unsigned int len, bool mcast)
 {
 	unsigned long now = jiffies;
 
-	atomic64_inc(&e->packets);
-	atomic64_add(len, &e->bytes);
-	/* Avoid dirtying the line again within the same tick. */
+	dmvpn_peer_account(p, len, mcast);
 	if (READ_ONCE(e->used) != now)
 		WRITE_ONCE(e->used, now);
 }
 
 static void dmvpn_xmit_mcast(struct dmvpn_dev *d, struct sk_buff *skb)
 {
+	struct dmvpn_peer *p, *prev_p = NULL;
 	struct dmvpn_entry *e, *prev = NULL;
 	struct sk_buff *copy;
 
 	list_for_each_entry_rcu(e, &d->cache.mcast, list) {
+		p = rcu_dereference(e->peer);
+		if (!p)
+			continue;
 		if (prev) {
 			copy = skb_clone(skb, GFP_ATOMIC);
 			if (!copy) {
 				atomic64_inc(&d->cnt.tx_errors);
 				break;
 			}
-			dmvpn_entry_account(prev, copy->len);
+			dmvpn_account(prev, prev_p, copy->len, true);
 			atomic64_inc(&d->cnt.tx_mcast);
-			dmvpn_encap(d, copy, prev->nbma.ip4, &prev->dst_cache);
+			dmvpn_encap(d, copy, prev_p->nbma.ip4,
+				    &prev_p->dst_cache);
 		}
 		prev = e;
+		prev_p = p;
 	}
 	if (!prev) {
 		dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
 		return;
 	}
-	dmvpn_entry_account(prev, skb->len);
+	dmvpn_account(prev, prev_p, skb->len, true);
 	atomic64_inc(&d->cnt.tx_mcast);
-	dmvpn_encap(d, skb, prev->nbma.ip4, &prev->dst_cache);
+	dmvpn_encap(d, skb, prev_p->nbma.ip4, &prev_p->dst_cache);
 }
 
 /* An NHRP frame from AF_PACKET: header_ops->create put the outer header in
@@ -234,20 +240,19 @@ static void dmvpn_xmit_unicast(struct dmvpn_dev *d, struct sk_buff *skb,
 			       const struct dmvpn_addr *dst,
 			       const struct dmvpn_addr *nh)
 {
-	enum dmvpn_route_how how;
-	struct dmvpn_entry *e;
+	struct dmvpn_route r;
 
-	e = dmvpn_cache_route(&d->cache, dst, nh, jiffies, &how);
-	if (how == DMVPN_ROUTE_MISS)
+	dmvpn_cache_route(&d->cache, dst, nh, jiffies, &r);
+	if (r.how == DMVPN_ROUTE_MISS)
 		dmvpn_nl_notify_miss(d, nh);
-	if (!e) {
+	if (!r.entry) {
 		dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
 		return;
 	}
-	if (how != DMVPN_ROUTE_ENTRY)
+	if (r.how != DMVPN_ROUTE_ENTRY)
 		atomic64_inc(&d->cnt.tx_via_nhs);
-	dmvpn_entry_account(e, skb->len);
-	dmvpn_encap(d, skb, e->nbma.ip4, &e->dst_cache);
+	dmvpn_account(r.entry, r.peer, skb->len, false);
+	dmvpn_encap(d, skb, r.peer->nbma.ip4, &r.peer->dst_cache);
 }
 
 netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)

@@ -18,11 +18,15 @@
 #include <linux/ctype.h>
 #include <linux/if_ether.h>
 #include <linux/inet.h>
+#include <linux/inetdevice.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/prandom.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/netlink.h>
+#include <net/route.h>
 
 #include "cache.h"
 #include "compat.h"
@@ -89,7 +93,8 @@ static int dmvpn_add(struct kunit *test, const char *proto, u8 plen,
 					       holdtime);
 	struct netlink_ext_ack extack = {};
 
-	return dmvpn_cache_add(test->priv, &s, replace, &extack);
+	return dmvpn_cache_add(test->priv, &s, replace ? DMVPN_ADD_REPLACE :
+						  DMVPN_ADD_CREATE, &extack);
 }
 
 static void dmvpn_add_host(struct kunit *test, const char *proto,
@@ -120,14 +125,16 @@ static int dmvpn_del(struct kunit *test, enum dmvpn_table table,
 /* What a test may look at once the RCU read section is over. */
 struct dmvpn_snap {
 	const struct dmvpn_entry *e;	/* identity only, never dereferenced */
+	const struct dmvpn_peer *peer;	/* the same */
 	struct dmvpn_addr nbma;
 	u8 type;
 	u8 plen;
 	u32 flags;
 	unsigned long created;
 	unsigned long expires;
-	s64 packets;
-	s64 bytes;
+	u64 packets;
+	u64 bytes;
+	u64 mcast;
 };
 
 static bool dmvpn_find(struct kunit *test, enum dmvpn_table table,
@@ -140,37 +147,50 @@ static bool dmvpn_find(struct kunit *test, enum dmvpn_table table,
 	rcu_read_lock();
 	e = dmvpn_cache_find(test->priv, table, &a, dmvpn_plen(&a, plen));
 	if (e) {
+		struct dmvpn_peer *p = rcu_dereference(e->peer);
+		struct dmvpn_peer_totals t = {};
+
+		if (p) {
+			dmvpn_peer_totals(p, &t);
+			s->nbma = p->nbma;
+		}
 		s->e = e;
-		s->nbma = e->nbma;
+		s->peer = p;
+		s->packets = t.packets;
+		s->bytes = t.bytes;
+		s->mcast = t.mcast;
 		s->type = READ_ONCE(e->type);
 		s->plen = e->key.plen;
 		s->flags = READ_ONCE(e->flags);
 		s->created = e->created;
 		s->expires = READ_ONCE(e->expires);
-		s->packets = atomic64_read(&e->packets);
-		s->bytes = atomic64_read(&e->bytes);
 	}
 	rcu_read_unlock();
 	return e;
 }
 
-/* Count traffic on an entry as the transmit path does. */
+/* Count @packets of @bytes / @packets on a host entry, as the transmit
+ * path does (with BH off, on this CPU's counters).
+ */
 static void dmvpn_account(struct kunit *test, const char *addr,
-			  s64 packets, s64 bytes)
+			  unsigned int packets, unsigned int bytes)
 {
 	struct dmvpn_addr a = dmvpn_ta(test, addr);
+	struct dmvpn_peer *p = NULL;
 	struct dmvpn_entry *e;
+	unsigned int i;
 
-	rcu_read_lock();
+	rcu_read_lock_bh();
 	e = dmvpn_cache_find(test->priv, DMVPN_TABLE_HOST, &a,
 			     dmvpn_family_bits(a.family));
-	if (e) {
-		atomic64_add(packets, &e->packets);
-		atomic64_add(bytes, &e->bytes);
+	if (e)
+		p = rcu_dereference_bh(e->peer);
+	for (i = 0; p && i < packets; i++)
+		dmvpn_peer_account(p, bytes / packets, false);
+	if (e)
 		WRITE_ONCE(e->used, jiffies);
-	}
-	rcu_read_unlock();
-	KUNIT_ASSERT_TRUE_MSG(test, e, "no host entry %s", addr);
+	rcu_read_unlock_bh();
+	KUNIT_ASSERT_TRUE_MSG(test, p, "no host entry with a peer: %s", addr);
 }
 
 /* dmvpn_entry_expired() of a host entry: 1, 0, or -ENOENT. */
@@ -206,13 +226,14 @@ static void dmvpn_expect_route(struct kunit *test, const char *dst,
 	struct dmvpn_addr d = dmvpn_ta(test, dst), n = dmvpn_ta(test, nh);
 	struct dmvpn_addr got = {};
 	const struct dmvpn_entry *e;
-	enum dmvpn_route_how how;
+	struct dmvpn_route r;
 	char buf[INET6_ADDRSTRLEN + 8];
 
 	rcu_read_lock();
-	e = dmvpn_cache_route(test->priv, &d, &n, now, &how);
+	dmvpn_cache_route(test->priv, &d, &n, now, &r);
+	e = r.entry;
 	if (e)
-		got = e->nbma;
+		got = r.peer->nbma;
 	rcu_read_unlock();
 
 	dmvpn_fmt(buf, sizeof(buf), &got);
@@ -411,7 +432,7 @@ static void dmvpn_cache_test_exists(struct kunit *test)
 	struct dmvpn_snap s;
 
 	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_STATIC, 0);
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, false,
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, DMVPN_ADD_CREATE,
 					      &extack), -EEXIST);
 	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
 	KUNIT_EXPECT_STREQ(test, extack._msg,
@@ -450,7 +471,7 @@ static void dmvpn_cache_test_refresh(struct kunit *test)
 	spec = dmvpn_spec(test, "10.0.0.2", DMVPN_HOST, "192.0.2.2",
 			  DMVPN_ENTRY_STATIC, 0);
 	spec.flags = DMVPN_F_NHS | DMVPN_F_UNIQUE;
-	KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &spec, true,
+	KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &spec, DMVPN_ADD_REPLACE,
 					      &extack), 0);
 	KUNIT_EXPECT_NULL(test, extack._msg);
 	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
@@ -472,17 +493,21 @@ static void dmvpn_cache_test_nbma_change(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
 					   DMVPN_HOST, &s1));
 
-	/* A new NBMA address swaps in a new entry (fresh route cache). */
+	/* A new NBMA address: the same entry, another peer (a fresh route
+	 * cache and counters); the old peer goes with its last entry.
+	 */
 	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
 					"198.51.100.2", DMVPN_ENTRY_DYNAMIC,
 					60, true), 0);
 	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
 					   DMVPN_HOST, &s2));
-	KUNIT_EXPECT_PTR_NE(test, s2.e, s1.e);
+	KUNIT_EXPECT_PTR_EQ(test, s2.e, s1.e);
+	KUNIT_EXPECT_PTR_NE(test, s2.peer, s1.peer);
 	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s2.nbma, "198.51.100.2"));
 	KUNIT_EXPECT_EQ(test, s2.created, s1.created);
-	KUNIT_EXPECT_EQ(test, s2.packets, 5);
-	KUNIT_EXPECT_EQ(test, s2.bytes, 500);
+	KUNIT_EXPECT_EQ(test, s2.packets, 0);
+	KUNIT_EXPECT_EQ(test, ((struct dmvpn_cache *)test->priv)->peers.count,
+			1);
 	dmvpn_expect_count(test, 1, 0);
 	dmvpn_expect_route(test, "10.0.0.2", "10.0.0.2", jiffies,
 			   "198.51.100.2");
@@ -559,8 +584,7 @@ static void dmvpn_cache_test_flush(struct kunit *test)
 						false), 0);
 	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, DMVPN_ENTRY_SHORTCUT,
 						false), 1);
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
-					     DMVPN_PLEN_BITS));
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 0);
 	dmvpn_expect_count(test, 3, 1);
 
 	/* Type 0 is everything; the multicast map only when asked. */
@@ -590,7 +614,7 @@ static void dmvpn_cache_test_limit(struct kunit *test)
 	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.99", 0);
 	dmvpn_expect_count(test, DMVPN_TEST_MAX, 0);
 
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, false,
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, DMVPN_ADD_CREATE,
 					      &extack), -ENOSPC);
 	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
 	KUNIT_EXPECT_STREQ(test, extack._msg,
@@ -612,7 +636,7 @@ static void dmvpn_cache_test_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.3",
 					DMVPN_HOST), 0);
 	memset(&extack, 0, sizeof(extack));
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, false,
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec, DMVPN_ADD_CREATE,
 					      &extack), 0);
 	KUNIT_EXPECT_NULL(test, extack._msg);
 	dmvpn_expect_count(test, DMVPN_TEST_MAX, 1);
@@ -670,8 +694,7 @@ static void dmvpn_cache_test_expire(struct kunit *test)
 					    DMVPN_HOST, &s));
 	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
 					    "10.1.0.0", 16, &s));
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
-					     DMVPN_PLEN_BITS));
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 0);
 	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.6",
 					   DMVPN_HOST, &s));
 	/* The rest is still due: the expiry work stays armed. */
@@ -813,8 +836,7 @@ static void dmvpn_cache_test_dead(struct kunit *test)
 	/* Stop empties the cache and refuses further changes. */
 	dmvpn_cache_stop(cache);
 	dmvpn_expect_count(test, 0, 0);
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
-					     DMVPN_PLEN_BITS));
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 0);
 	KUNIT_EXPECT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
 					"192.0.2.2", DMVPN_ENTRY_STATIC, 0,
 					false), -ENODEV);
@@ -861,8 +883,9 @@ static void dmvpn_add_nhs(struct kunit *test, const char *proto,
 					       type, holdtime);
 
 	s.flags = flags;
-	KUNIT_ASSERT_EQ_MSG(test, dmvpn_cache_add(test->priv, &s, replace,
-						  NULL), 0,
+	KUNIT_ASSERT_EQ_MSG(test, dmvpn_cache_add(test->priv, &s, replace ?
+						  DMVPN_ADD_REPLACE :
+						  DMVPN_ADD_CREATE, NULL), 0,
 			    "adding %s", proto);
 }
 
@@ -872,14 +895,17 @@ static void dmvpn_expect_via(struct kunit *test, const char *nh,
 			     enum dmvpn_route_how want)
 {
 	struct dmvpn_addr n = dmvpn_ta(test, nh), got = {};
-	enum dmvpn_route_how how;
 	const struct dmvpn_entry *e;
 	char buf[INET6_ADDRSTRLEN + 8];
+	enum dmvpn_route_how how;
+	struct dmvpn_route r;
 
 	rcu_read_lock();
-	e = dmvpn_cache_route(test->priv, &n, &n, now, &how);
+	dmvpn_cache_route(test->priv, &n, &n, now, &r);
+	e = r.entry;
+	how = r.how;
 	if (e)
-		got = e->nbma;
+		got = r.peer->nbma;
 	rcu_read_unlock();
 
 	dmvpn_fmt(buf, sizeof(buf), &got);
@@ -899,11 +925,12 @@ static void dmvpn_expect_nhs(struct kunit *test, unsigned long now,
 	struct dmvpn_addr got = {};
 	const struct dmvpn_entry *e;
 	char buf[INET6_ADDRSTRLEN + 8];
+	struct dmvpn_peer *p;
 
 	rcu_read_lock();
-	e = dmvpn_cache_nhs(test->priv, now);
+	e = dmvpn_cache_nhs(test->priv, now, &p);
 	if (e)
-		got = e->nbma;
+		got = p->nbma;
 	rcu_read_unlock();
 	dmvpn_fmt(buf, sizeof(buf), &got);
 	KUNIT_EXPECT_STREQ(test, buf, nbma ? nbma : "(none)");
@@ -1014,7 +1041,7 @@ static void dmvpn_nhs_test_shortcut_flag(struct kunit *test)
 
 	/* Only host entries are servers. */
 	s.flags = DMVPN_F_NHS;
-	KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &s, false, NULL), 0);
+	KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &s, DMVPN_ADD_CREATE, NULL), 0);
 	dmvpn_expect_nhs(test, jiffies, NULL);
 	dmvpn_expect_via(test, "10.0.0.9", jiffies, NULL, DMVPN_ROUTE_MISS);
 }
@@ -1034,6 +1061,281 @@ static struct kunit_suite dmvpn_nhs_test_suite = {
 	.exit = dmvpn_cache_test_exit,
 	.suite_exit = dmvpn_test_suite_exit,
 	.test_cases = dmvpn_nhs_test_cases,
+};
+
+/* ------------------------------------------------------- dmvpn_peer */
+
+static unsigned int dmvpn_peer_count(struct kunit *test)
+{
+	return READ_ONCE(((struct dmvpn_cache *)test->priv)->peers.count);
+}
+
+static void dmvpn_peer_test_shared(struct kunit *test)
+{
+	struct dmvpn_addr m = dmvpn_ta(test, "192.0.2.1");
+	struct dmvpn_snap s1, s2, s3, sm;
+
+	dmvpn_add_host(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.1", DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_add_shortcut(test, "10.1.0.0", 16, "192.0.2.1", 0);
+	KUNIT_ASSERT_EQ(test, dmvpn_mcast_add(test->priv, &m, 0, false, NULL),
+			0);
+	dmvpn_add_host(test, "10.0.0.3", "192.0.2.3", DMVPN_ENTRY_DYNAMIC, 60);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 2);
+
+	/* One NBMA address, one peer: one route cache, one set of
+	 * counters, whichever entry the traffic was sent by.
+	 */
+	dmvpn_account(test, "10.0.0.1", 2, 200);
+	dmvpn_account(test, "10.0.0.2", 1, 50);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.1",
+					   DMVPN_HOST, &s1));
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s2));
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					   "10.1.0.0", 16, &s3));
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_MCAST,
+					   "192.0.2.1", DMVPN_HOST, &sm));
+	KUNIT_EXPECT_PTR_EQ(test, s1.peer, s2.peer);
+	KUNIT_EXPECT_PTR_EQ(test, s1.peer, s3.peer);
+	KUNIT_EXPECT_PTR_EQ(test, s1.peer, sm.peer);
+	KUNIT_EXPECT_EQ(test, s3.packets, 3);
+	KUNIT_EXPECT_EQ(test, s3.bytes, 250);
+	KUNIT_EXPECT_EQ(test, sm.mcast, 0);
+
+	/* The peer stays while any entry points to it. */
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.1",
+					DMVPN_HOST), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.0.0",
+					16), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_MCAST, "192.0.2.1",
+					DMVPN_HOST), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 2);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s2));
+	KUNIT_EXPECT_EQ(test, s2.packets, 3);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					DMVPN_HOST), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 1);
+	dmvpn_cache_flush(test->priv, 0, true);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 0);
+}
+
+/* Entries that can never transmit own no peer, hence no route cache. */
+static void dmvpn_peer_test_unusable(struct kunit *test)
+{
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "10.0.0.2", NULL, DMVPN_ENTRY_INCOMPLETE, 300);
+	dmvpn_add_host(test, "10.0.0.4", "192.0.2.4", DMVPN_ENTRY_NEGATIVE, 60);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 0);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.4",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_NULL(test, s.peer);
+
+	/* Resolved: a peer; then negative again: none. */
+	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST,
+					"192.0.2.2", DMVPN_ENTRY_DYNAMIC, 60,
+					true), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 1);
+	dmvpn_expect_route(test, "10.0.0.2", "10.0.0.2", jiffies, "192.0.2.2");
+	KUNIT_ASSERT_EQ(test, dmvpn_add(test, "10.0.0.2", DMVPN_HOST, NULL,
+					DMVPN_ENTRY_NEGATIVE, 60, true), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 0);
+	dmvpn_expect_route(test, "10.0.0.2", "10.0.0.2", jiffies, NULL);
+}
+
+/* Makes a host entry expired without waiting for its holding time. */
+static void dmvpn_expire_now(struct kunit *test, const char *addr)
+{
+	struct dmvpn_addr a = dmvpn_ta(test, addr);
+	struct dmvpn_entry *e;
+
+	rcu_read_lock();
+	e = dmvpn_cache_find(test->priv, DMVPN_TABLE_HOST, &a,
+			     dmvpn_family_bits(a.family));
+	if (e)
+		WRITE_ONCE(e->expires, jiffies - 1 ?: 1);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, e);
+}
+
+static int dmvpn_update(struct kunit *test, const char *proto,
+			const char *nbma, struct netlink_ext_ack *extack)
+{
+	struct dmvpn_entry_spec s = dmvpn_spec(test, proto, DMVPN_HOST, nbma,
+					       DMVPN_ENTRY_DYNAMIC, 60);
+
+	return dmvpn_cache_add(test->priv, &s, DMVPN_ADD_UPDATE, extack);
+}
+
+/* ENTRY_SET updates and never creates, whichever of it and a delete
+ * comes first: the check and the change are one locked step.
+ */
+static void dmvpn_peer_test_update_only(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	struct dmvpn_snap s;
+
+	KUNIT_EXPECT_EQ(test, dmvpn_update(test, "10.0.0.2", "192.0.2.2",
+					   &extack), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "dmvpn: no such entry");
+	dmvpn_expect_count(test, 0, 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 0);
+
+	/* Delete, then update. */
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_DYNAMIC, 60);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					DMVPN_HOST), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_update(test, "10.0.0.2", "192.0.2.9",
+					   NULL), -ENOENT);
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					    DMVPN_HOST, &s));
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 0);
+
+	/* Update, then delete. */
+	dmvpn_add_host(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_DYNAMIC, 60);
+	KUNIT_EXPECT_EQ(test, dmvpn_update(test, "10.0.0.2", "192.0.2.9",
+					   NULL), 0);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma, "192.0.2.9"));
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					DMVPN_HOST), 0);
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.2",
+					    DMVPN_HOST, &s));
+	dmvpn_expect_count(test, 0, 0);
+
+	/* An expired entry not yet reclaimed is gone for an update too. */
+	dmvpn_add_host(test, "10.0.0.3", "192.0.2.3", DMVPN_ENTRY_DYNAMIC, 1);
+	dmvpn_expire_now(test, "10.0.0.3");
+	KUNIT_EXPECT_EQ(test, dmvpn_update(test, "10.0.0.3", "192.0.2.3",
+					   NULL), -ENOENT);
+}
+
+/* The chosen NHS changes NBMA address (NAT rebinding): transmit keeps
+ * reading the same entry, whose peer changes under RCU. Both orders of
+ * the NHS flag and the address change.
+ */
+static void dmvpn_peer_test_nhs_nbma(struct kunit *test)
+{
+	struct dmvpn_snap s1, s2;
+
+	dmvpn_add_nhs(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0,
+		      DMVPN_F_NHS, false);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.1",
+					   DMVPN_HOST, &s1));
+	dmvpn_add_nhs(test, "10.0.0.1", "198.51.100.1", DMVPN_ENTRY_STATIC, 0,
+		      DMVPN_F_NHS, true);
+	dmvpn_expect_nhs(test, jiffies, "198.51.100.1");
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.1",
+					   DMVPN_HOST, &s2));
+	KUNIT_EXPECT_PTR_EQ(test, s2.e, s1.e);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 1);
+
+	/* Address and flag in one change, each way. */
+	dmvpn_add_nhs(test, "10.0.0.2", "192.0.2.2", DMVPN_ENTRY_STATIC, 0, 0,
+		      false);
+	dmvpn_add_nhs(test, "10.0.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0, 0,
+		      true);
+	dmvpn_expect_nhs(test, jiffies, NULL);
+	dmvpn_add_nhs(test, "10.0.0.2", "198.51.100.2", DMVPN_ENTRY_STATIC, 0,
+		      DMVPN_F_NHS, true);
+	dmvpn_expect_nhs(test, jiffies, "198.51.100.2");
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 2);
+}
+
+struct dmvpn_race {
+	struct dmvpn_cache *cache;
+	__be32 nbma[2];
+	atomic_t seen[2];
+	atomic_t bad;
+};
+
+/* What the transmit path does with the NHS's peer, as fast as it can. */
+static int dmvpn_race_reader(void *arg)
+{
+	struct dmvpn_race *r = arg;
+
+	while (!kthread_should_stop()) {
+		struct dmvpn_peer *p;
+		__be32 saddr, nbma;
+		struct rtable *rt;
+
+		local_bh_disable();
+		rcu_read_lock();
+		if (dmvpn_cache_nhs(r->cache, jiffies, &p)) {
+			nbma = READ_ONCE(p->nbma.ip4);
+			rt = dst_cache_get_ip4(&p->dst_cache, &saddr);
+			if (rt)
+				ip_rt_put(rt);
+			dmvpn_peer_account(p, 64, false);
+			if (nbma == r->nbma[0])
+				atomic_inc(&r->seen[0]);
+			else if (nbma == r->nbma[1])
+				atomic_inc(&r->seen[1]);
+			else
+				atomic_inc(&r->bad);
+		}
+		rcu_read_unlock();
+		local_bh_enable();
+		cond_resched();
+	}
+	return 0;
+}
+
+#define DMVPN_RACE_CHANGES	300
+
+/* The NHS changes address while a reader on another CPU uses its peer:
+ * under KASAN, a peer freed too early is a report that fails the run.
+ */
+static void dmvpn_peer_test_nhs_race(struct kunit *test)
+{
+	struct dmvpn_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	static const char *const nbma[] = { "192.0.2.1", "198.51.100.1" };
+	unsigned long deadline = jiffies + 20 * HZ;
+	struct task_struct *task;
+	int i, total;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->cache = test->priv;
+	for (i = 0; i < 2; i++)
+		r->nbma[i] = dmvpn_ta(test, nbma[i]).ip4;
+	dmvpn_add_nhs(test, "10.0.0.1", nbma[0], DMVPN_ENTRY_STATIC, 0,
+		      DMVPN_F_NHS, false);
+	task = kthread_run(dmvpn_race_reader, r, "dmvpn-kunit-race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (i = 1; i <= DMVPN_RACE_CHANGES; i++) {
+		total = atomic_read(&r->seen[0]) + atomic_read(&r->seen[1]);
+		dmvpn_add_nhs(test, "10.0.0.1", nbma[i % 2],
+			      DMVPN_ENTRY_STATIC, 0, DMVPN_F_NHS, true);
+		/* Let the reader in between changes, even on one CPU. */
+		while (atomic_read(&r->seen[0]) + atomic_read(&r->seen[1]) ==
+		       total && time_before(jiffies, deadline))
+			cond_resched();
+	}
+	kthread_stop(task);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->bad), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&r->seen[0]), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&r->seen[1]), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 1);
+}
+
+static struct kunit_case dmvpn_peer_test_cases[] = {
+	KUNIT_CASE(dmvpn_peer_test_shared),
+	KUNIT_CASE(dmvpn_peer_test_unusable),
+	KUNIT_CASE(dmvpn_peer_test_update_only),
+	KUNIT_CASE(dmvpn_peer_test_nhs_nbma),
+	KUNIT_CASE(dmvpn_peer_test_nhs_race),
+	{}
+};
+
+static struct kunit_suite dmvpn_peer_test_suite = {
+	.name = "dmvpn_peer",
+	.init = dmvpn_cache_test_init,
+	.exit = dmvpn_cache_test_exit,
+	.suite_exit = dmvpn_test_suite_exit,
+	.test_cases = dmvpn_peer_test_cases,
 };
 
 /* --------------------------------------------------- dmvpn_shortcut */
@@ -1073,7 +1375,8 @@ static void dmvpn_shortcut_test_fallback(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.2.3",
 					32), 0);
 	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.24");
-	KUNIT_EXPECT_FALSE(test, test_bit(32, cache->plens[0]));
+	/* 8 -> 16 -> 24 is a chain: no branching node is left behind. */
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 3);
 
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.2.0",
 					24), 0);
@@ -1089,8 +1392,7 @@ static void dmvpn_shortcut_test_fallback(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.0.0.0",
 					8), 0);
 	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, NULL);
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
-					     DMVPN_PLEN_BITS));
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 0);
 	dmvpn_expect_count(test, 0, 0);
 }
 
@@ -1160,12 +1462,9 @@ static void dmvpn_shortcut_test_v6(struct kunit *test)
 	dmvpn_expect_route(test, "2001:db8:2::5", "2001:db8:ffff::1", jiffies,
 			   "192.0.2.1");
 
-	/* The IPv4 prefix lengths in use are another map. */
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(cache->plens[0],
-					     DMVPN_PLEN_BITS));
-	KUNIT_EXPECT_TRUE(test, test_bit(128, cache->plens[1]));
-	KUNIT_EXPECT_TRUE(test, test_bit(64, cache->plens[1]));
-	KUNIT_EXPECT_TRUE(test, test_bit(48, cache->plens[1]));
+	/* IPv6 prefixes are another trie: 48 -> 64 -> 128, one chain. */
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(cache->shortcuts.root[0]));
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 3);
 	dmvpn_expect_route(test, "32.1.13.184", DMVPN_NH4, jiffies, NULL);
 
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT,
@@ -1214,37 +1513,178 @@ static void dmvpn_shortcut_test_default(struct kunit *test)
 			   "2001:db8:ffff::");
 }
 
-static void dmvpn_shortcut_test_shared_plen(struct kunit *test)
+static void dmvpn_shortcut_test_trie_shape(struct kunit *test)
 {
 	struct dmvpn_cache *cache = test->priv;
+	struct dmvpn_snap s1, s2;
 
+	/* .1 and .2 part at bit 22, .2 and .3 at bit 23: two branching
+	 * nodes hold the three prefixes.
+	 */
 	dmvpn_add_shortcut(test, "10.1.1.0", 24, "192.0.2.1", 0);
 	dmvpn_add_shortcut(test, "10.1.2.0", 24, "192.0.2.2", 0);
 	dmvpn_add_shortcut(test, "10.1.3.0", 24, "192.0.2.3", 0);
-	KUNIT_EXPECT_EQ(test, cache->plen_refs[0][24], 3);
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 5);
 
-	/* A replace (either kind) is not a new user of the length. */
+	/* A replace, with the same NBMA or another, keeps the node. */
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					   "10.1.3.0", 24, &s1));
 	KUNIT_EXPECT_EQ(test, dmvpn_add(test, "10.1.3.0", 24, "192.0.2.3",
 					DMVPN_ENTRY_SHORTCUT, 60, true), 0);
 	KUNIT_EXPECT_EQ(test, dmvpn_add(test, "10.1.3.0", 24, "198.51.100.3",
 					DMVPN_ENTRY_SHORTCUT, 60, true), 0);
-	KUNIT_EXPECT_EQ(test, cache->plen_refs[0][24], 3);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					   "10.1.3.0", 24, &s2));
+	KUNIT_EXPECT_PTR_EQ(test, s2.e, s1.e);
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 5);
 	dmvpn_expect_route(test, "10.1.3.9", DMVPN_NH4, jiffies, "198.51.100.3");
 
+	/* A prefix at a branching node's place takes it over. */
+	dmvpn_add_shortcut(test, "10.1.2.0", 23, "192.0.2.23", 0);
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 5);
+	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.2.0",
+					23), 0);
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 5);
+
+	/* Removing a leaf removes the branching node left with one child. */
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.1.0",
 					24), 0);
-	KUNIT_EXPECT_TRUE(test, test_bit(24, cache->plens[0]));
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 3);
 	dmvpn_expect_route(test, "10.1.1.9", DMVPN_NH4, jiffies, NULL);
 	dmvpn_expect_route(test, "10.1.2.9", DMVPN_NH4, jiffies, "192.0.2.2");
 	dmvpn_expect_route(test, "10.1.3.9", DMVPN_NH4, jiffies, "198.51.100.3");
 
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.2.0",
 					24), 0);
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 1);
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_SHORTCUT, "10.1.3.0",
 					24), 0);
-	KUNIT_EXPECT_FALSE(test, test_bit(24, cache->plens[0]));
-	KUNIT_EXPECT_EQ(test, cache->plen_refs[0][24], 0);
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 0);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(cache->shortcuts.root[0]));
 	dmvpn_expect_route(test, "10.1.3.9", DMVPN_NH4, jiffies, NULL);
+}
+
+#define DMVPN_TRIE_PREFIXES	200
+#define DMVPN_TRIE_PROBES	2000
+
+struct dmvpn_trie_prefix {
+	__be32 addr;
+	u8 plen;
+	bool in;
+};
+
+/* The longest inserted prefix that covers @addr, by brute force. */
+static int dmvpn_trie_want(const struct dmvpn_trie_prefix *p, int n,
+			   __be32 addr)
+{
+	int i, best = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!p[i].in ||
+		    ((addr ^ p[i].addr) & inet_make_mask(p[i].plen)))
+			continue;
+		if (best < 0 || p[i].plen > p[best].plen)
+			best = i;
+	}
+	return best;
+}
+
+static void dmvpn_trie_check(struct kunit *test,
+			     const struct dmvpn_trie_prefix *p, int n,
+			     struct rnd_state *rnd)
+{
+	struct dmvpn_cache *cache = test->priv;
+	int i, want, bad = 0;
+
+	for (i = 0; i < DMVPN_TRIE_PROBES; i++) {
+		/* Mostly near inserted prefixes, where the trie branches. */
+		__be32 addr = p[prandom_u32_state(rnd) % n].addr ^
+			      htonl(prandom_u32_state(rnd) >>
+				    (prandom_u32_state(rnd) % 32));
+		struct dmvpn_addr dst = { .family = AF_INET, .ip4 = addr };
+		struct dmvpn_peer *peer;
+		struct dmvpn_entry *e;
+		__be32 got_key = 0;
+		u8 got_plen = 0;
+
+		want = dmvpn_trie_want(p, n, addr);
+		rcu_read_lock();
+		e = dmvpn_lpm_lookup(&cache->shortcuts, AF_INET,
+				     (const u8 *)&dst.ip4, jiffies, &peer);
+		if (e) {
+			got_key = e->key.ip4;
+			got_plen = e->key.plen;
+		}
+		rcu_read_unlock();
+		if (want < 0 ? !e : e && got_key == p[want].addr &&
+				      got_plen == p[want].plen)
+			continue;
+		if (bad++ < 3)
+			KUNIT_FAIL(test, "%pI4: want %pI4/%d, got %pI4/%u",
+				   &addr, want < 0 ? &got_key : &p[want].addr,
+				   want < 0 ? -1 : p[want].plen, &got_key,
+				   e ? got_plen : 0);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
+/* The trie against brute force: random prefixes of every length, added
+ * and removed in random order.
+ */
+static void dmvpn_shortcut_test_trie_random(struct kunit *test)
+{
+	struct dmvpn_cache *cache = test->priv;
+	struct dmvpn_trie_prefix *p;
+	struct rnd_state rnd;
+	int i, n = 0, err;
+
+	p = kunit_kcalloc(test, DMVPN_TRIE_PREFIXES, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	prandom_seed_state(&rnd, 2332);
+	dmvpn_cache_set_max(cache, DMVPN_TRIE_PREFIXES);
+	for (i = 0; i < DMVPN_TRIE_PREFIXES; i++) {
+		u8 plen = prandom_u32_state(&rnd) % 33;
+		/* A few top bits vary, so that prefixes nest and part. */
+		__be32 addr = htonl(0x0a000000 |
+				    (prandom_u32_state(&rnd) & 0x00ffffff)) &
+			      inet_make_mask(plen);
+		struct dmvpn_entry_spec spec = {
+			.proto = { .family = AF_INET, .ip4 = addr },
+			.plen = plen,
+			.nbma = { .family = AF_INET,
+				  .ip4 = htonl(0xc0000200 | (i & 0xff)) },
+			.type = DMVPN_ENTRY_SHORTCUT,
+		};
+
+		err = dmvpn_cache_add(cache, &spec, DMVPN_ADD_CREATE, NULL);
+		if (err == -EEXIST)
+			continue;
+		KUNIT_ASSERT_EQ(test, err, 0);
+		p[n].addr = addr;
+		p[n].plen = plen;
+		p[n].in = true;
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, cache->count, n);
+	/* At most one branching node per two prefixes' parting. */
+	KUNIT_EXPECT_LE(test, cache->shortcuts.nodes, 2 * n - 1);
+	dmvpn_trie_check(test, p, n, &rnd);
+
+	for (i = 0; i < n; i++) {
+		if (prandom_u32_state(&rnd) % 2)
+			continue;
+		KUNIT_ASSERT_EQ(test, dmvpn_cache_del(cache,
+						      DMVPN_TABLE_SHORTCUT,
+						      &(struct dmvpn_addr){
+							.family = AF_INET,
+							.ip4 = p[i].addr },
+						      p[i].plen), 0);
+		p[i].in = false;
+	}
+	dmvpn_trie_check(test, p, n, &rnd);
+
+	dmvpn_cache_flush(cache, 0, false);
+	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 0);
 }
 
 static struct kunit_case dmvpn_shortcut_test_cases[] = {
@@ -1254,7 +1694,8 @@ static struct kunit_case dmvpn_shortcut_test_cases[] = {
 	KUNIT_CASE(dmvpn_shortcut_test_expired),
 	KUNIT_CASE(dmvpn_shortcut_test_v6),
 	KUNIT_CASE(dmvpn_shortcut_test_default),
-	KUNIT_CASE(dmvpn_shortcut_test_shared_plen),
+	KUNIT_CASE(dmvpn_shortcut_test_trie_shape),
+	KUNIT_CASE(dmvpn_shortcut_test_trie_random),
 	{}
 };
 
@@ -2444,6 +2885,7 @@ static struct kunit_suite dmvpn_config_test_suite = {
 };
 
 kunit_test_suites(&dmvpn_cache_test_suite, &dmvpn_shortcut_test_suite,
+		  &dmvpn_peer_test_suite,
 		  &dmvpn_gre_test_suite, &dmvpn_nl_test_suite,
 		  &dmvpn_nhs_test_suite, &dmvpn_config_test_suite);
 

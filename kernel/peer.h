@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A peer is one NBMA (underlay) address of a dmvpn device and what belongs
+ * to the path there, whichever overlay addresses lead to it: the route
+ * cache, the traffic counters and, next, IPsec and NAT state. Host,
+ * shortcut and multicast entries point to their peer, as WireGuard's
+ * allowedips point to its peers; entries that cannot transmit (incomplete,
+ * negative) have none. A peer goes with the last entry pointing to it.
+ */
+#ifndef _DMVPN_PEER_H
+#define _DMVPN_PEER_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/u64_stats_sync.h>
+#include <net/dst_cache.h>
+
+#include "addr.h"
+
+/* Per CPU, so that senders to one peer share no written cache line. */
+struct dmvpn_peer_stats {
+	u64_stats_t packets;	/* unicast, including NHS fallback */
+	u64_stats_t bytes;
+	u64_stats_t mcast;	/* multicast and broadcast copies */
+	struct u64_stats_sync syncp;
+};
+
+struct dmvpn_peer {
+	struct rhash_head node;
+	struct dmvpn_addr nbma;	/* the key: build it with dmvpn_addr_key() */
+	unsigned int refs;	/* entries pointing here; under the cache lock */
+	struct dmvpn_peer_stats __percpu *stats;
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+};
+
+struct dmvpn_peers {
+	struct rhashtable ht;
+	unsigned int count;
+};
+
+struct dmvpn_peer_totals {
+	u64 packets;
+	u64 bytes;
+	u64 mcast;
+};
+
+int dmvpn_peers_init(struct dmvpn_peers *peers);
+void dmvpn_peers_destroy(struct dmvpn_peers *peers);
+
+struct dmvpn_peer *dmvpn_peer_alloc(void);
+void dmvpn_peer_free(struct dmvpn_peer *p);
+struct dmvpn_peer *dmvpn_peer_find(struct dmvpn_peers *peers,
+				   const struct dmvpn_addr *nbma);
+struct dmvpn_peer *dmvpn_peer_get(struct dmvpn_peers *peers,
+				  const struct dmvpn_addr *nbma,
+				  struct dmvpn_peer **spare);
+void dmvpn_peer_put(struct dmvpn_peers *peers, struct dmvpn_peer *p);
+void dmvpn_peer_totals(const struct dmvpn_peer *p,
+		       struct dmvpn_peer_totals *t);
+
+static inline void dmvpn_peer_account(struct dmvpn_peer *p, unsigned int len,
+				      bool mcast)
+{
+	struct dmvpn_peer_stats *s = this_cpu_ptr(p->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	if (mcast) {
+		u64_stats_inc(&s->mcast);
+	} else {
+		u64_stats_inc(&s->packets);
+		u64_stats_add(&s->bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+#endif /* _DMVPN_PEER_H */
