@@ -386,7 +386,8 @@ static void print_row(const struct peer *p, size_t count, int wn, int wp)
 	       state_text[p->state],
 	       p->never_up ? "never" : dmvpn_duration(p->updn, tm, sizeof(tm)),
 	       attrb(p, at));
-	if (show_stats && p->has_counters)
+	/* The counters are the peer's: shown once, on its first row. */
+	if (show_stats && p->has_counters && count)
 		printf(" %10llu %12llu", (unsigned long long)p->packets,
 		       (unsigned long long)p->bytes);
 	printf("\n");

@@ -122,8 +122,8 @@ enum dmvpn_entry_attr {
 	DMVPN_ENTRY_A_EXPIRES,	 /* u32 s: remaining lifetime (dump only) */
 	DMVPN_ENTRY_A_AGE,	 /* u32 s: since created (dump only) */
 	DMVPN_ENTRY_A_USED,	 /* u32 s: since last packet (dump only) */
-	DMVPN_ENTRY_A_PACKETS,	 /* u64 (dump only) */
-	DMVPN_ENTRY_A_BYTES,	 /* u64 (dump only) */
+	DMVPN_ENTRY_A_PACKETS,	 /* u64: unicast to the entry's peer, i.e. */
+	DMVPN_ENTRY_A_BYTES,	 /* u64: by all entries of its NBMA (dump) */
 	DMVPN_ENTRY_A_PAD,
 	__DMVPN_ENTRY_A_MAX
 };
@@ -136,7 +136,7 @@ enum dmvpn_mcast_attr {
 	DMVPN_MCAST_A_UNSPEC,
 	DMVPN_MCAST_A_NBMA,	/* binary 4/16 */
 	DMVPN_MCAST_A_FLAGS,	/* u32: DMVPN_MCAST_F_* */
-	DMVPN_MCAST_A_PACKETS,	/* u64 (dump only) */
+	DMVPN_MCAST_A_PACKETS,	/* u64: copies sent to the peer (dump only) */
 	DMVPN_MCAST_A_PAD,
 	__DMVPN_MCAST_A_MAX
 };
