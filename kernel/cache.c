@@ -113,6 +113,7 @@ static unsigned long dmvpn_expiry(u32 holdtime)
 	return exp ? exp : 1;	/* 0 means "never" */
 }
 
+/* DMVPN_EVENT_UNSPEC: a change that is part of a batch with one event. */
 static void dmvpn_cache_changed(struct dmvpn_cache *cache,
 				enum dmvpn_event event,
 				const struct dmvpn_entry *e)
@@ -120,8 +121,8 @@ static void dmvpn_cache_changed(struct dmvpn_cache *cache,
 	lockdep_assert_held(&cache->lock);
 	if (cache->gen)
 		atomic_inc(cache->gen);
-	if (cache->notify)
-		cache->notify(cache, event, e, GFP_ATOMIC);
+	if (cache->notify && event != DMVPN_EVENT_UNSPEC)
+		cache->notify(cache, event, e, 1, GFP_ATOMIC);
 }
 
 /* Called with cache->lock held: keep the expiry work due at the earliest. */
@@ -432,18 +433,21 @@ err_free:
  */
 #define dmvpn_cache_change(cache, sp, call)				\
 ({									\
+	struct dmvpn_cache *__cache = (cache);				\
+	struct dmvpn_spare *__sp = (sp);				\
 	int __err;							\
+									\
 	for (;;) {							\
-		spin_lock_bh(&(cache)->lock);				\
+		spin_lock_bh(&__cache->lock);				\
 		__err = (call);						\
-		spin_unlock_bh(&(cache)->lock);				\
+		spin_unlock_bh(&__cache->lock);				\
 		if (__err != -EAGAIN)					\
 			break;						\
-		__err = dmvpn_spare_fill(sp);				\
+		__err = dmvpn_spare_fill(__sp);				\
 		if (__err)						\
 			break;						\
 	}								\
-	dmvpn_spare_free(sp);						\
+	dmvpn_spare_free(__sp);						\
 	__err;								\
 })
 
@@ -574,33 +578,81 @@ int dmvpn_cache_del(struct dmvpn_cache *cache, enum dmvpn_table table,
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_del);
 
-/**
- * dmvpn_cache_flush() - delete entries
- * @cache: the cache
- * @type: only entries of this enum dmvpn_entry_type; 0 = all
- * @mcast: also empty the multicast map
- *
- * Return: the number of entries deleted.
- */
-unsigned int dmvpn_cache_flush(struct dmvpn_cache *cache, u8 type, bool mcast)
+static bool dmvpn_flush_match(const struct dmvpn_entry *e,
+			      const struct dmvpn_flush_filter *f)
+{
+	const struct dmvpn_key *w;
+
+	if (!f)
+		return true;
+	w = &f->within;
+	if (f->type && e->type != f->type)
+		return false;
+	if (!f->has_within)
+		return true;
+	if (e->key.family != w->family || e->key.plen < w->plen)
+		return false;
+	if (w->family == AF_INET6)
+		return ipv6_prefix_equal(&e->key.ip6, &w->ip6, w->plen);
+	return !((e->key.ip4 ^ w->ip4) & inet_make_mask(w->plen));
+}
+
+/* Unlinks at most @budget entries of @list that @f matches. */
+static unsigned int dmvpn_flush_some(struct dmvpn_cache *cache,
+				     struct list_head *list,
+				     const struct dmvpn_flush_filter *f,
+				     unsigned int budget)
 {
 	struct dmvpn_entry *e, *tmp;
 	unsigned int n = 0;
 
-	spin_lock_bh(&cache->lock);
-	list_for_each_entry_safe(e, tmp, &cache->entries, list) {
-		if (type && e->type != type)
+	list_for_each_entry_safe(e, tmp, list, list) {
+		if (n == budget)
+			break;
+		if (!dmvpn_flush_match(e, f))
 			continue;
-		dmvpn_entry_unlink(cache, e, DMVPN_EVENT_ENTRY_DELETED);
+		dmvpn_entry_unlink(cache, e, DMVPN_EVENT_UNSPEC);
 		n++;
 	}
-	if (mcast) {
-		list_for_each_entry_safe(e, tmp, &cache->mcast, list) {
-			dmvpn_entry_unlink(cache, e, DMVPN_EVENT_MCAST_DELETED);
-			n++;
-		}
-	}
-	spin_unlock_bh(&cache->lock);
+	return n;
+}
+
+/* Entries unlinked per hold of the cache lock: bounds how long BH stays
+ * off for the other CPUs' transmit paths waiting on nothing but this.
+ */
+#define DMVPN_FLUSH_BATCH 1024
+
+/**
+ * dmvpn_cache_flush() - delete entries
+ * @cache: the cache
+ * @f: which host and shortcut entries; NULL = all
+ * @mcast: also empty the multicast map
+ *
+ * Listeners get one DMVPN_EVENT_FLUSHED, not one event per entry, which
+ * for a large cache would be as many atomic allocations and an overrun.
+ * May sleep.
+ *
+ * Return: the number of entries deleted.
+ */
+unsigned int dmvpn_cache_flush(struct dmvpn_cache *cache,
+			       const struct dmvpn_flush_filter *f, bool mcast)
+{
+	unsigned int n = 0, batch;
+
+	do {
+		spin_lock_bh(&cache->lock);
+		batch = dmvpn_flush_some(cache, &cache->entries, f,
+					 DMVPN_FLUSH_BATCH);
+		if (mcast && batch < DMVPN_FLUSH_BATCH)
+			batch += dmvpn_flush_some(cache, &cache->mcast, NULL,
+						  DMVPN_FLUSH_BATCH - batch);
+		n += batch;
+		if (batch < DMVPN_FLUSH_BATCH && n && cache->notify)
+			cache->notify(cache, DMVPN_EVENT_FLUSHED, NULL, n,
+				      GFP_ATOMIC);
+		spin_unlock_bh(&cache->lock);
+		cond_resched();
+	} while (batch == DMVPN_FLUSH_BATCH);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_flush);
@@ -696,7 +748,7 @@ void dmvpn_cache_stop(struct dmvpn_cache *cache)
 	cache->dead = true;
 	spin_unlock_bh(&cache->lock);
 	cancel_delayed_work_sync(&cache->gc_work);
-	dmvpn_cache_flush(cache, 0, true);
+	dmvpn_cache_flush(cache, NULL, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_cache_stop);
 

@@ -68,9 +68,11 @@ struct dmvpn_entry_spec {
 };
 
 struct dmvpn_cache;
+/* @e is NULL for DMVPN_EVENT_FLUSHED, which says @count entries went. */
 typedef void (*dmvpn_cache_notify_t)(struct dmvpn_cache *cache,
 				     enum dmvpn_event event,
-				     const struct dmvpn_entry *e, gfp_t gfp);
+				     const struct dmvpn_entry *e,
+				     unsigned int count, gfp_t gfp);
 
 struct dmvpn_cache {
 	struct rhashtable ht;
@@ -142,8 +144,15 @@ int dmvpn_cache_init(struct dmvpn_cache *cache, unsigned int max_entries,
 		     dmvpn_cache_notify_t notify, atomic_t *gen);
 void dmvpn_cache_stop(struct dmvpn_cache *cache);
 void dmvpn_cache_destroy(struct dmvpn_cache *cache);
-unsigned int dmvpn_cache_flush(struct dmvpn_cache *cache, u8 type,
-			       bool mcast);
+/* Which entries dmvpn_cache_flush() deletes; all fields 0: every one. */
+struct dmvpn_flush_filter {
+	u8 type;		/* enum dmvpn_entry_type, 0 = any */
+	bool has_within;
+	struct dmvpn_key within; /* entries whose prefix lies in this one */
+};
+
+unsigned int dmvpn_cache_flush(struct dmvpn_cache *cache,
+			       const struct dmvpn_flush_filter *f, bool mcast);
 void dmvpn_cache_set_max(struct dmvpn_cache *cache, unsigned int max_entries);
 
 /* What dmvpn_cache_add() may do with an entry of the same key. */

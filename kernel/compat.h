@@ -151,4 +151,11 @@ static inline struct nlattr **dmvpn_compat_dump_attrs(struct netlink_callback *c
 #define DMVPN_HEADER_PARSE_ARGS const struct sk_buff *skb, unsigned char *haddr
 #endif
 
+/* Multicast groups that only CAP_NET_ADMIN may join: 6.7, and 6.1.y. */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define DMVPN_COMPAT_MCGRP_ADMIN .flags = GENL_MCAST_CAP_NET_ADMIN
+#else
+#define DMVPN_COMPAT_MCGRP_ADMIN
+#endif
+
 #endif /* _DMVPN_COMPAT_H */

@@ -67,13 +67,6 @@ static void dmvpn_dev_hash(struct dmvpn_dev *d)
 	list_add_tail_rcu(&d->list, &dn->devs);
 }
 
-static void dmvpn_cache_notify(struct dmvpn_cache *cache,
-			       enum dmvpn_event event,
-			       const struct dmvpn_entry *e, gfp_t gfp)
-{
-	dmvpn_nl_notify(cache, event, e, gfp);
-}
-
 static int dmvpn_dev_init(struct net_device *dev)
 {
 	struct dmvpn_dev *d = netdev_priv(dev);
@@ -86,7 +79,7 @@ static int dmvpn_dev_init(struct net_device *dev)
 	if (err)
 		goto err_stats;
 	err = dmvpn_cache_init(&d->cache, d->cache.max_entries,
-			       dmvpn_cache_notify, &dmvpn_pernet(d->net)->gen);
+			       dmvpn_nl_notify, &dmvpn_pernet(d->net)->gen);
 	if (err)
 		goto err_gro;
 	return 0;
@@ -105,6 +98,11 @@ static void dmvpn_dev_uninit(struct net_device *dev)
 	if (!hlist_unhashed(&d->hnode)) {
 		hlist_del_init_rcu(&d->hnode);
 		list_del_rcu(&d->list);
+		/* With the last device goes the hook, and its cost for
+		 * every packet the namespace receives.
+		 */
+		if (list_empty(&dmvpn_pernet(d->net)->devs))
+			dmvpn_receive_disable(d->net);
 	}
 	dmvpn_cache_stop(&d->cache);
 }
@@ -373,8 +371,11 @@ static int dmvpn_newlink(struct net_device *dev,
 		return err;
 	}
 	err = register_netdevice(dev);
-	if (err)
+	if (err) {
+		if (list_empty(&dmvpn_pernet(net)->devs))
+			dmvpn_receive_disable(net);
 		return err;
+	}
 	dmvpn_no_redirects(dev);
 	dmvpn_dev_hash(d);
 	return 0;

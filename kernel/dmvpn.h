@@ -135,8 +135,8 @@ u32 dmvpn_secs_since(unsigned long then);
 int dmvpn_nl_put_addr(struct sk_buff *skb, int type,
 		      const struct dmvpn_addr *a);
 struct sk_buff *dmvpn_nl_event_msg(struct dmvpn_dev *d,
-				   enum dmvpn_event event, gfp_t gfp,
-				   void **hdr);
+				   enum dmvpn_event event, size_t payload,
+				   gfp_t gfp, void **hdr);
 void dmvpn_nl_event_send(struct dmvpn_dev *d, struct sk_buff *msg, void *hdr,
 			 gfp_t gfp);
 int dmvpn_nl_parse_entry(const struct nlattr *nest, u8 nbma_family,
@@ -145,7 +145,8 @@ int dmvpn_nl_parse_entry(const struct nlattr *nest, u8 nbma_family,
 int dmvpn_genl_init(void);
 void dmvpn_genl_uninit(void);
 void dmvpn_nl_notify(struct dmvpn_cache *cache, enum dmvpn_event event,
-		     const struct dmvpn_entry *e, gfp_t gfp);
+		     const struct dmvpn_entry *e, unsigned int count,
+		     gfp_t gfp);
 void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh);
 
 /* netlink_config.c */
@@ -161,7 +162,7 @@ int dmvpn_nl_parse_config(const struct nlattr *nest, struct dmvpn_config *val,
 int dmvpn_nl_parse_nhs(const struct nlattr *nest, u8 nbma_family,
 		       enum dmvpn_nhs_req req, struct dmvpn_nhs *spec,
 		       u32 *present, struct netlink_ext_ack *extack);
-int dmvpn_nl_put_config(struct sk_buff *skb, struct dmvpn_dev *d);
+int dmvpn_nl_put_config(struct sk_buff *skb, struct dmvpn_dev *d, bool secret);
 void dmvpn_nl_notify_nhrp(struct dmvpn_nhrp *nhrp, enum dmvpn_event event,
 			  const struct dmvpn_nhs *nhs);
 int dmvpn_nl_config_set(struct sk_buff *skb, struct genl_info *info);

@@ -171,8 +171,18 @@ int dmvpn_nl_parse_entry(const struct nlattr *nest, u8 nbma_family,
 				    "dmvpn: prefix has host bits set");
 		return -EINVAL;
 	}
-	if (key_only)
+	if (key_only) {
+		int unused = tb[DMVPN_ENTRY_A_NBMA] ? DMVPN_ENTRY_A_NBMA :
+			     tb[DMVPN_ENTRY_A_FLAGS] ? DMVPN_ENTRY_A_FLAGS :
+			     tb[DMVPN_ENTRY_A_HOLDTIME] ? DMVPN_ENTRY_A_HOLDTIME : 0;
+
+		if (unused) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[unused],
+					    "dmvpn: only PROTO, PREFIXLEN and TYPE name an entry");
+			return -EINVAL;
+		}
 		return 0;
+	}
 
 	if (tb[DMVPN_ENTRY_A_FLAGS])
 		spec->flags = nla_get_u32(tb[DMVPN_ENTRY_A_FLAGS]);
@@ -252,6 +262,14 @@ int dmvpn_nl_put_addr(struct sk_buff *skb, int type,
 		return nla_put_in6_addr(skb, type, &a->ip6);
 	return nla_put_in_addr(skb, type, a->ip4);
 }
+
+/* The largest DMVPN_A_ENTRY or DMVPN_A_MCAST nest an event carries. */
+#define DMVPN_NL_ENTRY_SIZE						\
+	(nla_total_size(0) +						\
+	 2 * nla_total_size(sizeof(struct in6_addr)) +	/* PROTO, NBMA */ \
+	 2 * nla_total_size(sizeof(u8)) +		/* PREFIXLEN, TYPE */ \
+	 4 * nla_total_size(sizeof(u32)) + /* FLAGS EXPIRES AGE USED */	\
+	 2 * nla_total_size_64bit(sizeof(u64)))	/* PACKETS, BYTES */
 
 static int dmvpn_nl_put_entry(struct sk_buff *skb, const struct dmvpn_entry *e)
 {
@@ -362,8 +380,15 @@ static int dmvpn_nl_put_stats(struct sk_buff *skb, struct dmvpn_dev *d)
 	return 0;
 }
 
+/* Whether the sender of @request may read secrets of @d. */
+static bool dmvpn_nl_admin(const struct sk_buff *request, struct dmvpn_dev *d)
+{
+	return netlink_ns_capable(request, dev_net(d->dev)->user_ns,
+				  CAP_NET_ADMIN);
+}
+
 static int dmvpn_nl_fill_dev(struct sk_buff *skb, struct dmvpn_dev *d,
-			     u32 portid, u32 seq, int flags)
+			     u32 portid, u32 seq, int flags, bool secret)
 {
 	void *hdr;
 
@@ -381,7 +406,8 @@ static int dmvpn_nl_fill_dev(struct sk_buff *skb, struct dmvpn_dev *d,
 	    nla_put_u32(skb, DMVPN_A_MAX_ENTRIES,
 			READ_ONCE(d->cache.max_entries)) ||
 	    nla_put_u32(skb, DMVPN_A_ENTRY_COUNT, READ_ONCE(d->cache.count)) ||
-	    dmvpn_nl_put_stats(skb, d) || dmvpn_nl_put_config(skb, d)) {
+	    dmvpn_nl_put_stats(skb, d) ||
+	    dmvpn_nl_put_config(skb, d, secret)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -401,7 +427,8 @@ static int dmvpn_nl_dev_get(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	err = -ENOMEM;
 	if (msg)
-		err = dmvpn_nl_fill_dev(msg, d, info->snd_portid, info->snd_seq, 0);
+		err = dmvpn_nl_fill_dev(msg, d, info->snd_portid, info->snd_seq,
+					0, dmvpn_nl_admin(skb, d));
 	dev_put(d->dev);
 	if (err) {
 		nlmsg_free(msg);
@@ -426,7 +453,9 @@ static int dmvpn_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (dmvpn_nl_fill_dev(skb, netdev_priv(dev),
 				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, NLM_F_MULTI))
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				      dmvpn_nl_admin(cb->skb,
+						     netdev_priv(dev))))
 			break;
 		idx++;
 	}
@@ -555,6 +584,20 @@ static int dmvpn_nl_need(struct genl_info *info, int attr)
 	return -EINVAL;
 }
 
+/* Packets to the device's own local address would loop back into it (and
+ * a multicast copy be delivered twice): refused as an NBMA address.
+ */
+static int dmvpn_nl_not_local(struct dmvpn_dev *d,
+			      const struct dmvpn_addr *nbma,
+			      struct netlink_ext_ack *extack)
+{
+	if (!nbma->family || !dmvpn_addr_equal(nbma, &d->p.local))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "dmvpn: NBMA address is the device's own local address");
+	return -EINVAL;
+}
+
 /* The device and entry of an ENTRY_* request; holds the device. */
 static struct dmvpn_dev *dmvpn_nl_entry_req(struct genl_info *info,
 					    bool key_only,
@@ -572,6 +615,8 @@ static struct dmvpn_dev *dmvpn_nl_entry_req(struct genl_info *info,
 	err = dmvpn_nl_parse_entry(info->attrs[DMVPN_A_ENTRY],
 				   d->p.local.family, spec, key_only,
 				   info->extack);
+	if (!err)
+		err = dmvpn_nl_not_local(d, &spec->nbma, info->extack);
 	if (err) {
 		dev_put(d->dev);
 		return ERR_PTR(err);
@@ -662,28 +707,51 @@ static int dmvpn_nl_entry_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* ENTRY_FLUSH: every entry, or those of one TYPE, or within one prefix
+ * (PROTO and PREFIXLEN), or both.
+ */
 static int dmvpn_nl_entry_flush(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[DMVPN_ENTRY_A_MAX + 1];
+	struct nlattr *nest = info->attrs[DMVPN_A_ENTRY];
+	struct dmvpn_entry_spec spec = {};
+	struct dmvpn_flush_filter f = {};
 	struct dmvpn_dev *d;
-	u8 type = 0;
 	int err;
 
-	if (info->attrs[DMVPN_A_ENTRY]) {
-		err = nla_parse_nested(tb, DMVPN_ENTRY_A_MAX,
-				       info->attrs[DMVPN_A_ENTRY],
-				       dmvpn_entry_policy, info->extack);
-		if (err)
-			return err;
-		if (tb[DMVPN_ENTRY_A_TYPE])
-			type = nla_get_u8(tb[DMVPN_ENTRY_A_TYPE]);
-	}
 	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	dmvpn_cache_flush(&d->cache, type, false);
+	if (nest) {
+		struct nlattr *tb[DMVPN_ENTRY_A_MAX + 1];
+
+		err = nla_parse_nested(tb, DMVPN_ENTRY_A_MAX, nest,
+				       dmvpn_entry_policy, info->extack);
+		if (err)
+			goto out;
+		f.type = tb[DMVPN_ENTRY_A_TYPE] ?
+			 nla_get_u8(tb[DMVPN_ENTRY_A_TYPE]) : 0;
+		if (tb[DMVPN_ENTRY_A_PROTO]) {
+			err = dmvpn_nl_parse_entry(nest, d->p.local.family,
+						   &spec, true, info->extack);
+			if (err)
+				goto out;
+			dmvpn_key_init(&f.within, DMVPN_TABLE_SHORTCUT,
+				       &spec.proto, spec.plen);
+			f.has_within = true;
+		} else if (tb[DMVPN_ENTRY_A_PREFIXLEN] ||
+			   tb[DMVPN_ENTRY_A_NBMA] || tb[DMVPN_ENTRY_A_FLAGS] ||
+			   tb[DMVPN_ENTRY_A_HOLDTIME]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nest,
+					    "dmvpn: ENTRY_FLUSH filters by TYPE and by PROTO/PREFIXLEN only");
+			err = -EINVAL;
+			goto out;
+		}
+	}
+	dmvpn_cache_flush(&d->cache, &f, false);
+	err = 0;
+out:
 	dev_put(d->dev);
-	return 0;
+	return err;
 }
 
 static int dmvpn_nl_mcast_parse(struct genl_info *info, u8 family,
@@ -723,6 +791,8 @@ static int dmvpn_nl_mcast_change(struct genl_info *info, bool add)
 	if (IS_ERR(d))
 		return PTR_ERR(d);
 	err = dmvpn_nl_mcast_parse(info, d->p.local.family, &nbma, &flags);
+	if (!err && add)
+		err = dmvpn_nl_not_local(d, &nbma, info->extack);
 	if (err)
 		goto out;
 	if (add) {
@@ -751,10 +821,12 @@ static int dmvpn_nl_mcast_del(struct sk_buff *skb, struct genl_info *info)
 }
 
 struct sk_buff *dmvpn_nl_event_msg(struct dmvpn_dev *d,
-				   enum dmvpn_event event, gfp_t gfp,
-				   void **hdr)
+				   enum dmvpn_event event, size_t payload,
+				   gfp_t gfp, void **hdr)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	struct sk_buff *msg = genlmsg_new(nla_total_size(sizeof(u8)) +
+					  nla_total_size(sizeof(u32)) +
+					  payload, gfp);
 
 	if (!msg)
 		return NULL;
@@ -775,7 +847,8 @@ void dmvpn_nl_event_send(struct dmvpn_dev *d, struct sk_buff *msg, void *hdr,
 }
 
 void dmvpn_nl_notify(struct dmvpn_cache *cache, enum dmvpn_event event,
-		     const struct dmvpn_entry *e, gfp_t gfp)
+		     const struct dmvpn_entry *e, unsigned int count,
+		     gfp_t gfp)
 {
 	struct dmvpn_dev *d = container_of(cache, struct dmvpn_dev, cache);
 	struct sk_buff *msg;
@@ -783,10 +856,13 @@ void dmvpn_nl_notify(struct dmvpn_cache *cache, enum dmvpn_event event,
 
 	if (!genl_has_listeners(&dmvpn_genl_family, d->net, 0))
 		return;
-	msg = dmvpn_nl_event_msg(d, event, gfp, &hdr);
+	msg = dmvpn_nl_event_msg(d, event, e ? DMVPN_NL_ENTRY_SIZE :
+					   nla_total_size(sizeof(u32)),
+				 gfp, &hdr);
 	if (!msg)
 		return;
-	if (dmvpn_nl_put_any(msg, e)) {
+	if (e ? dmvpn_nl_put_any(msg, e) :
+		nla_put_u32(msg, DMVPN_A_ENTRY_COUNT, count)) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -802,7 +878,10 @@ void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh)
 	if (!genl_has_listeners(&dmvpn_genl_family, d->net, 0) ||
 	    !__ratelimit(&d->miss_rs))
 		return;
-	msg = dmvpn_nl_event_msg(d, DMVPN_EVENT_MISS, GFP_ATOMIC, &hdr);
+	msg = dmvpn_nl_event_msg(d, DMVPN_EVENT_MISS,
+				 nla_total_size(0) +
+				 nla_total_size(sizeof(struct in6_addr)),
+				 GFP_ATOMIC, &hdr);
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, DMVPN_A_ENTRY);
@@ -875,7 +954,7 @@ static const struct genl_small_ops dmvpn_genl_ops[] = {
 };
 
 static const struct genl_multicast_group dmvpn_mcgrps[] = {
-	{ .name = DMVPN_MCGRP_EVENTS },
+	{ .name = DMVPN_MCGRP_EVENTS, DMVPN_COMPAT_MCGRP_ADMIN },
 };
 
 struct genl_family dmvpn_genl_family __ro_after_init = {

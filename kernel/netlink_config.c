@@ -281,8 +281,12 @@ int dmvpn_nl_parse_nhs(const struct nlattr *nest, u8 nbma_family,
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_nl_parse_nhs);
 
+/* The authentication string is the cloud's only shared secret: @secret
+ * says whether the reader may see it (CAP_NET_ADMIN over the device's
+ * namespace). Events, which any member of the group reads, never carry it.
+ */
 static int dmvpn_nl_put_cfg(struct sk_buff *skb,
-			    const struct dmvpn_config *cfg)
+			    const struct dmvpn_config *cfg, bool secret)
 {
 	struct nlattr *nest = nla_nest_start(skb, DMVPN_A_CONFIG);
 
@@ -292,7 +296,8 @@ static int dmvpn_nl_put_cfg(struct sk_buff *skb,
 	    nla_put_u32(skb, DMVPN_CFG_A_NETWORK_ID, cfg->network_id) ||
 	    nla_put_u32(skb, DMVPN_CFG_A_HOLDTIME, cfg->holdtime) ||
 	    nla_put_u32(skb, DMVPN_CFG_A_REG_INTERVAL, cfg->reg_interval) ||
-	    nla_put(skb, DMVPN_CFG_A_AUTH, cfg->auth_len, cfg->auth) ||
+	    (secret &&
+	     nla_put(skb, DMVPN_CFG_A_AUTH, cfg->auth_len, cfg->auth)) ||
 	    nla_put_u8(skb, DMVPN_CFG_A_UNIQUE, cfg->unique) ||
 	    nla_put_u8(skb, DMVPN_CFG_A_MCAST_DYNAMIC, cfg->mcast_dynamic)) {
 		nla_nest_cancel(skb, nest);
@@ -303,14 +308,14 @@ static int dmvpn_nl_put_cfg(struct sk_buff *skb,
 }
 
 /* The configuration of @d as a DMVPN_A_CONFIG nest (DEV_GET). */
-int dmvpn_nl_put_config(struct sk_buff *skb, struct dmvpn_dev *d)
+int dmvpn_nl_put_config(struct sk_buff *skb, struct dmvpn_dev *d, bool secret)
 {
 	struct dmvpn_config cfg;
 
 	spin_lock(&d->nhrp.lock);
 	cfg = d->nhrp.cfg;
 	spin_unlock(&d->nhrp.lock);
-	return dmvpn_nl_put_cfg(skb, &cfg);
+	return dmvpn_nl_put_cfg(skb, &cfg, secret);
 }
 
 static int dmvpn_nl_put_nhs(struct sk_buff *skb, const struct dmvpn_nhs *nhs)
@@ -358,12 +363,13 @@ void dmvpn_nl_notify_nhrp(struct dmvpn_nhrp *nhrp, enum dmvpn_event event,
 
 	if (!genl_has_listeners(&dmvpn_genl_family, d->net, 0))
 		return;
-	msg = dmvpn_nl_event_msg(d, event, GFP_ATOMIC, &hdr);
+	msg = dmvpn_nl_event_msg(d, event, NLMSG_GOODSIZE / 2, GFP_ATOMIC,
+				 &hdr);
 	if (!msg)
 		return;
 	if (nla_put_string(msg, DMVPN_A_IFNAME, d->dev->name) ||
 	    (nhs ? dmvpn_nl_put_nhs(msg, nhs) :
-		   dmvpn_nl_put_cfg(msg, &nhrp->cfg))) {
+		   dmvpn_nl_put_cfg(msg, &nhrp->cfg, false))) {
 		nlmsg_free(msg);
 		return;
 	}

@@ -5,9 +5,11 @@
  * next-hop server; the multicast map for multicast and broadcast), then
  * GRE-encapsulate.
  */
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/dsfield.h>
+#include <net/icmp.h>
 #include <net/ip6_route.h>
 #include <net/ip_tunnels.h>
 #include <net/route.h>
@@ -246,6 +248,15 @@ static void dmvpn_xmit_unicast(struct dmvpn_dev *d, struct sk_buff *skb,
 	if (r.how == DMVPN_ROUTE_MISS)
 		dmvpn_nl_notify_miss(d, nh);
 	if (!r.entry) {
+		/* Tell the sender, as a router without a route would
+		 * (rate-limited by the ICMP limits).
+		 */
+		if (dst->family == AF_INET)
+			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH,
+				      0);
+		else
+			icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH,
+					ICMPV6_ADDR_UNREACH, 0);
 		dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
 		return;
 	}

@@ -34,6 +34,9 @@
 #include "gre.h"
 
 #define DMVPN_TEST_MAX	8
+/* No host entry for this nexthop: only shortcuts can answer. */
+#define DMVPN_NH4	"10.255.255.254"
+#define DMVPN_NH6	"2001:db8:ffff::fe"
 /* Prefix length meaning "a host": 32 or 128 by the address family. */
 #define DMVPN_HOST	0xff
 
@@ -191,6 +194,14 @@ static void dmvpn_account(struct kunit *test, const char *addr,
 		WRITE_ONCE(e->used, jiffies);
 	rcu_read_unlock_bh();
 	KUNIT_ASSERT_TRUE_MSG(test, p, "no host entry with a peer: %s", addr);
+}
+
+static unsigned int dmvpn_flush_type(struct dmvpn_cache *cache, u8 type,
+				     bool mcast)
+{
+	struct dmvpn_flush_filter f = { .type = type };
+
+	return dmvpn_cache_flush(cache, &f, mcast);
 }
 
 /* dmvpn_entry_expired() of a host entry: 1, 0, or -ENOENT. */
@@ -572,27 +583,62 @@ static void dmvpn_cache_test_flush(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, dmvpn_mcast_add(cache, &m, 0, false, NULL), 0);
 	dmvpn_expect_count(test, 7, 1);
 
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, DMVPN_ENTRY_DYNAMIC,
-						false), 3);
+	KUNIT_EXPECT_EQ(test, dmvpn_flush_type(cache, DMVPN_ENTRY_DYNAMIC,
+					       false), 3);
 	dmvpn_expect_count(test, 4, 1);
 	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.3",
 					    DMVPN_HOST, &s));
 	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.0.0.1",
 					   DMVPN_HOST, &s));
 
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, DMVPN_ENTRY_NEGATIVE,
-						false), 0);
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, DMVPN_ENTRY_SHORTCUT,
-						false), 1);
+	KUNIT_EXPECT_EQ(test, dmvpn_flush_type(cache, DMVPN_ENTRY_NEGATIVE,
+					       false), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_flush_type(cache, DMVPN_ENTRY_SHORTCUT,
+					       false), 1);
 	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 0);
 	dmvpn_expect_count(test, 3, 1);
 
 	/* Type 0 is everything; the multicast map only when asked. */
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, 0, false), 3);
+	KUNIT_EXPECT_EQ(test, dmvpn_flush_type(cache, 0, false), 3);
 	dmvpn_expect_count(test, 0, 1);
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, 0, true), 1);
+	KUNIT_EXPECT_EQ(test, dmvpn_flush_type(cache, 0, true), 1);
 	dmvpn_expect_count(test, 0, 0);
-	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, dmvpn_flush_type(cache, 0, true), 0);
+}
+
+/* M2: "map flush 10.1.0.0/16" deletes what lies in the prefix, only. */
+static void dmvpn_cache_test_flush_within(struct kunit *test)
+{
+	struct dmvpn_cache *cache = test->priv;
+	struct dmvpn_flush_filter f = {};
+	struct dmvpn_addr a = dmvpn_ta(test, "10.1.0.0");
+	struct dmvpn_snap s;
+
+	dmvpn_add_host(test, "10.1.0.1", "192.0.2.1", DMVPN_ENTRY_STATIC, 0);
+	dmvpn_add_host(test, "10.1.255.2", "192.0.2.2", DMVPN_ENTRY_DYNAMIC,
+		       60);
+	dmvpn_add_host(test, "10.2.0.1", "192.0.2.3", DMVPN_ENTRY_DYNAMIC, 60);
+	dmvpn_add_shortcut(test, "10.1.2.0", 24, "192.0.2.4", 0);
+	/* Covers the prefix but does not lie in it: kept. */
+	dmvpn_add_shortcut(test, "10.0.0.0", 8, "192.0.2.5", 0);
+	dmvpn_add_host(test, "2001:db8::1", "192.0.2.6", DMVPN_ENTRY_STATIC, 0);
+
+	dmvpn_key_init(&f.within, DMVPN_TABLE_SHORTCUT, &a, 16);
+	f.has_within = true;
+	f.type = DMVPN_ENTRY_DYNAMIC;
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, &f, false), 1);
+	KUNIT_EXPECT_FALSE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+					    "10.1.255.2", DMVPN_HOST, &s));
+	f.type = 0;
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_flush(cache, &f, false), 2);
+	dmvpn_expect_count(test, 3, 0);
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST, "10.2.0.1",
+					   DMVPN_HOST, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					   "10.0.0.0", 8, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+					   "2001:db8::1", DMVPN_HOST, &s));
+	dmvpn_expect_route(test, "10.1.2.3", DMVPN_NH4, jiffies, "192.0.2.5");
 }
 
 static void dmvpn_cache_test_limit(struct kunit *test)
@@ -855,6 +901,7 @@ static struct kunit_case dmvpn_cache_test_cases[] = {
 	KUNIT_CASE(dmvpn_cache_test_nbma_change),
 	KUNIT_CASE(dmvpn_cache_test_del),
 	KUNIT_CASE(dmvpn_cache_test_flush),
+	KUNIT_CASE(dmvpn_cache_test_flush_within),
 	KUNIT_CASE(dmvpn_cache_test_limit),
 	KUNIT_CASE(dmvpn_cache_test_mcast_limit),
 	KUNIT_CASE(dmvpn_cache_test_expire),
@@ -1001,7 +1048,7 @@ static void dmvpn_nhs_test_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.5",
 					DMVPN_HOST), 0);
 	dmvpn_expect_nhs(test, jiffies, "192.0.2.11");
-	dmvpn_cache_flush(test->priv, 0, false);
+	dmvpn_flush_type(test->priv, 0, false);
 	dmvpn_expect_nhs(test, jiffies, NULL);
 }
 
@@ -1117,7 +1164,7 @@ static void dmvpn_peer_test_shared(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmvpn_del(test, DMVPN_TABLE_HOST, "10.0.0.2",
 					DMVPN_HOST), 0);
 	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 1);
-	dmvpn_cache_flush(test->priv, 0, true);
+	dmvpn_flush_type(test->priv, 0, true);
 	KUNIT_EXPECT_EQ(test, dmvpn_peer_count(test), 0);
 }
 
@@ -1339,10 +1386,6 @@ static struct kunit_suite dmvpn_peer_test_suite = {
 };
 
 /* --------------------------------------------------- dmvpn_shortcut */
-
-/* No host entry for this nexthop: only shortcuts can answer. */
-#define DMVPN_NH4	"10.255.255.254"
-#define DMVPN_NH6	"2001:db8:ffff::fe"
 
 static void dmvpn_shortcut_test_lpm_v4(struct kunit *test)
 {
@@ -1616,8 +1659,8 @@ static void dmvpn_trie_check(struct kunit *test,
 			got_plen = e->key.plen;
 		}
 		rcu_read_unlock();
-		if (want < 0 ? !e : e && got_key == p[want].addr &&
-				      got_plen == p[want].plen)
+		if (want < 0 ? !e :
+		    e && got_key == p[want].addr && got_plen == p[want].plen)
 			continue;
 		if (bad++ < 3)
 			KUNIT_FAIL(test, "%pI4: want %pI4/%d, got %pI4/%u",
@@ -1683,7 +1726,7 @@ static void dmvpn_shortcut_test_trie_random(struct kunit *test)
 	}
 	dmvpn_trie_check(test, p, n, &rnd);
 
-	dmvpn_cache_flush(cache, 0, false);
+	dmvpn_flush_type(cache, 0, false);
 	KUNIT_EXPECT_EQ(test, cache->shortcuts.nodes, 0);
 }
 
@@ -2483,14 +2526,22 @@ static void dmvpn_nl_test_key_only(struct kunit *test)
 {
 	struct dmvpn_nlt *t = test->priv;
 
-	/* Delete and get need only the key: no NBMA, holding time ignored. */
+	/* Delete and get need only the key, and take nothing else (M2). */
 	dmvpn_nlt_begin(test);
 	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
-	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 10);
 	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, true), 0);
 	KUNIT_EXPECT_EQ(test, t->spec.plen, 32);
 	KUNIT_EXPECT_EQ(test, t->spec.type, (u8)DMVPN_ENTRY_STATIC);
-	KUNIT_EXPECT_EQ(test, t->spec.holdtime, 0);
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_u32(test, DMVPN_ENTRY_A_HOLDTIME, 10);
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, true), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, t->extack._msg,
+			   "dmvpn: only PROTO, PREFIXLEN and TYPE name an entry");
+	dmvpn_nlt_begin(test);
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "10.0.0.2");
+	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_NBMA, "192.0.2.2");
+	KUNIT_EXPECT_EQ(test, dmvpn_nlt_parse(test, AF_INET, true), -EINVAL);
 
 	dmvpn_nlt_begin(test);
 	dmvpn_nlt_addr(test, DMVPN_ENTRY_A_PROTO, "2001:db8:1::");

@@ -63,9 +63,10 @@ want='{"auth":"736563726574","holdtime":600,"mcast_dynamic":1,"network_id":7,"re
 check "all of them changed" test "$(cfg)" = "$want"
 check "one CONFIG_CHANGED event per change" \
 	busywait 3000 nevents_are $EV_CONFIG 2
-check "the event names the device and carries the whole configuration" \
+# Events go to every listener: all of it but the secret (M4).
+check "the event names the device and carries the configuration but auth" \
 	test "$(events $EV_CONFIG | tail -n 1 | jq -c '[.ifname, .config]')" = \
-	"[\"dmvpn0\",$want]"
+	"[\"dmvpn0\",$(jq -c 'del(.auth)' <<<"$want")]"
 raw_says "setting the same values again" "errno=0 " \
 	$CONFIG_SET $DEV 16:nest:[2:u32:7,3:u32:600]
 

@@ -241,6 +241,19 @@ entry_field() {
 stat_gt() { [ "$(dm_stat "$1" "$2" "$3")" -gt "$4" ]; }
 entry_gone() { [ -z "$(entry_field "$1" "$2" nbma)" ]; }
 
+# iperf_server NS ADDR: one iperf3 test served at ADDR, listening on return.
+iperf_listening() { n "$1" ss -Hltn 'sport = :5201' | grep -q .; }
+iperf_server() {
+	n "$1" iperf3 -s -1 -B "$2" >/dev/null 2>&1 &
+	busywait 10000 iperf_listening "$1"
+}
+# iperf_client NS SERVER SECS [iperf3 args]: iperf3's JSON report.
+iperf_client() {
+	local ns=$1 server=$2 secs=$3
+	shift 3
+	n "$ns" iperf3 -c "$server" -t "$secs" -J "$@" 2>/dev/null
+}
+
 # A GRE packet counter read from the underlay device's link statistics.
 rx_packets() {
 	ip -n "$1" -j -s link show "$2" | jq -r '.[0].stats64.rx.packets'

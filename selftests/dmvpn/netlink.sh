@@ -4,7 +4,7 @@
 # changes nothing; limits, expiry and events work; an unprivileged user can
 # read but not change anything.
 source "$(dirname "$0")/lib.sh"
-require jq python3 setpriv unshare
+require jq python3 setpriv unshare nft timeout
 require_dmvpn
 setup_ns A
 ip -n "$A" link add ul0 type dummy
@@ -74,6 +74,18 @@ says "duplicate refused" "entry exists" \
 	dm "$A" map add 192.0.2.1 nbma 198.51.100.9 dev dmvpn0
 says "deleting a missing entry" "no such entry" \
 	dm "$A" map del 192.0.2.77 dev dmvpn0
+says "own local address refused as NBMA" "device's own local address" \
+	dm "$A" map add 192.0.2.7 nbma 198.51.100.5 dev dmvpn0
+says "nor as a multicast target" "device's own local address" \
+	dm "$A" mcast add 198.51.100.5 dev dmvpn0
+# cmd 3 = ENTRY_DEL: the key and nothing else.
+raw_says "a delete with an NBMA address refused" \
+	"errno=22 msg=dmvpn: only PROTO, PREFIXLEN and TYPE name an entry" \
+	3 2:str:dmvpn0 11:nest:[1:hex:c0000201,$N]
+# cmd 5 = ENTRY_FLUSH: by type and prefix only.
+raw_says "a flush filtered by NBMA address refused" \
+	"errno=22 msg=dmvpn: ENTRY_FLUSH filters by TYPE and by PROTO/PREFIXLEN only" \
+	5 2:str:dmvpn0 11:nest:[$N]
 check "nothing changed" test "$(count)" -eq "$before"
 says "change needs an existing entry" "no such entry" \
 	dm "$A" map change 192.0.2.5 nbma 198.51.100.9 dev dmvpn0
@@ -81,6 +93,13 @@ check "replace updates the NBMA address" \
 	dm "$A" map replace 192.0.2.1 nbma 198.51.100.9 dev dmvpn0
 check "the entry has the new NBMA address" \
 	test "$(entry_field "$A" 192.0.2.1 nbma)" = 198.51.100.9
+dm "$A" map add 192.0.2.40 nbma 198.51.100.40 dev dmvpn0
+dm "$A" map add 198.18.0.1 nbma 198.51.100.41 dev dmvpn0
+check "a flush by prefix is accepted" dm "$A" map flush 192.0.2.32/28 dev dmvpn0
+check "it deleted what lies in the prefix" entry_gone "$A" 192.0.2.40
+check "and nothing else" \
+	test "$(entry_field "$A" 198.18.0.1 nbma)/$(entry_field "$A" 192.0.2.1 nbma)" = 198.51.100.41/198.51.100.9
+dm "$A" map del 198.18.0.1 dev dmvpn0
 
 # Link attributes.
 says "local is required" "local address is required" \
@@ -131,6 +150,18 @@ check "added, expired, multicast and miss events were sent" \
 		grep -qE '\"event\": ?\"mcast-added\"' $ev &&
 		grep -qE '\"event\": ?\"miss\".*192.0.2.99' $ev"
 check "the miss was counted" test "$(dm_stat "$A" dmvpn0 miss_events)" -ge 1
+# A flush is one event, whatever it deletes (M7).
+batch=$(mktemp)
+for i in $(seq 100 139); do
+	echo "map add 198.18.1.$i nbma 198.51.100.$i dev dmvpn0"
+done >"$batch"
+dm "$A" -batch "$batch"
+rm -f "$batch"
+dm "$A" map flush 198.18.1.0/24 dev dmvpn0
+check "a flush of 40 entries is one flushed event, saying 40" \
+	busywait 3000 bash -c "grep -qE '\"event\": ?\"flushed\".*\"entries\": ?40' $ev"
+check "and no deleted event for each" \
+	test "$(grep -cE '\"event\": ?\"entry-deleted\"' "$ev")" -eq 0
 kill $mon
 rm -f "$ev"
 
@@ -142,7 +173,41 @@ check_fail "an unprivileged user cannot add" \
 	nobody "$IPD" map add 192.0.2.8 nbma 198.51.100.8 dev dmvpn0
 check_fail "an unprivileged user cannot flush" \
 	nobody "$IPD" map flush dev dmvpn0
+dm "$A" config set dev dmvpn0 auth s3cret
+check "root reads the NHRP authentication string" \
+	test "$(dm "$A" -j config show dev dmvpn0 | jq -r '.[0].auth')" = s3cret
+check "an unprivileged user reads the configuration without it" \
+	test "$(nobody "$IPD" -j config show dev dmvpn0 |
+		jq -r '.[0] | "\(.holdtime) \(.auth // "none")"')" = "7200 none"
+# Events carry no secret, and only CAP_NET_ADMIN may listen (kernels with
+# GENL_MCAST_CAP_NET_ADMIN: 6.7, and Debian's 6.1).
+nobody timeout 20 "$IPD" monitor >/dev/null 2>&1
+rc=$?
+check "an unprivileged user cannot listen to events (exit $rc)" \
+	test "$rc" -ne 124 -a "$rc" -ne 0
 check_fail "root of a user namespace not owning the netns cannot add" \
 	n "$A" unshare -Ur "$IPD" map add 192.0.2.8 nbma 198.51.100.8 dev dmvpn0
 check "the cache is intact" test -n "$(entry_field "$A" 192.0.2.1 nbma)"
+
+# The receive hook is there while a device is (L7).
+setup_ns HK
+ip -n "$HK" link add ul0 type dummy
+ip -n "$HK" addr add 198.51.100.5/24 dev ul0
+ip -n "$HK" link set ul0 up
+hooked() { n "$HK" nft list hooks ip | grep -q dmvpn_rcv; }
+if n "$HK" nft list hooks ip >/dev/null 2>&1; then
+	check_fail "no GRE hook in a namespace without dmvpn" hooked
+	ip -n "$HK" link add d0 type dmvpn local 198.51.100.5 key 1
+	ip -n "$HK" link add d1 type dmvpn local 198.51.100.5 key 2
+	check "a dmvpn device hooks GRE reception" hooked
+	ip -n "$HK" link del d0
+	check "the hook stays while a device is left" hooked
+	ip -n "$HK" link del d1
+	check_fail "and goes with the last one" hooked
+	check "a new device hooks it again" \
+		ip -n "$HK" link add d2 type dmvpn local 198.51.100.5 key 3
+	check "and works" hooked
+else
+	log "nft list hooks does not work here: hook lifetime not checked"
+fi
 finish

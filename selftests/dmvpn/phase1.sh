@@ -43,8 +43,12 @@ check "spoke 1 reaches spoke 2's LAN through the shortcut" \
 	ping_ok "$S1" -c 2 $S2_LAN_HOST
 check "the shortcut bypassed the hub" \
 	test "$(dm_stat "$HUB" dmvpn0 rx_packets)" -eq "$hub_rx"
-check "shortcut entry counted 2 packets" \
-	test "$(entry_field "$S1" 203.0.113.16 packets)" -eq 2
+# Counters belong to the peer, spoke 2's NBMA address: the host entry's
+# 3 packets and the shortcut's 2.
+check "spoke 2's peer counted the shortcut's 2 packets" \
+	test "$(entry_field "$S1" 203.0.113.16 packets)" -eq 5
+check "the host entry of the same peer shows the same count" \
+	test "$(entry_field "$S1" $S2_TUN packets)" -eq 5
 
 # Deleting the map falls back to the hub path again.
 dm "$S1" map del $S2_LAN dev dmvpn0
@@ -60,10 +64,13 @@ dm "$HUB" map add 2001:db8::11 nbma $S1_NBMA dev dmvpn0
 dm "$S1" map add 2001:db8::1 nbma $HUB_NBMA dev dmvpn0
 check "IPv6 over the overlay" ping_ok "$S1" 2001:db8::1
 
-# No mapping: dropped and counted, never sent anywhere.
+# No mapping: dropped and counted, never sent anywhere; the sender is told.
 drops=$(dm_stat "$S1" dmvpn0 tx_no_mapping)
 ip -n "$S1" route add 192.0.2.99/32 dev dmvpn0
+out=$(n "$S1" ping -c 1 -W 2 192.0.2.99 2>&1)
 check_fail "unmapped destination does not answer" ping_ok "$S1" 192.0.2.99
+check "the sender is told: host unreachable" \
+	grep -q 'Destination Host Unreachable' <<<"$out"
 check "unmapped destination counted as no-mapping" \
 	test "$(dm_stat "$S1" dmvpn0 tx_no_mapping)" -gt "$drops"
 finish

@@ -22,13 +22,7 @@ out_unreach() {
 tcp_bytes() {
 	local ns=$1 server=$2
 	shift 2
-	n "$ns" iperf3 -c "$server" -t 2 -J "$@" 2>/dev/null |
-		jq -r '.end.sum_received.bytes // 0'
-}
-listening() { n "$1" ss -Hltn 'sport = :5201' | grep -q .; }
-iperf_server() {
-	n "$1" iperf3 -s -1 -B "$2" >/dev/null 2>&1 &
-	busywait 10000 listening "$1"
+	iperf_client "$ns" "$server" 2 "$@" | jq -r '.end.sum_received.bytes // 0'
 }
 
 # ---- a gretap on the hub's and spoke 1's (local address, key)

@@ -29,6 +29,10 @@ static int print_event(__u8 cmd, struct rtattr **tb, void *arg)
 	} else if (tb[DMVPN_A_CONFIG]) {
 		print_dmvpn_ifname(tb);
 		print_dmvpn_config(tb[DMVPN_A_CONFIG]);
+	} else if (tb[DMVPN_A_ENTRY_COUNT]) {
+		print_dmvpn_ifname(tb);
+		print_uint(PRINT_ANY, "entries", " entries %u",
+			   rta_getattr_u32(tb[DMVPN_A_ENTRY_COUNT]));
 	} else {
 		print_dmvpn_entry(tb, true);
 	}

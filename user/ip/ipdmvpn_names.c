@@ -26,6 +26,7 @@ static const char *const events[DMVPN_EVENT_MAX + 1] = {
 	[DMVPN_EVENT_NHS_ADDED] = "nhs-added",
 	[DMVPN_EVENT_NHS_DELETED] = "nhs-deleted",
 	[DMVPN_EVENT_NHS_CHANGED] = "nhs-changed",
+	[DMVPN_EVENT_FLUSHED] = "flushed",
 };
 
 static const char *const roles[DMVPN_ROLE_MAX + 1] = {

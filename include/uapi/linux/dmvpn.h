@@ -42,7 +42,7 @@ enum dmvpn_cmd {
 	DMVPN_CMD_ENTRY_NEW,	/* create; with DMVPN_A_REPLACE create or update */
 	DMVPN_CMD_ENTRY_DEL,
 	DMVPN_CMD_ENTRY_GET,	/* do: exact entry; dump: all, or one device */
-	DMVPN_CMD_ENTRY_FLUSH,	/* optional ENTRY { TYPE } filter */
+	DMVPN_CMD_ENTRY_FLUSH,	/* optional ENTRY { TYPE, PROTO/PREFIXLEN } */
 	DMVPN_CMD_MCAST_NEW,	/* multicast replication map */
 	DMVPN_CMD_MCAST_DEL,
 	DMVPN_CMD_MCAST_GET,	/* dump */
@@ -178,6 +178,9 @@ enum dmvpn_event {
 	DMVPN_EVENT_NHS_ADDED,
 	DMVPN_EVENT_NHS_DELETED,
 	DMVPN_EVENT_NHS_CHANGED,	/* status (state) changed via NHS_SET */
+	DMVPN_EVENT_FLUSHED,	/* ENTRY_COUNT entries went at once (flush,
+				 * device removal): no event for each
+				 */
 	__DMVPN_EVENT_MAX
 };
 

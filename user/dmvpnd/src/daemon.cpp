@@ -226,6 +226,7 @@ void Daemon::on_genl_event(const GenlEvent &ev) {
   case DMVPN_EVENT_CONFIG_CHANGED:
   case DMVPN_EVENT_NHS_ADDED:
   case DMVPN_EVENT_NHS_DELETED:
+  case DMVPN_EVENT_FLUSHED: // many entries went: one event, not one each
     resync_wanted_ = true;
     return;
   default:
