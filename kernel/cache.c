@@ -41,6 +41,21 @@ static void dmvpn_entry_free_rcu(struct rcu_head *head)
 	kfree(container_of(head, struct dmvpn_entry, rcu));
 }
 
+/* A reference for a dump's cursor; the caller holds rcu_read_lock().
+ * Return: @e, or NULL if it is going.
+ */
+struct dmvpn_entry *dmvpn_entry_hold(struct dmvpn_entry *e)
+{
+	return refcount_inc_not_zero(&e->refs) ? e : NULL;
+}
+
+/* Readers may still hold @e: it goes after a grace period. */
+void dmvpn_entry_put(struct dmvpn_entry *e)
+{
+	if (refcount_dec_and_test(&e->refs))
+		call_rcu(&e->rcu, dmvpn_entry_free_rcu);
+}
+
 /* What a change may need allocated before the cache lock is taken. */
 struct dmvpn_spare {
 	struct dmvpn_entry *entry;
@@ -49,15 +64,12 @@ struct dmvpn_spare {
 	bool want_entry, want_peer, want_nodes;
 };
 
-/* Allocates what the last attempt found missing. May sleep; the memory is
- * charged to the caller, who configures the device.
- */
-static int dmvpn_spare_fill(struct dmvpn_spare *sp)
+static int dmvpn_spare_alloc(struct dmvpn_spare *sp)
 {
 	int i;
 
 	if (sp->want_entry && !sp->entry) {
-		sp->entry = kzalloc(sizeof(*sp->entry), GFP_KERNEL_ACCOUNT);
+		sp->entry = kzalloc(sizeof(*sp->entry), DMVPN_GFP);
 		if (!sp->entry)
 			return -ENOMEM;
 	}
@@ -69,8 +81,7 @@ static int dmvpn_spare_fill(struct dmvpn_spare *sp)
 	for (i = 0; sp->want_nodes && i < DMVPN_LPM_SPARES; i++) {
 		if (sp->nodes[i])
 			continue;
-		sp->nodes[i] = kzalloc(sizeof(*sp->nodes[i]),
-				       GFP_KERNEL_ACCOUNT);
+		sp->nodes[i] = kzalloc(sizeof(*sp->nodes[i]), DMVPN_GFP);
 		if (!sp->nodes[i])
 			return -ENOMEM;
 	}
@@ -78,6 +89,21 @@ static int dmvpn_spare_fill(struct dmvpn_spare *sp)
 	sp->want_peer = false;
 	sp->want_nodes = false;
 	return 0;
+}
+
+/* Allocates what the last attempt found missing. May sleep. The memory is
+ * charged to the caller, who configures the device; at its memory cgroup's
+ * limit the change fails (NORETRY: no OOM kill) and says so.
+ */
+static int dmvpn_spare_fill(struct dmvpn_spare *sp,
+			    struct netlink_ext_ack *extack)
+{
+	int err = dmvpn_spare_alloc(sp);
+
+	if (err)
+		NL_SET_ERR_MSG(extack,
+			       "dmvpn: out of memory for the NHRP cache (memory cgroup limit?)");
+	return err;
 }
 
 static void dmvpn_spare_free(struct dmvpn_spare *sp)
@@ -99,6 +125,7 @@ static struct dmvpn_entry *dmvpn_spare_entry(struct dmvpn_spare *sp,
 	sp->entry = NULL;
 	e->key = *key;
 	e->created = jiffies;
+	refcount_set(&e->refs, 1);
 	INIT_LIST_HEAD(&e->nhs_list);
 	return e;
 }
@@ -191,6 +218,8 @@ static void dmvpn_entry_unlink(struct dmvpn_cache *cache,
 	struct dmvpn_peer *peer = dmvpn_entry_peer_locked(cache, e);
 
 	rhashtable_remove_fast(&cache->ht, &e->node, dmvpn_ht_params);
+	/* Before the unlink: a cursor that sees it not set may follow it. */
+	smp_store_release(&e->unlinked, true);
 	list_del_rcu(&e->list);
 	if (!list_empty(&e->nhs_list)) {
 		list_del_init(&e->nhs_list);
@@ -205,7 +234,7 @@ static void dmvpn_entry_unlink(struct dmvpn_cache *cache,
 	dmvpn_cache_changed(cache, event, e);
 	if (peer)
 		dmvpn_peer_put(&cache->peers, peer);
-	call_rcu(&e->rcu, dmvpn_entry_free_rcu);
+	dmvpn_entry_put(e);
 }
 
 static struct dmvpn_entry *dmvpn_cache_find_key(struct dmvpn_cache *cache,
@@ -431,7 +460,7 @@ err_free:
 /* Runs a locked change until it has what it needs allocated: at most one
  * round of allocation, and none for a refresh (the common case).
  */
-#define dmvpn_cache_change(cache, sp, call)				\
+#define dmvpn_cache_change(cache, sp, extack, call)			\
 ({									\
 	struct dmvpn_cache *__cache = (cache);				\
 	struct dmvpn_spare *__sp = (sp);				\
@@ -443,7 +472,7 @@ err_free:
 		spin_unlock_bh(&__cache->lock);				\
 		if (__err != -EAGAIN)					\
 			break;						\
-		__err = dmvpn_spare_fill(__sp);				\
+		__err = dmvpn_spare_fill(__sp, (extack));		\
 		if (__err)						\
 			break;						\
 	}								\
@@ -472,7 +501,7 @@ int dmvpn_cache_add(struct dmvpn_cache *cache,
 
 	dmvpn_key_init(&key, dmvpn_spec_table(spec), &spec->proto,
 		       spec->plen);
-	return dmvpn_cache_change(cache, &sp,
+	return dmvpn_cache_change(cache, &sp, extack,
 				  dmvpn_cache_add_locked(cache, spec, &key,
 							 mode, &sp, extack));
 }
@@ -543,7 +572,7 @@ int dmvpn_mcast_add(struct dmvpn_cache *cache, const struct dmvpn_addr *nbma,
 
 	dmvpn_key_init(&key, DMVPN_TABLE_MCAST, nbma,
 		       dmvpn_family_bits(nbma->family));
-	return dmvpn_cache_change(cache, &sp,
+	return dmvpn_cache_change(cache, &sp, extack,
 				  dmvpn_mcast_add_locked(cache, &key, nbma,
 							 flags, replace, &sp,
 							 extack));

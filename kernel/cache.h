@@ -9,6 +9,7 @@
 #ifndef _DMVPN_CACHE_H
 #define _DMVPN_CACHE_H
 
+#include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -42,9 +43,12 @@ struct dmvpn_key {
 struct dmvpn_entry {
 	struct rhash_head node;
 	struct dmvpn_key key;
+	/* The cache's, and a dump's that stopped here (its cursor). */
+	refcount_t refs;
 	/* NULL while incomplete or negative: nothing to send to. */
 	struct dmvpn_peer __rcu *peer;
 	u8 type;		/* enum dmvpn_entry_type */
+	bool unlinked;		/* off every list: a cursor here is stale */
 	u32 flags;		/* DMVPN_F_* or DMVPN_MCAST_F_* */
 	unsigned long expires;	/* jiffies; 0 = never */
 	unsigned long used;	/* jiffies of the last packet; 0 = never */
@@ -170,6 +174,18 @@ int dmvpn_cache_del(struct dmvpn_cache *cache, enum dmvpn_table table,
 int dmvpn_mcast_add(struct dmvpn_cache *cache, const struct dmvpn_addr *nbma,
 		    u32 flags, bool replace, struct netlink_ext_ack *extack);
 unsigned int dmvpn_cache_expire(struct dmvpn_cache *cache, unsigned long now);
+
+/* Whether @e has left the cache; if not, under RCU its list pointers
+ * lead on through live entries.
+ */
+static inline bool dmvpn_entry_unlinked(const struct dmvpn_entry *e)
+{
+	/* Pairs with the release in dmvpn_entry_unlink(). */
+	return smp_load_acquire(&e->unlinked);
+}
+
+struct dmvpn_entry *dmvpn_entry_hold(struct dmvpn_entry *e);
+void dmvpn_entry_put(struct dmvpn_entry *e);
 
 struct dmvpn_entry *dmvpn_cache_find(struct dmvpn_cache *cache,
 				     enum dmvpn_table table,

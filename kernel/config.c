@@ -174,7 +174,7 @@ int dmvpn_nhs_add(struct dmvpn_nhrp *nhrp, const struct dmvpn_nhs *spec,
 	struct dmvpn_nhs *new, *old;
 	int err = 0;
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	new->nbma = spec->nbma;

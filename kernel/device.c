@@ -70,14 +70,20 @@ static void dmvpn_dev_hash(struct dmvpn_dev *d)
 static int dmvpn_dev_init(struct net_device *dev)
 {
 	struct dmvpn_dev *d = netdev_priv(dev);
-	int err;
+	int err, cpu;
 
 	err = dmvpn_compat_alloc_tstats(dev);
 	if (err)
 		return err;
+	d->cnt = alloc_percpu_gfp(struct dmvpn_counters, GFP_KERNEL_ACCOUNT);
+	err = -ENOMEM;
+	if (!d->cnt)
+		goto err_stats;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(d->cnt, cpu)->syncp);
 	err = gro_cells_init(&d->gro_cells, dev);
 	if (err)
-		goto err_stats;
+		goto err_cnt;
 	err = dmvpn_cache_init(&d->cache, d->cache.max_entries,
 			       dmvpn_nl_notify, &dmvpn_pernet(d->net)->gen);
 	if (err)
@@ -86,9 +92,29 @@ static int dmvpn_dev_init(struct net_device *dev)
 
 err_gro:
 	gro_cells_destroy(&d->gro_cells);
+err_cnt:
+	free_percpu(d->cnt);
 err_stats:
 	dmvpn_compat_free_tstats(dev);
 	return err;
+}
+
+u64 dmvpn_counter_read(const struct dmvpn_dev *d, enum dmvpn_counter c)
+{
+	u64 sum = 0, v;
+	unsigned int start;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct dmvpn_counters *p = per_cpu_ptr(d->cnt, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			v = u64_stats_read(&p->c[c]);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		sum += v;
+	}
+	return sum;
 }
 
 static void dmvpn_dev_uninit(struct net_device *dev)
@@ -115,6 +141,7 @@ static void dmvpn_dev_free(struct net_device *dev)
 	dmvpn_cache_destroy(&d->cache);
 	dmvpn_nhrp_destroy(&d->nhrp);
 	gro_cells_destroy(&d->gro_cells);
+	free_percpu(d->cnt);
 	dmvpn_compat_free_tstats(dev);
 }
 
@@ -215,6 +242,7 @@ static const struct nla_policy dmvpn_link_policy[IFLA_DMVPN_MAX + 1] = {
 	[IFLA_DMVPN_LINK] = { .type = NLA_U32 },
 	[IFLA_DMVPN_TTL] = { .type = NLA_U8 },
 	[IFLA_DMVPN_TOS] = { .type = NLA_U8 },
+	[IFLA_DMVPN_FWMARK] = { .type = NLA_U32 },
 	[IFLA_DMVPN_MAX_ENTRIES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &dmvpn_max_entries_range),
 };
@@ -264,9 +292,11 @@ static int dmvpn_validate(struct nlattr *tb[], struct nlattr *data[],
 static void dmvpn_apply_mutable(struct dmvpn_dev *d, struct nlattr *data[])
 {
 	if (data[IFLA_DMVPN_TTL])
-		d->p.ttl = nla_get_u8(data[IFLA_DMVPN_TTL]);
+		WRITE_ONCE(d->p.ttl, nla_get_u8(data[IFLA_DMVPN_TTL]));
 	if (data[IFLA_DMVPN_TOS])
-		d->p.tos = nla_get_u8(data[IFLA_DMVPN_TOS]);
+		WRITE_ONCE(d->p.tos, nla_get_u8(data[IFLA_DMVPN_TOS]));
+	if (data[IFLA_DMVPN_FWMARK])
+		WRITE_ONCE(d->p.fwmark, nla_get_u32(data[IFLA_DMVPN_FWMARK]));
 }
 
 /* A hub forwards spoke-to-spoke traffic out of the device it came in on.
@@ -301,6 +331,24 @@ static struct dmvpn_dev *dmvpn_find_params(struct net *net,
 	return NULL;
 }
 
+/* IFLA_DMVPN_MAX_ENTRIES into @max, within the bound of @net's owner. */
+static int dmvpn_max_entries(const struct net *net, struct nlattr **data,
+			     u32 *max, struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = data[IFLA_DMVPN_MAX_ENTRIES];
+
+	if (!a)
+		return 0;
+	if (net->user_ns != &init_user_ns &&
+	    nla_get_u32(a) > DMVPN_USERNS_MAX_ENTRIES_LIMIT) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "dmvpn: max-entries above 65536 needs a namespace of the initial user namespace");
+		return -ERANGE;
+	}
+	*max = nla_get_u32(a);
+	return 0;
+}
+
 static int dmvpn_newlink(struct net_device *dev,
 			 struct rtnl_newlink_params *params,
 			 struct netlink_ext_ack *extack)
@@ -332,8 +380,11 @@ static int dmvpn_newlink(struct net_device *dev,
 			return -ENODEV;
 		}
 	}
-	if (data[IFLA_DMVPN_MAX_ENTRIES])
-		d->cache.max_entries = nla_get_u32(data[IFLA_DMVPN_MAX_ENTRIES]);
+	if (net->user_ns != &init_user_ns)
+		d->cache.max_entries = DMVPN_USERNS_DEFAULT_MAX_ENTRIES;
+	err = dmvpn_max_entries(net, data, &d->cache.max_entries, extack);
+	if (err)
+		return err;
 	dmvpn_apply_mutable(d, data);
 
 	if (dmvpn_find_params(net, &d->p)) {
@@ -389,6 +440,8 @@ static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 {
 	struct dmvpn_dev *d = netdev_priv(dev);
 	struct nlattr *a;
+	u32 max;
+	int err;
 
 	if (!data)
 		return 0;
@@ -401,10 +454,12 @@ static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 	a = data[IFLA_DMVPN_LINK];
 	if (a && nla_get_u32(a) != d->p.link)
 		goto immutable;
+	max = READ_ONCE(d->cache.max_entries);
+	err = dmvpn_max_entries(d->net, data, &max, extack);
+	if (err)
+		return err;
 	dmvpn_apply_mutable(d, data);
-	if (data[IFLA_DMVPN_MAX_ENTRIES])
-		dmvpn_cache_set_max(&d->cache,
-				    nla_get_u32(data[IFLA_DMVPN_MAX_ENTRIES]));
+	dmvpn_cache_set_max(&d->cache, max);
 	return 0;
 
 immutable:
@@ -420,7 +475,8 @@ static size_t dmvpn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u32)) +			/* LINK */
 	       nla_total_size(sizeof(u8)) +			/* TTL */
 	       nla_total_size(sizeof(u8)) +			/* TOS */
-	       nla_total_size(sizeof(u32));			/* MAX_ENTRIES */
+	       nla_total_size(sizeof(u32)) +			/* MAX_ENTRIES */
+	       nla_total_size(sizeof(u32));			/* FWMARK */
 }
 
 static int dmvpn_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -433,7 +489,8 @@ static int dmvpn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_DMVPN_TTL, d->p.ttl) ||
 	    nla_put_u8(skb, IFLA_DMVPN_TOS, d->p.tos) ||
 	    nla_put_u32(skb, IFLA_DMVPN_MAX_ENTRIES,
-			READ_ONCE(d->cache.max_entries)))
+			READ_ONCE(d->cache.max_entries)) ||
+	    nla_put_u32(skb, IFLA_DMVPN_FWMARK, READ_ONCE(d->p.fwmark)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <linux/netdevice.h>
 #include <linux/ratelimit.h>
 #include <linux/skbuff.h>
+#include <linux/u64_stats_sync.h>
 #include <net/genetlink.h>
 #include <net/gro_cells.h>
 #include <net/netns/generic.h>
@@ -26,6 +27,12 @@
 #define DMVPN_DEFAULT_TTL		64
 #define DMVPN_DEFAULT_MAX_ENTRIES	65536
 #define DMVPN_MAX_ENTRIES_LIMIT		BIT(24)
+/* Devices in a namespace that an unprivileged user may own (not of the
+ * initial user namespace): their entries are charged to that user's
+ * memory cgroup, but the hash tables' buckets are not, so smaller bounds.
+ */
+#define DMVPN_USERNS_DEFAULT_MAX_ENTRIES	4096
+#define DMVPN_USERNS_MAX_ENTRIES_LIMIT		65536	/* in an extack text */
 /* TOS value that means "copy the inner TOS", as in ip_gre. */
 #define DMVPN_TOS_INHERIT		1
 
@@ -36,20 +43,30 @@ struct dmvpn_params {
 	int link;
 	u8 ttl;
 	u8 tos;
+	u32 fwmark;
 };
 
 /* Counters of events the generic netdev stats cannot express. */
+enum dmvpn_counter {
+	DMVPN_CNT_TX_NO_MAPPING,
+	DMVPN_CNT_TX_ERRORS,
+	DMVPN_CNT_TX_MCAST,
+	DMVPN_CNT_RX_KEY_MISMATCH,
+	DMVPN_CNT_RX_MALFORMED,
+	DMVPN_CNT_RX_POLICY,
+	DMVPN_CNT_RX_NHRP,
+	DMVPN_CNT_TX_NHRP,
+	DMVPN_CNT_MISS_EVENTS,
+	DMVPN_CNT_TX_VIA_NHS,
+	DMVPN_CNT_MAX
+};
+
+/* Per CPU: several are counted for every packet (mcast copies, the
+ * Phase 2 fallback), and floods must not bounce a shared line.
+ */
 struct dmvpn_counters {
-	atomic64_t tx_no_mapping;
-	atomic64_t tx_errors;
-	atomic64_t tx_mcast;
-	atomic64_t rx_key_mismatch;
-	atomic64_t rx_malformed;
-	atomic64_t rx_policy;
-	atomic64_t rx_nhrp;
-	atomic64_t tx_nhrp;
-	atomic64_t miss_events;
-	atomic64_t tx_via_nhs;
+	u64_stats_t c[DMVPN_CNT_MAX];
+	struct u64_stats_sync syncp;
 };
 
 struct dmvpn_dev {
@@ -62,7 +79,7 @@ struct dmvpn_dev {
 	struct dmvpn_params p;
 	struct dmvpn_cache cache;
 	struct gro_cells gro_cells;
-	struct dmvpn_counters cnt;
+	struct dmvpn_counters __percpu *cnt;
 	struct ratelimit_state miss_rs;
 	struct dmvpn_nhrp nhrp;
 };
@@ -95,6 +112,18 @@ static inline bool dmvpn_ip4_unicast(__be32 addr)
 
 	return first != 0 && first != 127 && first < 224;
 }
+
+static inline void dmvpn_count(struct dmvpn_dev *d, enum dmvpn_counter c)
+{
+	struct dmvpn_counters *p = get_cpu_ptr(d->cnt);
+
+	u64_stats_update_begin(&p->syncp);
+	u64_stats_inc(&p->c[c]);
+	u64_stats_update_end(&p->syncp);
+	put_cpu_ptr(d->cnt);
+}
+
+u64 dmvpn_counter_read(const struct dmvpn_dev *d, enum dmvpn_counter c);
 
 static inline bool netif_is_dmvpn(const struct net_device *dev)
 {

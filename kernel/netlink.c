@@ -349,16 +349,16 @@ static int dmvpn_nl_put_stats(struct sk_buff *skb, struct dmvpn_dev *d)
 		int type;
 		u64 val;
 	} *c, cnt[] = {
-		{ DMVPN_STATS_A_TX_NO_MAPPING, atomic64_read(&d->cnt.tx_no_mapping) },
-		{ DMVPN_STATS_A_TX_ERRORS, atomic64_read(&d->cnt.tx_errors) },
-		{ DMVPN_STATS_A_TX_MCAST, atomic64_read(&d->cnt.tx_mcast) },
-		{ DMVPN_STATS_A_RX_KEY_MISMATCH, atomic64_read(&d->cnt.rx_key_mismatch) },
-		{ DMVPN_STATS_A_RX_MALFORMED, atomic64_read(&d->cnt.rx_malformed) },
-		{ DMVPN_STATS_A_RX_POLICY, atomic64_read(&d->cnt.rx_policy) },
-		{ DMVPN_STATS_A_RX_NHRP, atomic64_read(&d->cnt.rx_nhrp) },
-		{ DMVPN_STATS_A_TX_NHRP, atomic64_read(&d->cnt.tx_nhrp) },
-		{ DMVPN_STATS_A_MISS_EVENTS, atomic64_read(&d->cnt.miss_events) },
-		{ DMVPN_STATS_A_TX_VIA_NHS, atomic64_read(&d->cnt.tx_via_nhs) },
+		{ DMVPN_STATS_A_TX_NO_MAPPING, dmvpn_counter_read(d, DMVPN_CNT_TX_NO_MAPPING) },
+		{ DMVPN_STATS_A_TX_ERRORS, dmvpn_counter_read(d, DMVPN_CNT_TX_ERRORS) },
+		{ DMVPN_STATS_A_TX_MCAST, dmvpn_counter_read(d, DMVPN_CNT_TX_MCAST) },
+		{ DMVPN_STATS_A_RX_KEY_MISMATCH, dmvpn_counter_read(d, DMVPN_CNT_RX_KEY_MISMATCH) },
+		{ DMVPN_STATS_A_RX_MALFORMED, dmvpn_counter_read(d, DMVPN_CNT_RX_MALFORMED) },
+		{ DMVPN_STATS_A_RX_POLICY, dmvpn_counter_read(d, DMVPN_CNT_RX_POLICY) },
+		{ DMVPN_STATS_A_RX_NHRP, dmvpn_counter_read(d, DMVPN_CNT_RX_NHRP) },
+		{ DMVPN_STATS_A_TX_NHRP, dmvpn_counter_read(d, DMVPN_CNT_TX_NHRP) },
+		{ DMVPN_STATS_A_MISS_EVENTS, dmvpn_counter_read(d, DMVPN_CNT_MISS_EVENTS) },
+		{ DMVPN_STATS_A_TX_VIA_NHS, dmvpn_counter_read(d, DMVPN_CNT_TX_VIA_NHS) },
 	};
 
 	dev_get_tstats64(d->dev, &st);
@@ -401,8 +401,8 @@ static int dmvpn_nl_fill_dev(struct sk_buff *skb, struct dmvpn_dev *d,
 	    dmvpn_nl_put_addr(skb, DMVPN_A_LOCAL, &d->p.local) ||
 	    (d->p.key_set && nla_put_u32(skb, DMVPN_A_KEY, d->p.key)) ||
 	    nla_put_u32(skb, DMVPN_A_LINK, d->p.link) ||
-	    nla_put_u8(skb, DMVPN_A_TTL, d->p.ttl) ||
-	    nla_put_u8(skb, DMVPN_A_TOS, d->p.tos) ||
+	    nla_put_u8(skb, DMVPN_A_TTL, READ_ONCE(d->p.ttl)) ||
+	    nla_put_u8(skb, DMVPN_A_TOS, READ_ONCE(d->p.tos)) ||
 	    nla_put_u32(skb, DMVPN_A_MAX_ENTRIES,
 			READ_ONCE(d->cache.max_entries)) ||
 	    nla_put_u32(skb, DMVPN_A_ENTRY_COUNT, READ_ONCE(d->cache.count)) ||
@@ -502,19 +502,53 @@ int dmvpn_nl_dump_ifindex(struct net *net, struct netlink_callback *cb)
 	return ifindex;
 }
 
+/* A dump's place: args[0] = devices done, args[1] = the entry to go on
+ * from (held: its cursor), args[2] = entries done in the current device,
+ * by which the walk resumes only when the cursor's entry has gone since.
+ * Each part of the dump then costs what it returns, not what precedes it.
+ */
+enum { DMVPN_DUMP_DEV, DMVPN_DUMP_CURSOR, DMVPN_DUMP_DONE, DMVPN_DUMP_IFINDEX };
+
+static void dmvpn_nl_cursor_drop(struct netlink_callback *cb)
+{
+	struct dmvpn_entry *e = (void *)cb->args[DMVPN_DUMP_CURSOR];
+
+	cb->args[DMVPN_DUMP_CURSOR] = 0;
+	if (e)
+		dmvpn_entry_put(e);
+}
+
+/* Where the walk of @d goes on from, under rcu_read_lock(). */
+static struct dmvpn_entry *dmvpn_nl_resume(struct netlink_callback *cb,
+					   struct dmvpn_dev *d,
+					   struct list_head *head)
+{
+	struct dmvpn_entry *e = (void *)cb->args[DMVPN_DUMP_CURSOR], *pos;
+	long skip = cb->args[DMVPN_DUMP_DONE];
+
+	if (e && cb->args[DMVPN_DUMP_IFINDEX] == d->dev->ifindex &&
+	    !dmvpn_entry_unlinked(e))
+		return e;
+	/* No cursor, or a stale one: count, as the gen check flags it. */
+	list_for_each_entry_rcu(pos, head, list)
+		if (skip-- <= 0)
+			return pos;
+	return list_entry(head, struct dmvpn_entry, list);
+}
+
 /* Resumable walk over every entry (or multicast entry) of every dmvpn
- * device, optionally one device: args[0] = devices done, args[1] =
- * entries done in the current one.
+ * device, optionally one device.
  */
 static int dmvpn_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 			       bool mcast)
 {
 	struct net *net = sock_net(skb->sk);
-	long di = 0, ei, skip = cb->args[1];
 	int filter = 0, err = 0;
+	struct list_head *head;
 	struct net_device *dev;
 	struct dmvpn_entry *e;
 	struct dmvpn_dev *d;
+	long di = 0;
 
 	filter = dmvpn_nl_dump_ifindex(net, cb);
 	if (filter < 0)
@@ -525,38 +559,41 @@ static int dmvpn_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 	for_each_netdev_rcu(net, dev) {
 		if (!netif_is_dmvpn(dev) || (filter && dev->ifindex != filter))
 			continue;
-		if (di < cb->args[0]) {
-			di++;
+		if (di++ < cb->args[DMVPN_DUMP_DEV])
 			continue;
-		}
 		d = netdev_priv(dev);
-		ei = 0;
-		list_for_each_entry_rcu(e, mcast ? &d->cache.mcast :
-					&d->cache.entries, list) {
-			if (ei < skip) {
-				ei++;
-				continue;
-			}
+		head = mcast ? &d->cache.mcast : &d->cache.entries;
+		e = dmvpn_nl_resume(cb, d, head);
+		dmvpn_nl_cursor_drop(cb);
+		list_for_each_entry_from_rcu(e, head, list) {
 			err = dmvpn_nl_fill_entry(skb, d, e, mcast ?
 						  DMVPN_CMD_MCAST_GET :
 						  DMVPN_CMD_ENTRY_GET,
 						  NETLINK_CB(cb->skb).portid,
 						  cb->nlh->nlmsg_seq,
 						  NLM_F_MULTI, cb);
-			if (err)
+			if (err) {
+				/* Go on from here next time. */
+				cb->args[DMVPN_DUMP_CURSOR] =
+					(unsigned long)dmvpn_entry_hold(e);
+				cb->args[DMVPN_DUMP_IFINDEX] = dev->ifindex;
 				goto out;
-			ei++;
+			}
+			cb->args[DMVPN_DUMP_DONE]++;
 		}
-		di++;
-		skip = 0;
+		cb->args[DMVPN_DUMP_DEV] = di;
+		cb->args[DMVPN_DUMP_DONE] = 0;
 	}
-	ei = 0;
 out:
 	rcu_read_unlock();
-	cb->args[0] = di;
-	cb->args[1] = ei;
 	/* An entry too big for an empty message would loop forever. */
 	return err && !skb->len ? err : skb->len;
+}
+
+static int dmvpn_nl_dump_done(struct netlink_callback *cb)
+{
+	dmvpn_nl_cursor_drop(cb);
+	return 0;
 }
 
 static int dmvpn_nl_entry_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -890,7 +927,7 @@ void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh)
 		return;
 	}
 	nla_nest_end(msg, nest);
-	atomic64_inc(&d->cnt.miss_events);
+	dmvpn_count(d, DMVPN_CNT_MISS_EVENTS);
 	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
 }
 
@@ -912,10 +949,6 @@ static const struct genl_small_ops dmvpn_genl_ops[] = {
 		.doit = dmvpn_nl_entry_del,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
-		.cmd = DMVPN_CMD_ENTRY_GET,
-		.doit = dmvpn_nl_entry_get,
-		.dumpit = dmvpn_nl_entry_dump,
-	}, {
 		.cmd = DMVPN_CMD_ENTRY_FLUSH,
 		.doit = dmvpn_nl_entry_flush,
 		.flags = GENL_UNS_ADMIN_PERM,
@@ -927,9 +960,6 @@ static const struct genl_small_ops dmvpn_genl_ops[] = {
 		.cmd = DMVPN_CMD_MCAST_DEL,
 		.doit = dmvpn_nl_mcast_del,
 		.flags = GENL_UNS_ADMIN_PERM,
-	}, {
-		.cmd = DMVPN_CMD_MCAST_GET,
-		.dumpit = dmvpn_nl_mcast_dump,
 	}, {
 		.cmd = DMVPN_CMD_CONFIG_SET,
 		.doit = dmvpn_nl_config_set,
@@ -953,6 +983,20 @@ static const struct genl_small_ops dmvpn_genl_ops[] = {
 	},
 };
 
+/* The dumps that keep a cursor, released when they end. */
+static const struct genl_ops dmvpn_genl_dump_ops[] = {
+	{
+		.cmd = DMVPN_CMD_ENTRY_GET,
+		.doit = dmvpn_nl_entry_get,
+		.dumpit = dmvpn_nl_entry_dump,
+		.done = dmvpn_nl_dump_done,
+	}, {
+		.cmd = DMVPN_CMD_MCAST_GET,
+		.dumpit = dmvpn_nl_mcast_dump,
+		.done = dmvpn_nl_dump_done,
+	},
+};
+
 static const struct genl_multicast_group dmvpn_mcgrps[] = {
 	{ .name = DMVPN_MCGRP_EVENTS, DMVPN_COMPAT_MCGRP_ADMIN },
 };
@@ -965,6 +1009,8 @@ struct genl_family dmvpn_genl_family __ro_after_init = {
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
+	.ops = dmvpn_genl_dump_ops,
+	.n_ops = ARRAY_SIZE(dmvpn_genl_dump_ops),
 	.small_ops = dmvpn_genl_ops,
 	.n_small_ops = ARRAY_SIZE(dmvpn_genl_ops),
 	.mcgrps = dmvpn_mcgrps,

@@ -22,18 +22,17 @@ static const struct rhashtable_params dmvpn_peer_params = {
  */
 struct dmvpn_peer *dmvpn_peer_alloc(void)
 {
-	struct dmvpn_peer *p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	struct dmvpn_peer *p = kzalloc(sizeof(*p), DMVPN_GFP);
 	int cpu;
 
 	if (!p)
 		return NULL;
-	p->stats = alloc_percpu_gfp(struct dmvpn_peer_stats,
-				    GFP_KERNEL_ACCOUNT);
+	p->stats = alloc_percpu_gfp(struct dmvpn_peer_stats, DMVPN_GFP);
 	if (!p->stats)
 		goto err;
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
-	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT))
+	if (dst_cache_init(&p->dst_cache, DMVPN_GFP))
 		goto err;
 	return p;
 err:

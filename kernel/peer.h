@@ -10,11 +10,17 @@
 #ifndef _DMVPN_PEER_H
 #define _DMVPN_PEER_H
 
+#include <linux/gfp.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <net/dst_cache.h>
 
 #include "addr.h"
+
+/* What a cache allocates for whoever configures it: charged to their memory
+ * cgroup, and failing at its limit rather than calling the OOM killer.
+ */
+#define DMVPN_GFP (GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
 /* Per CPU, so that senders to one peer share no written cache line. */
 struct dmvpn_peer_stats {

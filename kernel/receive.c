@@ -26,7 +26,7 @@ static void dmvpn_count_key_mismatch(struct net *net, __be32 daddr)
 
 	list_for_each_entry_rcu(d, &dmvpn_pernet(net)->devs, list) {
 		if (d->p.local.ip4 == daddr) {
-			atomic64_inc(&d->cnt.rx_key_mismatch);
+			dmvpn_count(d, DMVPN_CNT_RX_KEY_MISMATCH);
 			return;
 		}
 	}
@@ -110,7 +110,7 @@ static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
 	 * may pull, which moves the headers: iph is not read after it.
 	 */
 	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
-		atomic64_inc(&d->cnt.rx_policy);
+		dmvpn_count(d, DMVPN_CNT_RX_POLICY);
 		goto drop;
 	}
 
@@ -135,13 +135,13 @@ static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
 
 	skb->dev = d->dev;
 	if (gre.proto == htons(DMVPN_ETH_P_NHRP))
-		atomic64_inc(&d->cnt.rx_nhrp);
+		dmvpn_count(d, DMVPN_CNT_RX_NHRP);
 	dev_sw_netstats_rx_add(d->dev, skb->len);
 	gro_cells_receive(&d->gro_cells, skb);
 	return NF_STOLEN;
 
 malformed:
-	atomic64_inc(&d->cnt.rx_malformed);
+	dmvpn_count(d, DMVPN_CNT_RX_MALFORMED);
 	DEV_STATS_INC(d->dev, rx_errors);
 drop:
 	DEV_STATS_INC(d->dev, rx_dropped);

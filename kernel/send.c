@@ -75,15 +75,16 @@ static enum dmvpn_target dmvpn_ip6_target(struct sk_buff *skb,
 }
 
 static void dmvpn_tx_drop(struct dmvpn_dev *d, struct sk_buff *skb,
-			  atomic64_t *counter)
+			  enum dmvpn_counter counter)
 {
-	atomic64_inc(counter);
+	dmvpn_count(d, counter);
 	DEV_STATS_INC(d->dev, tx_dropped);
 	kfree_skb(skb);
 }
 
 static struct rtable *dmvpn_route(struct dmvpn_dev *d, __be32 nbma, u8 tos,
-				  struct dst_cache *dc, __be32 *saddr)
+				  u32 mark, struct dst_cache *dc,
+				  __be32 *saddr)
 {
 	struct flowi4 fl4;
 	struct rtable *rt;
@@ -99,6 +100,7 @@ static struct rtable *dmvpn_route(struct dmvpn_dev *d, __be32 nbma, u8 tos,
 	fl4.flowi4_oif = d->p.link;
 	dmvpn_compat_flow_dscp(&fl4, tos);
 	fl4.flowi4_proto = IPPROTO_GRE;
+	fl4.flowi4_mark = mark;
 	fl4.fl4_gre_key = htonl(d->p.key);
 	rt = ip_route_output_key(d->net, &fl4);
 	if (IS_ERR(rt))
@@ -116,7 +118,8 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 	const struct iphdr *inner = ip_hdr(skb);
 	__be16 proto = skb->protocol;
 	unsigned int gre_hlen = dmvpn_tunnel_hlen(d) - sizeof(struct iphdr);
-	u8 tos = d->p.tos, ttl = d->p.ttl;
+	u8 tos = READ_ONCE(d->p.tos), ttl = READ_ONCE(d->p.ttl);
+	u32 mark = READ_ONCE(d->p.fwmark);
 	unsigned int headroom;
 	struct rtable *rt;
 	__be32 saddr;
@@ -126,7 +129,14 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 		/* The route may depend on the TOS: do not cache it. */
 		dc = NULL;
 	}
-	rt = dmvpn_route(d, nbma, tos, dc, &saddr);
+	/* The outer packet and its route carry one mark: the device's, else
+	 * the packet's own, with which no cached route may be shared.
+	 */
+	if (mark)
+		skb->mark = mark;
+	else if (skb->mark)
+		dc = NULL;
+	rt = dmvpn_route(d, nbma, tos, skb->mark, dc, &saddr);
 	if (IS_ERR(rt)) {
 		DEV_STATS_INC(d->dev, tx_carrier_errors);
 		goto err;
@@ -165,7 +175,7 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 	return;
 
 err:
-	dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
+	dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_ERRORS);
 }
 
 /* The entry's "used" and the peer's counters: per CPU, or once a tick. */
@@ -192,11 +202,11 @@ static void dmvpn_xmit_mcast(struct dmvpn_dev *d, struct sk_buff *skb)
 		if (prev) {
 			copy = skb_clone(skb, GFP_ATOMIC);
 			if (!copy) {
-				atomic64_inc(&d->cnt.tx_errors);
+				dmvpn_count(d, DMVPN_CNT_TX_ERRORS);
 				break;
 			}
 			dmvpn_account(prev, prev_p, copy->len, true);
-			atomic64_inc(&d->cnt.tx_mcast);
+			dmvpn_count(d, DMVPN_CNT_TX_MCAST);
 			dmvpn_encap(d, copy, prev_p->nbma.ip4,
 				    &prev_p->dst_cache);
 		}
@@ -204,11 +214,11 @@ static void dmvpn_xmit_mcast(struct dmvpn_dev *d, struct sk_buff *skb)
 		prev_p = p;
 	}
 	if (!prev) {
-		dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
+		dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_NO_MAPPING);
 		return;
 	}
 	dmvpn_account(prev, prev_p, skb->len, true);
-	atomic64_inc(&d->cnt.tx_mcast);
+	dmvpn_count(d, DMVPN_CNT_TX_MCAST);
 	dmvpn_encap(d, skb, prev_p->nbma.ip4, &prev_p->dst_cache);
 }
 
@@ -227,11 +237,11 @@ static void dmvpn_xmit_nhrp(struct dmvpn_dev *d, struct sk_buff *skb)
 		goto bad;
 	__skb_pull(skb, hlen);
 	skb_reset_network_header(skb);
-	atomic64_inc(&d->cnt.tx_nhrp);
+	dmvpn_count(d, DMVPN_CNT_TX_NHRP);
 	dmvpn_encap(d, skb, nbma, NULL);
 	return;
 bad:
-	dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
+	dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_ERRORS);
 }
 
 /* The shortcut or nexthop entry; else, in Phase 2, a next-hop server
@@ -257,11 +267,11 @@ static void dmvpn_xmit_unicast(struct dmvpn_dev *d, struct sk_buff *skb,
 		else
 			icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH,
 					ICMPV6_ADDR_UNREACH, 0);
-		dmvpn_tx_drop(d, skb, &d->cnt.tx_no_mapping);
+		dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_NO_MAPPING);
 		return;
 	}
 	if (r.how != DMVPN_ROUTE_ENTRY)
-		atomic64_inc(&d->cnt.tx_via_nhs);
+		dmvpn_count(d, DMVPN_CNT_TX_VIA_NHS);
 	dmvpn_account(r.entry, r.peer, skb->len, false);
 	dmvpn_encap(d, skb, r.peer->nbma.ip4, &r.peer->dst_cache);
 }
@@ -288,7 +298,7 @@ netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	if (target == DMVPN_INVALID)
-		dmvpn_tx_drop(d, skb, &d->cnt.tx_errors);
+		dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_ERRORS);
 	else if (target == DMVPN_REPLICATE)
 		dmvpn_xmit_mcast(d, skb);
 	else

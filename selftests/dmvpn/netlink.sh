@@ -150,6 +150,18 @@ check "added, expired, multicast and miss events were sent" \
 		grep -qE '\"event\": ?\"mcast-added\"' $ev &&
 		grep -qE '\"event\": ?\"miss\".*192.0.2.99' $ev"
 check "the miss was counted" test "$(dm_stat "$A" dmvpn0 miss_events)" -ge 1
+# A dump longer than a message resumes where it stopped: every entry once.
+batch=$(mktemp)
+for i in $(seq 0 2999); do
+	echo "map add 198.19.$((i / 250)).$((i % 250 + 1)) nbma 198.51.100.9 dev dmvpn0"
+done >"$batch"
+dm "$A" -batch "$batch"
+rm -f "$batch"
+check "a 3000-entry dump lists each entry once" \
+	test "$(dm "$A" -j map show dev dmvpn0 |
+		jq '[.[] | select(.proto | startswith("198.19."))] |
+		    [length, (map(.proto) | unique | length)] | join(" ")')" = '"3000 3000"'
+dm "$A" map flush 198.19.0.0/16 dev dmvpn0
 # A flush is one event, whatever it deletes (M7).
 batch=$(mktemp)
 for i in $(seq 100 139); do
@@ -195,7 +207,13 @@ ip -n "$HK" link add ul0 type dummy
 ip -n "$HK" addr add 198.51.100.5/24 dev ul0
 ip -n "$HK" link set ul0 up
 hooked() { n "$HK" nft list hooks ip | grep -q dmvpn_rcv; }
-if n "$HK" nft list hooks ip >/dev/null 2>&1; then
+# nft lists hooks through nfnetlink_hook; an nftables chain shows whether
+# it works here.
+modprobe -q nfnetlink_hook 2>/dev/null
+n "$HK" nft add table ip probe
+n "$HK" nft add chain ip probe in '{ type filter hook input priority 0; }'
+if n "$HK" nft list hooks ip 2>/dev/null | grep -q nft_do_chain; then
+	n "$HK" nft delete table ip probe
 	check_fail "no GRE hook in a namespace without dmvpn" hooked
 	ip -n "$HK" link add d0 type dmvpn local 198.51.100.5 key 1
 	ip -n "$HK" link add d1 type dmvpn local 198.51.100.5 key 2

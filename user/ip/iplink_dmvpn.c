@@ -26,6 +26,7 @@ static void dmvpn_print_help(struct link_util *lu, int argc, char **argv,
 		"			[ ttl TTL ]\n"
 		"			[ tos TOS ]\n"
 		"			[ max-entries NUMBER ]\n"
+		"			[ fwmark MARK ]\n"
 		"\n"
 		"Where:	ADDR := IPv4 or IPv6 underlay (NBMA) address\n"
 		"	KEY  := { 0..4294967295 }\n"
@@ -39,6 +40,7 @@ static int dmvpn_parse_opt(struct link_util *lu, int argc, char **argv,
 {
 	bool seen_local = false, seen_key = false, seen_dev = false;
 	bool seen_ttl = false, seen_tos = false, seen_max = false;
+	bool seen_mark = false;
 	inet_prefix local;
 	__u32 u32;
 	__u8 u8;
@@ -107,6 +109,14 @@ static int dmvpn_parse_opt(struct link_util *lu, int argc, char **argv,
 				invarg("invalid max-entries", *argv);
 			addattr32(n, 1024, IFLA_DMVPN_MAX_ENTRIES, u32);
 			seen_max = true;
+		} else if (strcmp(*argv, "fwmark") == 0) {
+			NEXT_ARG();
+			if (seen_mark)
+				duparg("fwmark", *argv);
+			if (get_u32(&u32, *argv, 0))
+				invarg("invalid fwmark", *argv);
+			addattr32(n, 1024, IFLA_DMVPN_FWMARK, u32);
+			seen_mark = true;
 		} else if (strcmp(*argv, "help") == 0) {
 			dmvpn_print_help(lu, argc, argv, stderr);
 			return -1;
@@ -169,6 +179,9 @@ static void dmvpn_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	if (tb[IFLA_DMVPN_MAX_ENTRIES])
 		print_uint(PRINT_ANY, "max_entries", "max-entries %u ",
 			   rta_getattr_u32(tb[IFLA_DMVPN_MAX_ENTRIES]));
+	if (tb[IFLA_DMVPN_FWMARK] && rta_getattr_u32(tb[IFLA_DMVPN_FWMARK]))
+		print_0xhex(PRINT_ANY, "fwmark", "fwmark %#llx ",
+			    rta_getattr_u32(tb[IFLA_DMVPN_FWMARK]));
 }
 
 struct link_util dmvpn_link_util = {

@@ -26,6 +26,9 @@ enum {
 	IFLA_DMVPN_TTL,		/* u8: outer TTL; 0 = copy inner; default 64 */
 	IFLA_DMVPN_TOS,		/* u8: outer TOS; 1 = copy inner; default 0 */
 	IFLA_DMVPN_MAX_ENTRIES,	/* u32: NHRP cache bound; default 65536 */
+	IFLA_DMVPN_FWMARK,	/* u32: mark for the underlay route lookup and
+				 * the outer packet; 0 = the packet's own
+				 */
 	__IFLA_DMVPN_MAX
 };
 
