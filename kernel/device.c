@@ -439,6 +439,7 @@ static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 			    struct netlink_ext_ack *extack)
 {
 	struct dmvpn_dev *d = netdev_priv(dev);
+	struct dmvpn_params old;
 	struct nlattr *a;
 	u32 max;
 	int err;
@@ -458,7 +459,13 @@ static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 	err = dmvpn_max_entries(d->net, data, &max, extack);
 	if (err)
 		return err;
+	old = d->p;
 	dmvpn_apply_mutable(d, data);
+	/* The peers' cached routes were looked up with the old mark and
+	 * TOS: make every IPv4 route of the namespace be looked up again.
+	 */
+	if (old.fwmark != d->p.fwmark || old.tos != d->p.tos)
+		rt_genid_bump_ipv4(d->net);
 	dmvpn_cache_set_max(&d->cache, max);
 	return 0;
 

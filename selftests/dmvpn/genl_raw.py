@@ -7,6 +7,7 @@ policies with input no well-behaved tool would produce.
   genl_raw.py [-p] CMD [FLAGS] ATTR...
   genl_raw.py --monitor
   genl_raw.py --serve
+  genl_raw.py --fill
 ATTR is TYPE:KIND:VALUE with KIND u8|u32|u64|str|hex|flag, or
 TYPE:nest:[ATTR,...]; hex with no digits is an empty attribute.
 e.g. genl_raw.py 2 0x600 2:str:dmvpn0 12:nest:[1:hex:c000020b,3:hex:c6336405]
@@ -16,6 +17,7 @@ events group as one line of JSON, and "ready" once subscribed.
 --serve reads requests, one shell-quoted argument list per line, and
 answers each as above followed by a line "--end--": python takes most of a
 second to start in a TCG guest, and a test makes dozens of requests.
+--fill sends such lines on one socket until one fails (see fill()).
 """
 import ipaddress
 import json
@@ -215,15 +217,24 @@ def main(argv):
         _, groups = resolve(s)
         monitor(s, groups)
         return 0
-    cmd = int(argv[1], 0)
-    rest = argv[2:]
-    flags = 0
-    if rest and rest[0].startswith("0x"):
-        flags = int(rest.pop(0), 0)
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
     s.bind((0, 0))
     fam, _ = resolve(s)
+    if argv[1] == "--fill":
+        return fill(s, fam)
+    err, msg = one(s, fam, argv[1:], show)
+    print("errno=%d msg=%s" % (err, msg))
+    return 0
+
+
+def one(s, fam, args, show=False):
+    """One request on socket s; returns (errno, extack message)."""
+    cmd = int(args[0], 0)
+    rest = args[1:]
+    flags = 0
+    if rest and rest[0].startswith("0x"):
+        flags = int(rest.pop(0), 0)
     ans = request(s, fam, cmd, flags, b"".join(attr(a) for a in rest), 2,
                   show)
     err = -struct.unpack_from("i", ans, 16)[0]
@@ -243,7 +254,21 @@ def main(argv):
         if atype == NLMSGERR_ATTR_MSG:
             msg = ans[off + 4:off + alen].rstrip(b"\0").decode()
         off += (alen + 3) & ~3
-    print("errno=%d msg=%s" % (err, msg))
+    return err, msg
+
+
+def fill(s, fam):
+    """--fill: the requests of stdin on one socket until one fails; prints
+    only "done=N" or "done=N errno=E msg=M", so that memory near a memory
+    cgroup's limit is not needed for output."""
+    done = 0
+    for line in sys.stdin:
+        err, msg = one(s, fam, shlex.split(line))
+        if err:
+            print("done=%d errno=%d msg=%s" % (done, err, msg), flush=True)
+            return 1
+        done += 1
+    print("done=%d" % done, flush=True)
     return 0
 
 

@@ -80,4 +80,32 @@ check "no malformed packets" test "$(awk -F'|' '{
 		c += bad
 	} END { print c + 0 }' <<<"$pkts")" -eq 0
 rm -f "$pcap"
+
+# fwmark (L4): the outer packets carry the device's mark, and the underlay
+# route lookup uses it: a rule for the mark that blackholes the hub's NBMA
+# address stops the traffic, and without the mark nothing changes.
+if command -v nft >/dev/null; then
+	n "$S1" nft add table ip mk
+	n "$S1" nft add chain ip mk out '{ type filter hook output priority 0; }'
+	n "$S1" nft add rule ip mk out meta mark 0x7 ip protocol gre counter
+	marked() {
+		n "$S1" nft -j list chain ip mk out |
+			jq '[.nftables[] | .rule? // empty | .expr[] |
+			     .counter? // empty | .packets] | add // 0'
+	}
+	ip -n "$S1" link set dmvpn0 type dmvpn fwmark 7
+	check "fwmark shows in the link details" \
+		test "$(ip -n "$S1" -d -j link show dmvpn0 |
+			jq -r '.[0].linkinfo.info_data.fwmark')" = 0x7
+	check "marked, spoke 1 still reaches the hub" ping_ok "$S1" $HUB_TUN
+	check "its GRE carries the mark" test "$(marked)" -ge 1
+	ip -n "$S1" route add blackhole $HUB_NBMA table 77
+	ip -n "$S1" rule add fwmark 7 table 77
+	check_fail "a rule for the mark decides the underlay route" \
+		ping_ok "$S1" $HUB_TUN
+	ip -n "$S1" link set dmvpn0 type dmvpn fwmark 0
+	check "without the mark the rule does not apply" ping_ok "$S1" $HUB_TUN
+else
+	log "nft not installed: fwmark not checked"
+fi
 finish
