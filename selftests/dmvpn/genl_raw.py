@@ -136,13 +136,24 @@ def attr(spec):
     raise ValueError(kind)
 
 
+# One receive buffer for the process: recv(1 << 20) maps a fresh megabyte
+# and shrinks it with mremap() each time, which needs kernel memory, and
+# --fill must need none once its memory cgroup is full.
+RXBUF = bytearray(1 << 20)
+
+
+def recv(s):
+    n = s.recv_into(RXBUF)
+    return memoryview(RXBUF)[:n].tobytes()
+
+
 def request(s, family, cmd, flags, payload, seq, show=False):
     body = struct.pack("BBH", cmd, 1, 0) + payload
     msg = struct.pack("IHHII", 16 + len(body), family,
                       NLM_F_REQUEST | NLM_F_ACK | flags, seq, os.getpid())
     s.send(msg + body)
     while True:
-        data = s.recv(1 << 20)
+        data = recv(s)
         off = 0
         while off < len(data):
             ln, typ, _, rseq, _ = struct.unpack_from("IHHII", data, off)
@@ -157,7 +168,7 @@ def resolve(s):
     body = struct.pack("BBH", 3, 1, 0) + nla(2, b"dmvpn\0")
     s.send(struct.pack("IHHII", 16 + len(body), GENL_ID_CTRL, NLM_F_REQUEST,
                        1, os.getpid()) + body)
-    data = s.recv(65536)
+    data = recv(s)
     ln, typ = struct.unpack_from("IH", data)
     if typ == NLMSG_ERROR:
         raise SystemExit("dmvpn family not found")
@@ -184,7 +195,7 @@ def monitor(s, groups):
     s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, groups["events"])
     print("ready", flush=True)
     while True:
-        data = s.recv(1 << 20)
+        data = recv(s)
         off = 0
         while off + 16 <= len(data):
             ln = struct.unpack_from("I", data, off)[0]

@@ -166,6 +166,26 @@ genl_raw() {
 	return 1
 }
 dm() { local ns=$1; shift; ip netns exec "$ns" "$IPD" "$@"; }
+# genl_fill NS: the genl_raw requests of stdin (one per line) on one socket
+# in NS, stopping at the first that fails; prints genl_raw.py's "done=N"
+# line and fails unless all were done. Thousands of entries in seconds,
+# where "ip dmvpn -batch" forks for each line.
+genl_fill() {
+	local out
+	out=$(n "$1" python3 "$GENL_RAW_PY" --fill)
+	echo "$out"
+	case $out in *errno=*) return 1 ;; esac
+}
+# entry_req DEV PROTO NBMA: the genl_raw line of an ENTRY_NEW (IPv4), made
+# without a fork: a loop of thousands of them runs in a TCG guest.
+entry_req() {
+	local IFS=. p a
+	# shellcheck disable=SC2086
+	printf -v p '%02x%02x%02x%02x' $2
+	# shellcheck disable=SC2086
+	printf -v a '%02x%02x%02x%02x' $3
+	printf '2 2:str:%s 11:nest:[1:hex:%s,3:hex:%s]\n' "$1" "$p" "$a"
+}
 
 # link_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth between two netns.
 link_pair() {

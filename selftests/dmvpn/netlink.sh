@@ -14,14 +14,6 @@ add_dmvpn "$A" 198.51.100.5 192.0.2.11/24 dev ul0 || exit 1
 dm "$A" map add 192.0.2.1 nbma 198.51.100.1 dev dmvpn0 || exit 1
 
 count() { dm "$A" -j map show dev dmvpn0 | jq length; }
-# batch: the ip dmvpn commands of stdin, in A.
-batch() {
-	local f
-	f=$(mktemp)
-	cat >"$f"
-	dm "$A" -batch "$f"
-	rm -f "$f"
-}
 genl_serve "$A"
 raw() { genl_raw "$A" "$@"; }
 # says NAME 'EXTACK TEXT' CMD...: CMD fails and prints the text.
@@ -160,8 +152,8 @@ check "added, expired, multicast and miss events were sent" \
 check "the miss was counted" test "$(dm_stat "$A" dmvpn0 miss_events)" -ge 1
 # A dump longer than a message resumes where it stopped: every entry once.
 for i in $(seq 0 2999); do
-	echo "map add 198.19.$((i / 250)).$((i % 250 + 1)) nbma 198.51.100.9 dev dmvpn0"
-done | batch
+	entry_req dmvpn0 198.19.$((i / 250)).$((i % 250 + 1)) 198.51.100.9
+done | genl_fill "$A"
 check "a 3000-entry dump lists each entry once" \
 	test "$(dm "$A" -j map show dev dmvpn0 |
 		jq '[.[] | select(.proto | startswith("198.19."))] |
@@ -169,8 +161,8 @@ check "a 3000-entry dump lists each entry once" \
 dm "$A" map flush 198.19.0.0/16 dev dmvpn0
 # A flush is one event, whatever it deletes (M7).
 for i in $(seq 100 139); do
-	echo "map add 198.18.1.$i nbma 198.51.100.$i dev dmvpn0"
-done | batch
+	entry_req dmvpn0 198.18.1.$i 198.51.100.$i
+done | genl_fill "$A"
 dm "$A" map flush 198.18.1.0/24 dev dmvpn0
 check "a flush of 40 entries is one flushed event, saying 40" \
 	busywait 3000 bash -c "grep -qE '\"event\": ?\"flushed\".*\"entries\": ?40' $ev"
