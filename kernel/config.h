@@ -65,9 +65,6 @@ struct dmvpn_nhrp {
 	dmvpn_nhrp_notify_t notify;
 };
 
-/* Bits of dmvpn_nhs_spec.present / config changes: BIT(attribute type). */
-#define DMVPN_NHS_STATUS_MASK (GENMASK(DMVPN_NHS_A_NAT, DMVPN_NHS_A_STATE))
-
 void dmvpn_config_defaults(struct dmvpn_config *cfg);
 bool dmvpn_config_apply(struct dmvpn_config *cfg,
 			const struct dmvpn_config *val, u32 present);

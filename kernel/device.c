@@ -414,6 +414,11 @@ static int dmvpn_newlink(struct net_device *dev,
 		dev->mtu = max_t(int, mtu, ETH_MIN_MTU);
 	}
 	dev->hard_header_len = dmvpn_tunnel_hlen(d);
+	/* So that AF_PACKET SOCK_RAW always puts the network header after
+	 * the link header it makes its senders write (not at the start of a
+	 * short packet), and refuses what cannot hold one.
+	 */
+	dev->min_header_len = dev->hard_header_len;
 	dev->needed_headroom = LL_MAX_HEADER;
 
 	err = dmvpn_receive_enable(net);

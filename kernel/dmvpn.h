@@ -157,6 +157,23 @@ int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
 bool dmvpn_unicast(const struct dmvpn_addr *a);
 int dmvpn_nl_nbma(const struct nlattr *a, u8 family, struct dmvpn_addr *nbma,
 		  struct netlink_ext_ack *extack);
+/* dmvpn_nl_need() - 0, or -EINVAL if the request lacks @attr (a constant
+ * DMVPN_A_*), named in the extack message and the missing-attribute
+ * report, so both old and new userspace can say what was wrong. A macro:
+ * extack messages are string literals.
+ */
+#define dmvpn_nl_need(info, attr) ({					\
+	struct genl_info *__info = (info);				\
+	int __attr = (attr);						\
+	int __err = 0;							\
+									\
+	if (!__info->attrs[__attr]) {					\
+		NL_SET_ERR_MSG(__info->extack, "dmvpn: " #attr " required"); \
+		GENL_REQ_ATTR_CHECK(__info, __attr);			\
+		__err = -EINVAL;					\
+	}								\
+	__err;								\
+})
 int dmvpn_nl_dump_ifindex(struct net *net, struct netlink_callback *cb);
 struct dmvpn_dev *dmvpn_nl_dev(struct net *net, struct nlattr **attrs,
 			       struct netlink_ext_ack *extack);

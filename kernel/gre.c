@@ -60,12 +60,10 @@ int dmvpn_gre_parse(const u8 *buf, unsigned int len,
 	info->proto = get_unaligned((const __be16 *)(buf + 2));
 	info->csum = flags & htons(DMVPN_GRE_CSUM);
 	info->key_set = flags & htons(DMVPN_GRE_KEY);
-	info->seq = flags & htons(DMVPN_GRE_SEQ);
 	if (info->csum)
 		off += 4;
 	if (info->key_set)
 		info->key = get_unaligned_be32(buf + off);
-	info->hlen = hlen;
 	return hlen;
 }
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_gre_parse);

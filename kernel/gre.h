@@ -25,9 +25,7 @@ struct dmvpn_gre_hdr_info {
 	__be16 proto;
 	bool csum;
 	bool key_set;
-	bool seq;
 	u32 key;
-	unsigned int hlen;
 };
 
 int dmvpn_gre_hlen(__be16 flags);

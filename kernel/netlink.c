@@ -606,21 +606,6 @@ static int dmvpn_nl_mcast_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return dmvpn_nl_dump_table(skb, cb, true);
 }
 
-/* A missing nest is named in the extack message and the missing-attribute
- * report, so both old and new userspace can say what was wrong.
- */
-static int dmvpn_nl_need(struct genl_info *info, int attr)
-{
-	if (info->attrs[attr])
-		return 0;
-	if (attr == DMVPN_A_MCAST)
-		NL_SET_ERR_MSG(info->extack, "dmvpn: DMVPN_A_MCAST required");
-	else
-		NL_SET_ERR_MSG(info->extack, "dmvpn: DMVPN_A_ENTRY required");
-	GENL_REQ_ATTR_CHECK(info, attr);
-	return -EINVAL;
-}
-
 /* Packets to the device's own local address would loop back into it (and
  * a multicast copy be delivered twice): refused as an NBMA address.
  */

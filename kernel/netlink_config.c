@@ -376,18 +376,6 @@ void dmvpn_nl_notify_nhrp(struct dmvpn_nhrp *nhrp, enum dmvpn_event event,
 	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
 }
 
-static int dmvpn_nl_need_nest(struct genl_info *info, int attr)
-{
-	if (info->attrs[attr])
-		return 0;
-	if (attr == DMVPN_A_CONFIG)
-		NL_SET_ERR_MSG(info->extack, "dmvpn: DMVPN_A_CONFIG required");
-	else
-		NL_SET_ERR_MSG(info->extack, "dmvpn: DMVPN_A_NHS required");
-	GENL_REQ_ATTR_CHECK(info, attr);
-	return -EINVAL;
-}
-
 int dmvpn_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct dmvpn_config val;
@@ -395,7 +383,7 @@ int dmvpn_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	u32 present;
 	int err;
 
-	err = dmvpn_nl_need_nest(info, DMVPN_A_CONFIG);
+	err = dmvpn_nl_need(info, DMVPN_A_CONFIG);
 	if (err)
 		return err;
 	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
@@ -418,7 +406,7 @@ static struct dmvpn_dev *dmvpn_nl_nhs_req(struct genl_info *info,
 	struct dmvpn_dev *d;
 	int err;
 
-	err = dmvpn_nl_need_nest(info, DMVPN_A_NHS);
+	err = dmvpn_nl_need(info, DMVPN_A_NHS);
 	if (err)
 		return ERR_PTR(err);
 	d = dmvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);

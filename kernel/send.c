@@ -283,6 +283,20 @@ netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 	enum dmvpn_target target;
 
 	rcu_read_lock();
+	/* An AF_PACKET SOCK_RAW sender puts hard_header_len bytes of "link
+	 * header" in front of an IP packet (dev_validate_header() wants them).
+	 * IP goes where the cache says: the header is dropped, not sent as
+	 * payload (min_header_len makes AF_PACKET mark where the packet
+	 * starts). The stack's IP packets start at their network header.
+	 */
+	if (skb->protocol != htons(DMVPN_ETH_P_NHRP) &&
+	    skb_network_offset(skb) > 0) {
+		if (!pskb_may_pull(skb, skb_network_offset(skb))) {
+			dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_ERRORS);
+			goto out;
+		}
+		__skb_pull(skb, skb_network_offset(skb));
+	}
 	switch (skb->protocol) {
 	case htons(ETH_P_IP):
 		target = dmvpn_ip4_target(skb, &dst, &nh);

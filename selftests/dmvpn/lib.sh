@@ -166,6 +166,11 @@ genl_raw() {
 	return 1
 }
 dm() { local ns=$1; shift; ip netns exec "$ns" "$IPD" "$@"; }
+# icmp_stat NS FIELD: the Icmp: counter FIELD of /proc/net/snmp in NS.
+icmp_stat() {
+	n "$1" awk -v f="$2" '$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+		    $1 == "Icmp:" { print $c[f] }' /proc/net/snmp
+}
 # genl_fill NS: the genl_raw requests of stdin (one per line) on one socket
 # in NS, stopping at the first that fails; prints genl_raw.py's "done=N"
 # line and fails unless all were done. Thousands of entries in seconds,

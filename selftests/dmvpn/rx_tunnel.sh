@@ -13,10 +13,7 @@ modprobe ip_gre 2>/dev/null || skip "ip_gre not available"
 setup_cloud || { echo "# setup failed"; exit 1; }
 malformed() { dm_stat "$1" dmvpn0 rx_malformed; }
 # out_unreach NS: ICMP destination unreachables NS has sent.
-out_unreach() {
-	n "$1" awk '$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
-		    $1 == "Icmp:" { print $c["OutDestUnreachs"] }' /proc/net/snmp
-}
+out_unreach() { icmp_stat "$1" OutDestUnreachs; }
 # tcp_bytes NS SERVER [iperf3 args]: bytes an iperf3 server at SERVER got
 # from NS in 2 s; the server in SERVER's namespace must be listening.
 tcp_bytes() {

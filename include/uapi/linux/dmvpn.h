@@ -77,7 +77,7 @@ enum dmvpn_attr {
 	DMVPN_A_MCAST,		/* nest: DMVPN_MCAST_A_* */
 	DMVPN_A_EVENT,		/* u8: enum dmvpn_event */
 	DMVPN_A_REPLACE,	/* flag: ENTRY_NEW / MCAST_NEW may update */
-	DMVPN_A_PAD,
+	DMVPN_A_PAD,		/* unused (u64s are in nests); kept for the ABI */
 	DMVPN_A_CONFIG,		/* nest: DMVPN_CFG_A_*; in DEV_GET replies */
 	DMVPN_A_NHS,		/* nest: DMVPN_NHS_A_* */
 	__DMVPN_A_MAX
