@@ -16,8 +16,8 @@ user:
 	$(MAKE) -C user/dmvpnd
 	$(MAKE) -C user/loadgen
 
-# The whole suite: KUnit and kselftests on 6.1, 6.12 and the debug kernel
-# (DMVPN_KERNELS="6.1 6.12 7.2 debug" adds 7.2).
+# The whole suite: KUnit and kselftests on 6.1, 6.12, 7.2 and the debug
+# kernel (DMVPN_KERNELS picks others).
 check:
 	scripts/check
 

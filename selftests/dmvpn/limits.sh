@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 chmod 1777 "$tmp"
 trap 'cleanup; rmdir "$box" 2>/dev/null; rm -rf "$tmp"' EXIT
 mkdir "$box"
-echo 16M >"$box/memory.max"
+echo 12M >"$box/memory.max"
 
 # The host's own cloud, which must not notice.
 setup_ns H

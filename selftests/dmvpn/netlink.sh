@@ -137,10 +137,10 @@ primed() {
 	grep -q 198.51.100.61 "$ev"
 }
 check "the monitor is subscribed" busywait 10000 primed
-dm "$A" map add 192.0.2.50 nbma 198.51.100.50 dev dmvpn0 type dynamic holdtime 3
+dm "$A" map add 192.0.2.50 nbma 198.51.100.50 dev dmvpn0 type dynamic holdtime 8
 check "a dynamic entry is listed" test -n "$(entry_field "$A" 192.0.2.50 nbma)"
 check "it expires after its holding time" \
-	busywait 8000 entry_gone "$A" 192.0.2.50
+	busywait 15000 entry_gone "$A" 192.0.2.50
 dm "$A" mcast add 198.51.100.60 dev dmvpn0
 # 192.0.2.99 is on the overlay subnet but has no entry: a cache miss.
 n "$A" ping -q -c 1 -W 1 192.0.2.99 >/dev/null 2>&1

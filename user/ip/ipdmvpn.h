@@ -81,6 +81,7 @@ void print_dmvpn_nhs(struct rtattr **tb, bool lead);
 
 /* Shared pieces of the printers above. */
 const char *dmvpn_dev_name(struct rtattr **tb, char *buf);
+void dmvpn_keep_names(bool keep);
 void print_dmvpn_ifname(struct rtattr **tb);
 void print_dmvpn_addr(const char *key, const char *fmt, struct rtattr *rta);
 /* Cisco's up/down time: hh:mm:ss within a day, then 1d02h, then 1w2d. */

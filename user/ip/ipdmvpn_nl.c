@@ -168,11 +168,15 @@ int dmvpn_get(__u8 cmd, __u32 ifindex, dmvpn_msg_fn fn, void *arg)
 {
 	bool one = cmd == DMVPN_CMD_DEV_GET && ifindex;
 	DMVPN_REQUEST(req, cmd, one ? 0 : NLM_F_DUMP);
+	int err;
 
 	/* Dumps are filtered by the kernel, and by the callers too. */
 	if (ifindex)
 		addattr32(&req.n, DMVPN_BUFLEN, DMVPN_A_IFINDEX, ifindex);
-	return dmvpn_talk(&req.n, fn, arg);
+	dmvpn_keep_names(true);
+	err = dmvpn_talk(&req.n, fn, arg);
+	dmvpn_keep_names(false);
+	return err;
 }
 
 int dmvpn_show(struct nlmsghdr *n, dmvpn_msg_fn fn, void *arg)

@@ -81,15 +81,21 @@ static const __u16 cfg_policy[DMVPN_CFG_A_MAX + 1] = {
 	[DMVPN_CFG_A_ROLE] = 1,
 };
 
-/* Append a zeroed element to *arr, which holds *n of them. */
+/* Append a zeroed element to *arr, which holds *n of them. Its room
+ * doubles when *n reaches a power of two: a hub has 100,000 entries, and
+ * a realloc() per entry is an mremap() per entry.
+ */
 static void *grow(void *arr_p, size_t *n, size_t size)
 {
 	void **arr = arr_p;
-	char *p = realloc(*arr, (*n + 1) * size);
+	char *p = *arr;
 
-	if (!p) {
-		fprintf(stderr, "Error: out of memory\n");
-		exit(1);
+	if ((*n & (*n - 1)) == 0) {
+		p = realloc(*arr, (*n ? 2 * *n : 1) * size);
+		if (!p) {
+			fprintf(stderr, "Error: out of memory\n");
+			exit(1);
+		}
 	}
 	*arr = p;
 	p += (*n)++ * size;

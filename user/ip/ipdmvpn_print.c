@@ -60,11 +60,29 @@ static const struct {
 	{ DMVPN_STATS_A_RX_NHRP, "rx_nhrp", "nhrp", 1 },
 };
 
+/* Within a dump (dmvpn_get()) the last name is kept: a dump names the same
+ * device in each of its (100,000) entries, and if_indextoname() costs three
+ * system calls. Events are not dumps: a device may be renamed between two.
+ */
+static char last_name[IF_NAMESIZE];
+static __u32 last;
+static bool keep_names;
+
+void dmvpn_keep_names(bool keep)
+{
+	keep_names = keep;
+	last = 0;
+}
+
 /* Names of other namespaces' devices cannot be resolved, as in iproute2. */
 static const char *index_to_name(__u32 ifindex, char *buf)
 {
-	if (!if_indextoname(ifindex, buf))
-		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	if (ifindex != last || !keep_names) {
+		if (!if_indextoname(ifindex, last_name))
+			snprintf(last_name, IF_NAMESIZE, "if%u", ifindex);
+		last = ifindex;
+	}
+	memcpy(buf, last_name, IF_NAMESIZE);
 	return buf;
 }
 
