@@ -372,6 +372,15 @@ static bool dmvpn_spare_enough(struct dmvpn_cache *cache,
 	return !sp->want_entry && !sp->want_nodes && !sp->want_peer;
 }
 
+static bool dmvpn_entry_learned(const struct dmvpn_entry *e)
+{
+	u8 type = READ_ONCE(e->type);
+
+	return (type == DMVPN_ENTRY_DYNAMIC || type == DMVPN_ENTRY_INCOMPLETE ||
+		type == DMVPN_ENTRY_NEGATIVE) &&
+	       !(READ_ONCE(e->flags) & DMVPN_F_NHS);
+}
+
 static int dmvpn_cache_add_locked(struct dmvpn_cache *cache,
 				  const struct dmvpn_entry_spec *spec,
 				  const struct dmvpn_key *key,
@@ -393,6 +402,15 @@ static int dmvpn_cache_add_locked(struct dmvpn_cache *cache,
 	gone = e && dmvpn_entry_expired(e, jiffies);
 	if (e && !gone && mode == DMVPN_ADD_CREATE) {
 		NL_SET_ERR_MSG(extack, "dmvpn: entry exists (use replace)");
+		return -EEXIST;
+	}
+	/* NHRP (a registration, a resolution) never takes a binding the
+	 * administrator configured, whatever a daemon believes the cache
+	 * holds.
+	 */
+	if (e && !gone && mode == DMVPN_ADD_LEARNED && !dmvpn_entry_learned(e)) {
+		NL_SET_ERR_MSG(extack,
+			       "dmvpn: entry is configuration (static, local or NHS)");
 		return -EEXIST;
 	}
 	if ((!e || gone) && mode == DMVPN_ADD_UPDATE) {

@@ -164,6 +164,9 @@ enum dmvpn_add_mode {
 	DMVPN_ADD_CREATE,	/* -EEXIST if there is one */
 	DMVPN_ADD_REPLACE,	/* create or update */
 	DMVPN_ADD_UPDATE,	/* -ENOENT if there is none */
+	DMVPN_ADD_LEARNED,	/* create, or update a learned entry;
+				 * -EEXIST over configuration
+				 */
 };
 
 int dmvpn_cache_add(struct dmvpn_cache *cache,

@@ -65,6 +65,7 @@ static const struct nla_policy dmvpn_policy[DMVPN_A_MAX + 1] = {
 	[DMVPN_A_CONFIG] = NLA_POLICY_NESTED(dmvpn_cfg_policy),
 	/* Each NHS command parses the nest with a policy of its own. */
 	[DMVPN_A_NHS] = { .type = NLA_NESTED },
+	[DMVPN_A_REPLACE_LEARNED] = { .type = NLA_FLAG },
 };
 
 int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
@@ -694,6 +695,15 @@ static int dmvpn_nl_entry_change(struct genl_info *info, bool create)
 	if (create)
 		mode = nla_get_flag(info->attrs[DMVPN_A_REPLACE]) ?
 		       DMVPN_ADD_REPLACE : DMVPN_ADD_CREATE;
+	if (nla_get_flag(info->attrs[DMVPN_A_REPLACE_LEARNED])) {
+		if (mode != DMVPN_ADD_CREATE) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[DMVPN_A_REPLACE_LEARNED],
+					    "dmvpn: REPLACE_LEARNED goes alone with ENTRY_NEW");
+			return -EINVAL;
+		}
+		mode = DMVPN_ADD_LEARNED;
+	}
 	d = dmvpn_nl_entry_req(info, false, &spec);
 	if (IS_ERR(d))
 		return PTR_ERR(d);

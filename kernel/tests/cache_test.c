@@ -144,6 +144,64 @@ static void dmvpn_cache_test_exists(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma, "192.0.2.2"));
 }
 
+/* What NHRP learns may replace what it learned, never configuration. */
+static void dmvpn_cache_test_learned(struct kunit *test)
+{
+	static const struct {
+		u8 type;
+		u32 flags;
+		int err;
+	} cases[] = {
+		{ DMVPN_ENTRY_STATIC, 0, -EEXIST },
+		{ DMVPN_ENTRY_LOCAL, 0, -EEXIST },
+		{ DMVPN_ENTRY_STATIC, DMVPN_F_NHS, -EEXIST },
+		{ DMVPN_ENTRY_DYNAMIC, DMVPN_F_NHS, -EEXIST },
+		{ DMVPN_ENTRY_DYNAMIC, DMVPN_F_REGISTERED, 0 },
+		{ DMVPN_ENTRY_INCOMPLETE, 0, 0 },
+		{ DMVPN_ENTRY_NEGATIVE, 0, 0 },
+	};
+	struct dmvpn_entry_spec spec;
+	struct dmvpn_snap s;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct netlink_ext_ack extack = {};
+
+		spec = dmvpn_spec(test, "10.0.0.2", DMVPN_HOST, "192.0.2.2",
+				  cases[i].type, cases[i].type ==
+				  DMVPN_ENTRY_STATIC ? 0 : 60);
+		spec.flags = cases[i].flags;
+		KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &spec,
+						      DMVPN_ADD_REPLACE, NULL), 0);
+		spec = dmvpn_spec(test, "10.0.0.2", DMVPN_HOST, "198.51.100.9",
+				  DMVPN_ENTRY_DYNAMIC, 60);
+		spec.flags = DMVPN_F_REGISTERED;
+		KUNIT_EXPECT_EQ_MSG(test, dmvpn_cache_add(test->priv, &spec,
+							  DMVPN_ADD_LEARNED,
+							  &extack),
+				    cases[i].err, "case %u", i);
+		KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_HOST,
+						   "10.0.0.2", DMVPN_HOST, &s));
+		if (cases[i].err) {
+			KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma,
+							      "192.0.2.2"));
+			KUNIT_EXPECT_EQ(test, s.type, cases[i].type);
+			KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+		} else {
+			KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma,
+							      "198.51.100.9"));
+			KUNIT_EXPECT_EQ(test, s.type, (u8)DMVPN_ENTRY_DYNAMIC);
+		}
+		dmvpn_expect_count(test, 1, 0);
+	}
+	/* Nothing there: it creates. */
+	spec = dmvpn_spec(test, "10.0.0.3", DMVPN_HOST, "198.51.100.3",
+			  DMVPN_ENTRY_DYNAMIC, 60);
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec,
+					      DMVPN_ADD_LEARNED, NULL), 0);
+	dmvpn_expect_count(test, 2, 0);
+}
+
 static void dmvpn_cache_test_refresh(struct kunit *test)
 {
 	struct netlink_ext_ack extack = {};
@@ -587,6 +645,7 @@ static struct kunit_case dmvpn_cache_test_cases[] = {
 	KUNIT_CASE(dmvpn_cache_test_add_v4),
 	KUNIT_CASE(dmvpn_cache_test_add_v6),
 	KUNIT_CASE(dmvpn_cache_test_exists),
+	KUNIT_CASE(dmvpn_cache_test_learned),
 	KUNIT_CASE(dmvpn_cache_test_refresh),
 	KUNIT_CASE(dmvpn_cache_test_nbma_change),
 	KUNIT_CASE(dmvpn_cache_test_del),

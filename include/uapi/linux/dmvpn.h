@@ -80,6 +80,10 @@ enum dmvpn_attr {
 	DMVPN_A_PAD,		/* unused (u64s are in nests); kept for the ABI */
 	DMVPN_A_CONFIG,		/* nest: DMVPN_CFG_A_*; in DEV_GET replies */
 	DMVPN_A_NHS,		/* nest: DMVPN_NHS_A_* */
+	DMVPN_A_REPLACE_LEARNED, /* flag: ENTRY_NEW may update what NHRP
+				  * learned (dynamic, incomplete, negative,
+				  * not an NHS), never configuration
+				  */
 	__DMVPN_A_MAX
 };
 

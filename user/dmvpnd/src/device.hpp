@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-// The NHRP logic of one dmvpn device: it receives NHRP frames and kernel
-// events and acts through DeviceIo. No sockets here, so that unit tests
-// drive it with a fake clock and a recording DeviceIo.
+// The NHRP station of one dmvpn device: it admits NHRP frames (rate,
+// authentication, loops) and hands each to its role: the NHS server
+// (nhs_server.hpp), the clients of our own servers (nhs_client.hpp), the
+// resolver (resolver.hpp), or its own answer for its address. Kernel
+// events reach the same roles. No sockets here, so that unit tests drive
+// it with a fake clock and a recording DeviceIo.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +18,12 @@
 #include "counters.hpp"
 #include "device_io.hpp"
 #include "kernel_types.hpp"
+#include "log_limit.hpp"
 #include "messages.hpp"
 #include "nhs_client.hpp"
+#include "nhs_server.hpp"
 #include "resolver.hpp"
+#include "source_limit.hpp"
 #include "timer_queue.hpp"
 #include "token_bucket.hpp"
 
@@ -60,56 +66,57 @@ public:
     return nhs_;
   }
   [[nodiscard]] const Resolver &resolver() const { return resolver_; }
-  [[nodiscard]] std::size_t registrations() const { return registered_.size(); }
+  [[nodiscard]] std::size_t registrations() const {
+    return server_.view().registrations();
+  }
 
-  // For the components (NhsClient, Resolver).
+  // For the components (NhsClient, NhsServer, Resolver).
   bool send(Ip4 nbma, const nhrp::Packet &p);
-  std::uint32_t next_request_id() { return next_req_id_++; }
+  void send_error(Ip4 to, std::span<const std::uint8_t> raw,
+                  const nhrp::Bytes &offender, std::uint16_t code,
+                  std::uint16_t offset);
+  // Request ids are not sequential, so that an off-path sender cannot
+  // guess the next one; each is used once.
+  std::uint32_t next_request_id();
+  // `d` shortened by up to `fraction` of itself, at random, so that
+  // spokes restarted together do not stay in step.
+  Duration jitter(Duration d, double fraction = 0.1);
   TimerQueue &timers() { return timers_; }
   DeviceIo &io() { return io_; }
   Counters &counters() { return counters_; }
   const NhsClient *preferred_nhs() const;
   std::uint16_t holdtime() const;
+  [[nodiscard]] const NhsServer &server() const { return server_; }
+  NhsServer &server() { return server_; }
 
 private:
-  void on_registration_request(Ip4 outer, nhrp::Packet &&p);
+  // Where a packet may come from, before it is looked at more closely.
+  bool admit(Ip4 outer, const nhrp::Packet &p,
+             std::span<const std::uint8_t> frame);
+  bool auth_ok(const nhrp::Packet &p, Ip4 outer);
+  [[nodiscard]] bool from_nhs(Ip4 outer) const;
   void on_resolution_request(Ip4 outer, const nhrp::Packet &p,
                              std::span<const std::uint8_t> raw);
-  void on_purge_request(const nhrp::Packet &p);
+  void answer_for_self(Ip4 outer, const nhrp::Packet &p);
   void on_error_indication(Ip4 outer, const nhrp::Packet &p);
-  void forward_request(const nhrp::Packet &p, std::span<const std::uint8_t> raw,
-                       Ip4 outer);
-  void send_error(Ip4 to, std::span<const std::uint8_t> raw,
-                  const nhrp::Bytes &offender, std::uint16_t code,
-                  std::uint16_t offset);
-  bool request_auth_ok(const nhrp::Packet &p, Ip4 outer);
-  void registration_done(Ip4 outer, const nhrp::Packet &p,
-                         const struct RegistrationDecision &d, bool fresh,
-                         int err);
-  void log_new_registration(const struct RegistrationDecision &d);
   void sync_nhs(const std::vector<NhsConfig> &nhs, bool restart);
 
   DeviceInfo info_;
   std::optional<Ip4> proto_;
   TimerQueue &timers_;
   DeviceIo &io_;
-  std::uint32_t next_req_id_;
+  std::uint64_t rng_;
   Counters counters_;
-  TokenBucket out_limit_{10000, 5000};
-  TokenBucket error_limit_{10, 1};
-  // The kernel's registered (DYNAMIC + REGISTERED) entries by proto,
-  // mirrored from the cache dump and events so that deciding on a
-  // registration (unique check) costs no kernel round trip.
-  struct Registered {
-    Ip4 nbma;
-    std::uint32_t flags = 0;
-    bool operator==(const Registered &) const = default;
-  };
-  std::unordered_map<std::uint32_t, Registered> registered_;
-  // New bindings are logged at info, a bounded number per second.
-  TokenBucket reg_log_limit_{20, 10};
-  std::uint64_t reg_log_suppressed_ = 0;
+  // Per source first, so that one member cannot use up what is left for
+  // the others; the device-wide limits only bound the daemon's work.
+  SourceLimit request_limit_{200, 100};
+  SourceLimit error_source_limit_{5, 1};
+  TokenBucket out_limit_{100000, 50000};
+  TokenBucket error_limit_{100, 50};
+  LogLimit auth_log_;
+  LogLimit error_log_;
   std::vector<std::unique_ptr<NhsClient>> nhs_;
+  NhsServer server_;
   Resolver resolver_;
 };
 

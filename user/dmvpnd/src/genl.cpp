@@ -294,9 +294,22 @@ std::vector<KernelEntry> Genl::dump_entries(int ifindex) {
 
 namespace {
 
+int install_flag(Install how) {
+  switch (how) {
+  case Install::create:
+    return 0;
+  case Install::replace:
+    return DMVPN_A_REPLACE;
+  case Install::learned:
+    return DMVPN_A_REPLACE_LEARNED;
+  }
+  return 0;
+}
+
 void put_entry_new(nl_msg *msg, int ifindex, const EntrySpec &spec) {
   nla_put_u32(msg, DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
-  nla_put_flag(msg, DMVPN_A_REPLACE);
+  if (int flag = install_flag(spec.install))
+    nla_put_flag(msg, flag);
   nlattr *nest = nla_nest_start(msg, DMVPN_A_ENTRY);
   put_ip4(msg, DMVPN_ENTRY_A_PROTO, spec.proto);
   if (spec.nbma)
@@ -445,7 +458,8 @@ void Genl::queue_entry_new(int ifindex, const EntrySpec &spec,
     RawRequest r(out_, family_, DMVPN_CMD_ENTRY_NEW,
                  acks_.add(std::move(done)));
     r.put_u32(DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
-    r.put_flag(DMVPN_A_REPLACE);
+    if (int flag = install_flag(spec.install))
+      r.put_flag(flag);
     auto nest = r.nest_start(DMVPN_A_ENTRY);
     r.put_ip4(DMVPN_ENTRY_A_PROTO, spec.proto);
     if (spec.nbma)

@@ -66,12 +66,20 @@ struct KernelEntry {
   std::optional<std::uint32_t> used;    // s since last packet
 };
 
+// What ENTRY_NEW may do with an entry that is already there.
+enum class Install {
+  create,  // nothing: EEXIST
+  replace, // anything (configuration dmvpnd owns: its servers' entries)
+  learned, // only what NHRP learned; EEXIST over configuration
+};
+
 struct EntrySpec {
   Ip4 proto;
   std::optional<Ip4> nbma;
   std::uint8_t type = DMVPN_ENTRY_DYNAMIC;
   std::uint32_t flags = 0;
   std::uint32_t holdtime = 0;
+  Install install = Install::learned;
 };
 
 } // namespace dmvpnd

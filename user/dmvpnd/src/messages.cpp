@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "messages.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "nhrp/constants.hpp"
@@ -56,15 +57,33 @@ nhrp::Packet request(nhrp::PacketType type, const RequestParams &r) {
 // hop-by-hop).
 void reply_extensions(nhrp::Packet &p, const Binding &self,
                       const std::string &auth) {
-  for (auto &e : p.extensions) {
+  for (auto &e : p.extensions)
     if (e.type == nhrp::ext::responder_address)
       e.value = nhrp::CieList{{binding_cie(self)}};
-    else if (e.type == nhrp::ext::authentication)
-      e.value = nhrp::Authentication{1, to_bytes(auth)};
-  }
+  set_authentication(p, auth);
 }
 
 } // namespace
+
+// An empty password sends no extension at all: a peer that has one
+// configured refuses an empty one, and one that has none ignores it.
+void set_authentication(nhrp::Packet &p, const std::string &auth) {
+  auto it = std::find_if(p.extensions.begin(), p.extensions.end(),
+                         [](const nhrp::Extension &e) {
+                           return e.type == nhrp::ext::authentication;
+                         });
+  if (it == p.extensions.end())
+    return;
+  if (auth.empty())
+    p.extensions.erase(it);
+  else
+    it->value = nhrp::Authentication{1, to_bytes(auth)};
+}
+
+std::string str_of(const nhrp::Bytes &b) {
+  auto a = Ip4::from_bytes(b);
+  return a ? a->str() : "?";
+}
 
 nhrp::Cie binding_cie(const Binding &b, std::uint16_t holdtime,
                       std::uint8_t code) {

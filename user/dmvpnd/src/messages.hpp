@@ -66,6 +66,13 @@ nhrp::Packet error_indication(const nhrp::Bytes &offending, const Binding &self,
                               const nhrp::Bytes &offender, std::uint16_t code,
                               std::uint16_t offset);
 
+// Regenerates the (hop-by-hop) authentication extension the packet
+// carries with our password; an empty one removes it.
+void set_authentication(nhrp::Packet &p, const std::string &auth);
+
+// An address for a log line ("?" if it is not IPv4).
+std::string str_of(const nhrp::Bytes &b);
+
 // The authentication extension's password, if the packet has one.
 std::optional<std::string> auth_of(const nhrp::Packet &p);
 

@@ -54,7 +54,7 @@ void NhsClient::looked_up(const LookupResult &r) {
 void NhsClient::retry_later() {
   ++st_.failures;
   publish();
-  timer_.start(backoff_.next(), [this] { send(); });
+  timer_.start(dev_.jitter(backoff_.next()), [this] { send(); });
 }
 
 void NhsClient::install() {
@@ -66,6 +66,7 @@ void NhsClient::install() {
   spec.nbma = *nbma_;
   spec.type = DMVPN_ENTRY_STATIC;
   spec.flags = DMVPN_F_NHS;
+  spec.install = Install::replace;
   int err = dev_.io().entry_new(spec);
   int merr = dev_.io().mcast_new(*nbma_, DMVPN_MCAST_F_DYNAMIC);
   if (err || merr)
@@ -111,7 +112,7 @@ void NhsClient::transmit() {
   // `ip dmvpn nhs show` too.
   if (!published)
     publish();
-  timer_.start(backoff_.next(), [this] { retransmit(); });
+  timer_.start(dev_.jitter(backoff_.next()), [this] { retransmit(); });
 }
 
 void NhsClient::retransmit() {
@@ -120,9 +121,9 @@ void NhsClient::retransmit() {
   send();
 }
 
-bool NhsClient::on_reply(const nhrp::Packet &p) {
+bool NhsClient::on_reply(Ip4 outer, const nhrp::Packet &p) {
   const auto *m = p.mandatory();
-  if (!m || m->request_id != req_id_ || !nbma_)
+  if (!m || m->request_id != req_id_ || !nbma_ || outer != *nbma_)
     return false;
   if (m->cies.empty())
     return false;
@@ -135,7 +136,7 @@ bool NhsClient::on_reply(const nhrp::Packet &p) {
     set_state(DMVPN_NHS_STATE_DOWN);
     // New id for the next attempt: the refusal answered this one.
     req_id_ = dev_.next_request_id();
-    timer_.start(Backoff::kCap, [this] { send(); });
+    timer_.start(dev_.jitter(Backoff::kCap), [this] { send(); });
     return true;
   }
   ++st_.replies;
@@ -174,19 +175,21 @@ bool NhsClient::on_reply(const nhrp::Packet &p) {
     interval = std::max<std::uint32_t>(1, dev_.holdtime() / 3);
   log(Level::debug, "{}: nhs {}: registered, refresh in {} s", dev_.name(),
       name(), interval);
-  timer_.start(std::chrono::seconds(interval), [this] { start(); });
+  timer_.start(dev_.jitter(std::chrono::seconds(interval)),
+               [this] { start(); });
   return true;
 }
 
-bool NhsClient::on_error(std::uint32_t request_id, std::uint16_t code) {
-  if (request_id != req_id_)
+bool NhsClient::on_error(Ip4 outer, std::uint32_t request_id,
+                         std::uint16_t code) {
+  if (request_id != req_id_ || outer != nbma_)
     return false;
   ++st_.failures;
   log(Level::warning, "{}: nhs {}: error indication {} about our request",
       dev_.name(), name(), code);
   set_state(DMVPN_NHS_STATE_DOWN);
   req_id_ = dev_.next_request_id();
-  timer_.start(Backoff::kCap, [this] { send(); });
+  timer_.start(dev_.jitter(Backoff::kCap), [this] { send(); });
   return true;
 }
 

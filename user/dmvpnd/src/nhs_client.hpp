@@ -34,10 +34,11 @@ public:
 
   // Registers now with a fresh request id (start, refresh, address change).
   void start();
-  // A Registration Reply; false if it is not the answer to our request.
-  bool on_reply(const nhrp::Packet &reply);
-  // An Error Indication quoting our request.
-  bool on_error(std::uint32_t request_id, std::uint16_t code);
+  // A Registration Reply from `outer`; false if it is not the answer to
+  // our request (its id, and it comes from the server we asked).
+  bool on_reply(Ip4 outer, const nhrp::Packet &reply);
+  // An Error Indication from `outer` quoting our request.
+  bool on_error(Ip4 outer, std::uint32_t request_id, std::uint16_t code);
 
 private:
   // Sends the current request; an NHS given by name is looked up first.

@@ -16,7 +16,8 @@ std::optional<Ip4> registration_client(const nhrp::Packet &req) {
 
 RegistrationDecision
 decide_registration(const nhrp::Packet &req, Ip4 outer, const std::string &auth,
-                    const std::optional<KernelEntry> &existing) {
+                    const std::optional<KernelEntry> &existing,
+                    std::size_t at_nbma, std::size_t max_per_nbma) {
   using Kind = RegistrationDecision::Kind;
   RegistrationDecision d;
   const auto *m = req.mandatory();
@@ -47,12 +48,33 @@ decide_registration(const nhrp::Packet &req, Ip4 outer, const std::string &auth,
     d.code = nhrp::cie_code::admin_prohibited;
     return d;
   }
-  if (existing && existing->type == DMVPN_ENTRY_DYNAMIC &&
-      (existing->flags & DMVPN_F_REGISTERED) && existing->nbma &&
-      *existing->nbma != outer &&
+  bool registered = existing && existing->type == DMVPN_ENTRY_DYNAMIC &&
+                    (existing->flags & DMVPN_F_REGISTERED) && existing->nbma;
+  // Configuration (a static map, our own address, a server) is never
+  // taken over by a registration, as FRR and OpenNHRP answer too; the
+  // spoke the map names may register, and changes nothing.
+  if (existing && (existing->type == DMVPN_ENTRY_STATIC ||
+                   existing->type == DMVPN_ENTRY_LOCAL ||
+                   (existing->flags & DMVPN_F_NHS))) {
+    bool same = existing->nbma == outer &&
+                existing->type != DMVPN_ENTRY_LOCAL &&
+                !(existing->flags & DMVPN_F_NHS);
+    d.kind = same ? Kind::keep : Kind::refuse;
+    d.code = same ? nhrp::cie_code::success : nhrp::cie_code::admin_prohibited;
+    return d;
+  }
+  if (registered && *existing->nbma != outer &&
       ((existing->flags & DMVPN_F_UNIQUE) || d.unique)) {
     d.kind = Kind::refuse;
     d.code = nhrp::cie_code::already_registered;
+    return d;
+  }
+  // One member may not fill the cache: a new binding beyond its share is
+  // refused; refreshing one it holds is not.
+  bool holds = registered && *existing->nbma == outer;
+  if (!holds && at_nbma >= max_per_nbma) {
+    d.kind = Kind::refuse;
+    d.code = nhrp::cie_code::insufficient_resources;
     return d;
   }
   d.kind = Kind::accept;

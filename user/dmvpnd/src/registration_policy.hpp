@@ -2,6 +2,7 @@
 // The hub's decision on one Registration Request (pure).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@ namespace dmvpnd {
 struct RegistrationDecision {
   enum class Kind {
     accept,   // install the binding, reply code 0
+    keep,     // reply code 0, install nothing: configuration says so
     refuse,   // reply with `code`, change nothing
     bad_auth, // drop, count, Error Indication 11
     invalid,  // drop, count
@@ -29,11 +31,15 @@ struct RegistrationDecision {
 };
 
 // request: a decoded Registration Request; outer: the NBMA source the
-// frame came from; existing: the kernel's entry for the client address.
+// frame came from; existing: the kernel's entry for the client address;
+// at_nbma: the registered bindings `outer` holds now, max_per_nbma the
+// most it may hold.
 RegistrationDecision
 decide_registration(const nhrp::Packet &request, Ip4 outer,
                     const std::string &auth,
-                    const std::optional<KernelEntry> &existing);
+                    const std::optional<KernelEntry> &existing,
+                    std::size_t at_nbma = 0,
+                    std::size_t max_per_nbma = SIZE_MAX);
 
 // The address a request registers (CIE proto, else source proto), for the
 // existing-entry lookup before deciding.

@@ -32,7 +32,10 @@ void Resolver::on_miss(Ip4 target) {
   spec.proto = target;
   spec.type = DMVPN_ENTRY_INCOMPLETE;
   spec.holdtime = kIncompleteHoldtime;
-  dev_.io().entry_new(spec);
+  // Never over what was learned since the miss was raised.
+  spec.install = Install::create;
+  if (dev_.io().entry_new(spec) != 0)
+    return;
   log(Level::info, "{}: resolving {} via nhs {}", dev_.name(), target.str(),
       it->nhs_nbma.str());
   Item &ref = *it;
@@ -119,6 +122,10 @@ bool Resolver::on_reply(const nhrp::Packet &p) {
     return false;
   Item &it = *found->second;
   Ip4 target = it.target;
+  // The answer to the question we asked, not just one with its id.
+  if (Ip4::from_bytes(p.dst_proto) != target ||
+      Ip4::from_bytes(p.src_proto) != dev_.proto())
+    return false;
   const nhrp::Cie *cie = m->cies.empty() ? nullptr : &m->cies.front();
   auto nbma = cie ? Ip4::from_bytes(cie->nbma.addr) : std::nullopt;
   if (!cie || cie->code != nhrp::cie_code::success || !nbma ||

@@ -26,6 +26,12 @@ public:
     return true;
   }
 
+  // Refilled to the brim by `now`: indistinguishable from a new bucket.
+  [[nodiscard]] bool full(TimePoint now) const {
+    std::chrono::duration<double> dt = now - last_;
+    return last_ == TimePoint{} || tokens_ + dt.count() * rate_ >= burst_;
+  }
+
 private:
   double burst_;
   double rate_;

@@ -97,10 +97,10 @@ TEST_F(Cloud, SpokeRegisters) {
   EXPECT_EQ(s1_io.published.back().replies, 1u);
   EXPECT_FALSE(s1_io.published.back().nat);
 
-  // Refresh at holdtime / 3 with a new request id.
-  clock.advance(clock.now() + 9s);
+  // Refresh at holdtime / 3 (up to 10% early) with a new request id.
+  clock.advance(clock.now() + 8900ms);
   EXPECT_EQ(s1_io.sent.size(), 1u);
-  clock.advance(clock.now() + 1s);
+  clock.advance(clock.now() + 1100ms);
   ASSERT_EQ(s1_io.sent.size(), 2u);
   EXPECT_NE(s1_io.sent[1].packet().mandatory()->request_id,
             req.mandatory()->request_id);
@@ -109,20 +109,23 @@ TEST_F(Cloud, SpokeRegisters) {
 TEST_F(Cloud, RetransmitBackoffThenDown) {
   s1.update(info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
             {hub_nhs()});
-  std::vector<long> at;
+  std::vector<double> at;
   auto t0 = clock.now();
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 2000; ++i) {
     std::size_t before = s1_io.sent.size();
-    clock.advance(clock.now() + 1s);
+    clock.advance(clock.now() + 100ms);
     if (s1_io.sent.size() != before)
-      at.push_back(
-          std::chrono::duration_cast<std::chrono::seconds>(clock.now() - t0)
-              .count());
+      at.push_back(std::chrono::duration<double>(clock.now() - t0).count());
   }
-  // 1, 2, 4, ... s apart, capped at 64.
+  // 1, 2, 4, ... s apart, capped at 64, each up to 10% shorter (jitter).
   ASSERT_GE(at.size(), 7u);
-  EXPECT_EQ(std::vector<long>(at.begin(), at.begin() + 7),
-            (std::vector<long>{1, 3, 7, 15, 31, 63, 127}));
+  double prev = 0, want = 1;
+  for (std::size_t i = 0; i < 7; ++i) {
+    EXPECT_LE(at[i] - prev, want + 0.11) << i;
+    EXPECT_GE(at[i] - prev, want * 0.9 - 0.11) << i;
+    prev = at[i];
+    want = std::min(want * 2, 64.0);
+  }
   // Same request id on every retransmission.
   for (const auto &s : s1_io.sent)
     EXPECT_EQ(s.packet().mandatory()->request_id,
@@ -353,11 +356,13 @@ TEST_F(Cloud, SpokeAnswersRequestForItselfAndLearnsRequester) {
   r.flags = 0xc802;
   r.holdtime = 30;
   auto raw = *nhrp::encode(resolution_request(r));
+  s2.update(info(DMVPN_ROLE_SPOKE, "198.51.100.9"), s2.proto(), {hub_nhs()});
+  std::size_t n = s2_io.sent.size();
   // Forwarded by the hub: the outer source is the hub.
   s2.on_frame(ip("198.51.100.1"), raw);
-  ASSERT_EQ(s2_io.sent.size(), 1u);
-  EXPECT_EQ(s2_io.sent[0].to, ip("198.51.100.5"));
-  auto rep = s2_io.sent[0].packet();
+  ASSERT_EQ(s2_io.sent.size(), n + 1);
+  EXPECT_EQ(s2_io.sent[n].to, ip("198.51.100.5"));
+  auto rep = s2_io.sent[n].packet();
   EXPECT_EQ(Ip4::from_bytes(rep.mandatory()->cies[0].nbma.addr),
             ip("198.51.100.9"));
   EXPECT_EQ(s2_io.cache[ip("192.0.2.11")].nbma, ip("198.51.100.5"));
@@ -380,8 +385,12 @@ TEST_F(Cloud, LoopDetectedIsError3) {
 }
 
 TEST_F(Cloud, PurgeDeletesAndReplies) {
-  s1_io.cache[ip("192.0.2.12")] = {
+  s1.update(info(DMVPN_ROLE_SPOKE, "198.51.100.5"), s1.proto(), {hub_nhs()});
+  s1_io.sent.clear();
+  KernelEntry learned{
       ip("192.0.2.12"), 32, ip("198.51.100.9"), DMVPN_ENTRY_DYNAMIC, 0, 20, 1};
+  s1_io.cache[learned.proto] = learned;
+  s1.on_entry_added(learned);
   RequestParams r;
   r.self = hub.self();
   r.dst_proto = ip("192.0.2.11");

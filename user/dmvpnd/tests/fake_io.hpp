@@ -2,6 +2,7 @@
 // A DeviceIo that records what the logic does and keeps a tiny cache.
 #pragma once
 
+#include <cerrno>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@ public:
   std::map<Ip4, KernelEntry> cache;
   std::vector<EntrySpec> entry_log;
   std::vector<std::pair<Ip4, std::uint32_t>> mcast;
+  std::vector<Ip4> mcast_deleted;
   std::vector<NhsStatus> published;
   // Name lookups wait here until the test answers them.
   std::vector<std::pair<std::string, LookupToken>> lookups;
@@ -32,8 +34,18 @@ public:
   void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
     sent.push_back({nbma, {frame.begin(), frame.end()}});
   }
+  // The kernel's ENTRY_NEW rules (DMVPN_A_REPLACE / _REPLACE_LEARNED).
   int entry_new(const EntrySpec &s) override {
     entry_log.push_back(s);
+    if (auto it = cache.find(s.proto); it != cache.end()) {
+      const auto &old = it->second;
+      bool configured = old.type == DMVPN_ENTRY_STATIC ||
+                        old.type == DMVPN_ENTRY_LOCAL ||
+                        (old.flags & DMVPN_F_NHS);
+      if (s.install == Install::create ||
+          (s.install == Install::learned && configured))
+        return -EEXIST;
+    }
     KernelEntry e;
     e.proto = s.proto;
     e.nbma = s.nbma;
@@ -55,7 +67,10 @@ public:
     mcast.emplace_back(nbma, flags);
     return 0;
   }
-  int mcast_del(Ip4) override { return 0; }
+  int mcast_del(Ip4 nbma) override {
+    mcast_deleted.push_back(nbma);
+    return 0;
+  }
   void nhs_set(const NhsConfig &, const NhsStatus &st) override {
     published.push_back(st);
   }

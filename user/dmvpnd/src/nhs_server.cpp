@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "nhs_server.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <utility>
+
+#include "device.hpp"
+#include "log.hpp"
+#include "nhrp/constants.hpp"
+#include "registration_policy.hpp"
+#include "resolver.hpp"
+
+namespace dmvpnd {
+namespace {
+
+KernelEntry as_kernel(Ip4 proto, const CacheView::Entry &e) {
+  KernelEntry k;
+  k.proto = proto;
+  k.nbma = e.nbma;
+  k.type = e.type;
+  k.flags = e.flags;
+  return k;
+}
+
+} // namespace
+
+// Takes the request: the reply is built from it once the kernel answered.
+void NhsServer::on_registration_request(Ip4 outer, nhrp::Packet &&p) {
+  if (!dev_.proto()) {
+    dev_.counters().drop("no-tunnel-address");
+    return;
+  }
+  std::optional<CacheView::Entry> before;
+  std::optional<KernelEntry> existing;
+  if (auto client = registration_client(p)) {
+    if (const auto *e = view_.find(*client)) {
+      before = *e;
+      existing = as_kernel(*client, *e);
+    } else if (*client == dev_.proto()) {
+      // Our own address, whether or not the kernel holds a LOCAL entry.
+      existing = as_kernel(*client, {dev_.self().nbma, DMVPN_ENTRY_LOCAL, 0});
+    }
+  }
+  auto d = decide_registration(p, outer, dev_.config().auth, existing,
+                               view_.registered_at(outer), max_per_nbma_);
+  using Kind = RegistrationDecision::Kind;
+  switch (d.kind) {
+  case Kind::invalid:
+    dev_.counters().drop("invalid-registration");
+    return;
+  case Kind::bad_auth: // the device's dispatch handled it already
+    return;
+  case Kind::refuse:
+    refuse(outer, p, d);
+    return;
+  case Kind::keep:
+    dev_.send(outer, registration_reply(p, dev_.self(), nhrp::cie_code::success,
+                                        std::nullopt, dev_.config().auth));
+    return;
+  case Kind::accept:
+    break;
+  }
+  EntrySpec spec;
+  spec.proto = d.client_proto;
+  spec.nbma = d.client_nbma;
+  spec.type = DMVPN_ENTRY_DYNAMIC;
+  spec.flags = DMVPN_F_REGISTERED | (d.unique ? DMVPN_F_UNIQUE : 0) |
+               (d.nat ? DMVPN_F_NAT : 0);
+  spec.holdtime = d.holdtime;
+  spec.install = Install::learned;
+  bool fresh = !before || before->nbma != d.client_nbma;
+  // Claimed at once, so that a competing request later in the same batch
+  // is judged against it; undone if the kernel refuses.
+  CacheView::Entry now{d.client_nbma, spec.type, spec.flags};
+  apply(view_.put(d.client_proto, now));
+  // The reply waits for the kernel's answer: a spoke is never told it is
+  // registered when it is not.
+  dev_.io().entry_new_async(
+      spec, [this, outer, p = std::move(p), d, fresh, before, now](int err) {
+        if (err) {
+          const auto *cur = view_.find(d.client_proto);
+          if (cur && *cur == now)
+            apply(view_.restore(d.client_proto, before));
+        }
+        registration_done(outer, p, d, fresh, err);
+      });
+}
+
+void NhsServer::refuse(Ip4 outer, const nhrp::Packet &p,
+                       const RegistrationDecision &d) {
+  dev_.counters().drop("registration-refused");
+  refuse_log_.log(Level::warning, dev_.timers().now(),
+                  "{}: refused registration of {} from {}: code {}",
+                  dev_.name(), d.client_proto.str(), outer.str(), d.code);
+  dev_.send(outer, registration_reply(p, dev_.self(), d.code, std::nullopt,
+                                      dev_.config().auth));
+}
+
+void NhsServer::registration_done(Ip4 outer, const nhrp::Packet &p,
+                                  const RegistrationDecision &d, bool fresh,
+                                  int err) {
+  if (err) {
+    RegistrationDecision r = d;
+    // The kernel holds configuration there (added since we looked).
+    r.code = err == -EEXIST ? nhrp::cie_code::admin_prohibited
+                            : nhrp::cie_code::insufficient_resources;
+    refuse(outer, p, r);
+    return;
+  }
+  if (fresh)
+    log_new_registration(d);
+  else
+    log(Level::debug, "{}: registered {} nbma {} holdtime {} (refresh)",
+        dev_.name(), d.client_proto.str(), d.client_nbma.str(), d.holdtime);
+  if (dev_.config().mcast_dynamic)
+    dev_.io().mcast_new_async(d.client_nbma, DMVPN_MCAST_F_DYNAMIC);
+  std::optional<Binding> nat;
+  if (d.nat)
+    nat = Binding{d.client_nbma, d.client_proto};
+  dev_.send(outer, registration_reply(p, dev_.self(), nhrp::cie_code::success,
+                                      nat, dev_.config().auth));
+}
+
+// At info, but a hub taking thousands of registrations a second must not
+// spend its time writing them: beyond a few per second only their number
+// is logged.
+void NhsServer::log_new_registration(const RegistrationDecision &d) {
+  reg_log_.log(Level::info, dev_.timers().now(),
+               "{}: registered {} nbma {} holdtime {}{}{}", dev_.name(),
+               d.client_proto.str(), d.client_nbma.str(), d.holdtime,
+               d.unique ? " unique" : "",
+               d.nat ? fmt::format(" nat (claimed {})", d.claimed_nbma.str())
+                     : "");
+}
+
+void NhsServer::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
+                                      std::span<const std::uint8_t> raw) {
+  auto target = Ip4::from_bytes(p.dst_proto);
+  const Binding me = dev_.self();
+  if (dev_.hub()) {
+    const auto *v = view_.find(*target);
+    if (v && v->registered()) {
+      // The holding time left, which only the kernel knows.
+      auto e = dev_.io().entry_get(*target);
+      if (e && e->nbma && e->type == DMVPN_ENTRY_DYNAMIC &&
+          (e->flags & DMVPN_F_REGISTERED)) {
+        std::uint16_t left =
+            static_cast<std::uint16_t>(std::clamp<std::uint32_t>(
+                e->expires.value_or(dev_.holdtime()), 1, 65535));
+        log(Level::debug, "{}: answering {} for {}: {}", dev_.name(),
+            target->str(), str_of(p.src_proto), e->nbma->str());
+        dev_.send(outer, resolution_reply(p, me, nhrp::cie_code::success,
+                                          Binding{*e->nbma, *target}, left,
+                                          dev_.config().auth));
+        return;
+      }
+    }
+    // A hub that is itself a client of a higher server passes it on.
+    if (dev_.preferred_nhs()) {
+      forward_request(p, raw, outer);
+      return;
+    }
+  }
+  // Not ours to answer and nowhere to send it: a spoke never bounces a
+  // request back to its server. The requester may ask again soon.
+  dev_.send(outer, resolution_reply(p, me, nhrp::cie_code::no_binding,
+                                    std::nullopt, Resolver::kNegativeHoldtime,
+                                    dev_.config().auth));
+}
+
+void NhsServer::forward_request(const nhrp::Packet &p,
+                                std::span<const std::uint8_t> raw, Ip4 outer) {
+  const NhsClient *nhs = dev_.preferred_nhs();
+  if (p.header.hop_count <= 1) {
+    dev_.send_error(outer, raw, p.src_proto,
+                    nhrp::error_code::hop_count_exceeded, 0);
+    return;
+  }
+  nhrp::Packet fwd = p;
+  --fwd.header.hop_count;
+  if (auto *e = fwd.find_extension(nhrp::ext::forward_transit_nhs))
+    if (auto *l = std::get_if<nhrp::CieList>(&e->value))
+      l->cies.push_back(binding_cie(dev_.self()));
+  set_authentication(fwd, dev_.config().auth);
+  dev_.send(*nhs->nbma(), fwd);
+}
+
+// A binding may be purged by its owner (the NBMA address it points to,
+// which is where the purge must come from), and a binding we learned by
+// resolution also by our own server, which answered for it. Nobody
+// purges configuration.
+void NhsServer::on_purge_request(Ip4 outer, const nhrp::Packet &p,
+                                 bool from_nhs) {
+  const auto *m = p.mandatory();
+  if (!m) {
+    dev_.counters().drop("invalid-purge");
+    return;
+  }
+  std::vector<Ip4> targets;
+  for (const auto &c : m->cies)
+    if (auto a = Ip4::from_bytes(c.proto))
+      targets.push_back(*a);
+  if (targets.empty())
+    if (auto a = Ip4::from_bytes(p.dst_proto))
+      targets.push_back(*a);
+  bool refused = false;
+  for (Ip4 t : targets) {
+    const auto *e = view_.find(t);
+    if (!e)
+      continue;
+    bool owner = e->nbma == outer;
+    if (e->configured() || !(owner || (from_nhs && !e->registered()))) {
+      refused = true;
+      dev_.counters().drop("purge-not-owner");
+      purge_log_.log(Level::warning, dev_.timers().now(),
+                     "{}: refused purge of {} from {} (bound to {})",
+                     dev_.name(), t.str(), outer.str(),
+                     e->nbma ? e->nbma->str() : "none");
+      continue;
+    }
+    dev_.io().entry_del(t);
+    log(Level::info, "{}: purged {} (requested by {} at {})", dev_.name(),
+        t.str(), str_of(p.src_proto), outer.str());
+  }
+  // The reply confirms the purge: none for a refused one. It goes where
+  // the request came from, never to an address the packet claims.
+  if (!refused && !(m->flags & nhrp::flags::purge_n))
+    dev_.send(outer, purge_reply(p, dev_.self(), dev_.config().auth));
+}
+
+void NhsServer::apply(const CacheView::NbmaChange &c) {
+  if (c.lost && dev_.hub() && dev_.config().mcast_dynamic)
+    dev_.io().mcast_del(*c.lost);
+}
+
+// After lost events: the view is rebuilt, and every NBMA address that
+// holds a registration gets its multicast entry back.
+void NhsServer::reload(const std::vector<KernelEntry> &entries) {
+  view_.reset(entries);
+  if (dev_.hub() && dev_.config().mcast_dynamic)
+    for (Ip4 nbma : view_.registered_nbmas())
+      dev_.io().mcast_new_async(nbma, DMVPN_MCAST_F_DYNAMIC);
+}
+
+void NhsServer::on_entry_added(const KernelEntry &e) {
+  if (e.prefixlen == 32)
+    apply(view_.put(e.proto, CacheView::from_kernel(e)));
+}
+
+void NhsServer::on_entry_gone(const KernelEntry &e) {
+  if (e.prefixlen != 32)
+    return;
+  const auto *v = view_.find(e.proto);
+  if (v && v->registered())
+    log(Level::info, "{}: registration of {} ended", dev_.name(),
+        e.proto.str());
+  apply(view_.erase(e.proto));
+}
+
+} // namespace dmvpnd
