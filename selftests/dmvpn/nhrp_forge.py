@@ -16,8 +16,12 @@ KIND (one packet of each unless count= says otherwise):
   afn         address family 2 (IPv6 NBMA) with 16-byte NBMA addresses
   hop0        hop count 0
   longauth    an authentication extension with a 1000-byte password
+  purge       a Purge Request (type 5) whose CIE names target=
+  regreply    a Registration Reply (type 4) whose CIE carries code=
 options: src_nbma= src_proto= dst_proto= auth= holdtime= reqid= count=
-(count= sends that many, request ids reqid, reqid + 1, ...).
+         target= code= proto_step=
+(count= sends that many, request ids reqid, reqid + 1, ...; with
+proto_step=1 the i-th also registers src_proto + i).
 """
 import socket
 import struct
@@ -25,6 +29,7 @@ import sys
 
 ETH_P_NHRP = 0x2001
 REG_REQ = 3
+TYPES = {"purge": 5, "regreply": 4}
 
 
 def checksum(data):
@@ -41,19 +46,25 @@ def ext(etype, value=b"", compulsory=True):
                        len(value)) + value
 
 
-def request(o, kind, reqid):
+def request(o, kind, reqid, i=0):
     afn, nbma_len = 1, 4
     src_nbma = socket.inet_aton(o["src_nbma"])
     if kind == "afn":
         afn, nbma_len = 2, 16
         src_nbma = bytes(10) + b"\xff\xff" + src_nbma
-    src_proto = socket.inet_aton(o["src_proto"])
+    proto = struct.unpack("!I", socket.inet_aton(o["src_proto"]))[0]
+    src_proto = struct.pack("!I", proto + i * int(o["proto_step"]))
     dst_proto = socket.inet_aton(o["dst_proto"])
     mand = struct.pack("!BBHI", 4, 4, 0x8002, reqid)
     mand += src_nbma + src_proto + dst_proto
-    # One CIE, addresses empty: "the same as the source".
-    mand += struct.pack("!BBHHHBBBB", 0, 0xFF, 0, 1514, int(o["holdtime"]),
-                        0, 0, 0, 0)
+    if kind == "purge":
+        # One CIE naming the binding to purge (protocol address only).
+        mand += struct.pack("!BBHHHBBBB", 0, 0xFF, 0, 0, 0, 0, 0, 4, 0)
+        mand += socket.inet_aton(o["target"])
+    else:
+        # One CIE, addresses empty: "the same as the source".
+        mand += struct.pack("!BBHHHBBBB", int(o["code"]), 0xFF, 0, 1514,
+                            int(o["holdtime"]), 0, 0, 0, 0)
     exts = ext(3) + ext(4) + ext(5)
     if kind == "unknownext":
         exts += ext(0x0123, b"\x01\x02\x03\x04")
@@ -69,7 +80,7 @@ def request(o, kind, reqid):
         extoff = size + 8
     hop = 0 if kind == "hop0" else 255
     hdr = struct.pack("!HH5sBHHHBBBB", afn, 0x0800, bytes(5), hop, size, 0,
-                      extoff, 1, REG_REQ, nbma_len, 0)
+                      extoff, 1, TYPES.get(kind, REG_REQ), nbma_len, 0)
     pkt = bytearray(hdr + mand + exts)
     csum = checksum(bytes(pkt))
     if kind == "badsum":
@@ -88,7 +99,8 @@ def main(argv):
         return 2
     dev, dst, kinds = argv[1], argv[2], argv[3].split(",")
     o = {"src_nbma": "0.0.0.0", "src_proto": "0.0.0.0", "dst_proto": "0.0.0.0",
-         "holdtime": "60", "reqid": "1", "count": "1"}
+         "holdtime": "60", "reqid": "1", "count": "1", "code": "0",
+         "proto_step": "0", "target": "0.0.0.0"}
     for a in argv[4:]:
         k, _, v = a.partition("=")
         o[k] = v
@@ -99,7 +111,7 @@ def main(argv):
     first = int(o["reqid"])
     for kind in kinds:
         for i in range(int(o["count"])):
-            s.sendto(request(o, kind, first + i), to)
+            s.sendto(request(o, kind, first + i, i), to)
     return 0
 
 

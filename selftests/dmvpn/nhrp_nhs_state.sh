@@ -88,13 +88,26 @@ log "t=${SECONDS}s: a second NHS"
 check "ip dmvpn nhs add of a second NHS" \
 	dm "$S1" nhs add dev dmvpn0 nbma $DEAD_NBMA proto $DEAD_TUN
 check "spoke 1 installs its NHS entry" \
-	busywait 5000 entry_has "$S1" $DEAD_TUN static $DEAD_NBMA nhs
+	busywait 5000 entry_has "$S1" $DEAD_TUN static $DEAD_NBMA
+# Unresolved traffic stays with the server that is up.
+only_hub_nhs() {
+	entry_has "$S1" $HUB_TUN static $HUB_NBMA nhs &&
+		! entry_has "$S1" $DEAD_TUN static $DEAD_NBMA nhs
+}
+check "only the NHS that is up carries the nhs flag" only_hub_nhs
 rep=$(nhs_field "$S1" $HUB_NBMA replies)
 check "the second NHS goes down (three requests in 1 + 2 + 4 s)" \
 	busywait 15000 nhs_is "$S1" $DEAD_NBMA down
 check "the second NHS: requests, no reply" bash -c \
 	"nhs_ge $S1 $DEAD_NBMA requests 4 && [ \$(nhs_field $S1 $DEAD_NBMA replies) = 0 ]"
 check "spoke 1 logs it down" log_has "$S1" "WARNING: dmvpn0: nhs $DEAD_NBMA down"
+dead_withdrawn() {
+	entry_gone "$S1" $DEAD_TUN &&
+		! dm "$S1" -j mcast show dev dmvpn0 |
+			jq -e --arg n $DEAD_NBMA '.[] | select(.nbma == $n)' >/dev/null
+}
+check "a server that is down has no entries (cache, multicast)" \
+	busywait 5000 dead_withdrawn
 check "the first NHS kept refreshing meanwhile (every $INTERVAL s)" \
 	busywait $(((INTERVAL * 2 + 3) * 1000)) nhs_ge "$S1" $HUB_NBMA replies $((rep + 2))
 check "the first NHS is still up" nhs_is "$S1" $HUB_NBMA up

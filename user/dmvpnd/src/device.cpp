@@ -82,7 +82,34 @@ void Device::sync_nhs(const std::vector<NhsConfig> &nhs, bool restart) {
       next.back()->start();
     }
   }
+  for (auto &gone : nhs_)
+    if (gone)
+      gone->withdraw();
   nhs_ = std::move(next);
+  place_nhs();
+}
+
+void Device::place_nhs() {
+  auto rank = [](const NhsClient &c) {
+    return std::pair{!c.up(), c.config().priority};
+  };
+  // Called by clients too, also while sync_nhs() moves them (null).
+  NhsClient *best = nullptr;
+  for (auto &c : nhs_)
+    if (c && !c->down() && c->nbma() && c->proto() &&
+        (!best || rank(*c) < rank(*best)))
+      best = c.get();
+  // The new default first, so that unresolved traffic always has one.
+  if (best)
+    best->place(true);
+  for (auto &c : nhs_) {
+    if (!c || c.get() == best)
+      continue;
+    if (c->down())
+      c->withdraw();
+    else
+      c->place(false);
+  }
 }
 
 const NhsClient *Device::preferred_nhs() const {

@@ -85,6 +85,10 @@ public:
   DeviceIo &io() { return io_; }
   Counters &counters() { return counters_; }
   const NhsClient *preferred_nhs() const;
+  // Puts the servers' entries in the kernel as their states say: none
+  // for a server that is down, the nhs flag (where unresolved traffic
+  // goes) on the best one by state and priority only.
+  void place_nhs();
   std::uint16_t holdtime() const;
   [[nodiscard]] const NhsServer &server() const { return server_; }
   NhsServer &server() { return server_; }

@@ -44,7 +44,6 @@ void NhsClient::looked_up(const LookupResult &r) {
   }
   if (nbma_ != r.addr) {
     nbma_ = r.addr;
-    installed_ = false;
     st_.cur_nbma = r.addr;
     log(Level::info, "{}: nhs {} is {}", dev_.name(), cfg_.fqdn, r.addr->str());
   }
@@ -57,23 +56,41 @@ void NhsClient::retry_later() {
   timer_.start(dev_.jitter(backoff_.next()), [this] { send(); });
 }
 
-void NhsClient::install() {
+void NhsClient::place(bool default_route) {
   auto p = proto();
-  if (installed_ || !nbma_ || !p)
+  if (!nbma_ || !p)
     return;
+  Placed want{*nbma_, *p, default_route};
+  if (placed_ == want)
+    return;
+  if (placed_ && placed_->proto != want.proto)
+    dev_.io().entry_del(placed_->proto);
+  if (placed_ && placed_->nbma != want.nbma)
+    dev_.io().mcast_del(placed_->nbma);
   EntrySpec spec;
-  spec.proto = *p;
-  spec.nbma = *nbma_;
+  spec.proto = want.proto;
+  spec.nbma = want.nbma;
   spec.type = DMVPN_ENTRY_STATIC;
-  spec.flags = DMVPN_F_NHS;
+  spec.flags = default_route ? DMVPN_F_NHS : 0;
   spec.install = Install::replace;
   int err = dev_.io().entry_new(spec);
-  int merr = dev_.io().mcast_new(*nbma_, DMVPN_MCAST_F_DYNAMIC);
-  if (err || merr)
+  int merr = dev_.io().mcast_new(want.nbma, DMVPN_MCAST_F_DYNAMIC);
+  if (err || merr) {
     log(Level::warning, "{}: nhs {}: cannot install entry ({}, {})",
         dev_.name(), name(), err, merr);
-  else
-    installed_ = true;
+    placed_.reset();
+    return;
+  }
+  placed_ = want;
+}
+
+void NhsClient::withdraw() {
+  if (!placed_)
+    return;
+  dev_.io().entry_del(placed_->proto);
+  dev_.io().mcast_del(placed_->nbma);
+  log(Level::info, "{}: nhs {}: entries withdrawn", dev_.name(), name());
+  placed_.reset();
 }
 
 void NhsClient::start() {
@@ -88,7 +105,7 @@ void NhsClient::transmit() {
     retry_later();
     return;
   }
-  install();
+  dev_.place_nhs();
   const auto &cfg = dev_.config();
   RequestParams r;
   r.self = dev_.self();
@@ -152,10 +169,9 @@ bool NhsClient::on_reply(Ip4 outer, const nhrp::Packet &p) {
         learned != dev_.proto()) {
       learned_proto_ = learned;
       st_.cur_proto = learned;
-      installed_ = false;
+      dev_.place_nhs();
     }
   }
-  install();
   bool nat = false;
   if (const auto *e = p.find_extension(nhrp::ext::cisco_nat_address))
     if (const auto *l = std::get_if<nhrp::CieList>(&e->value))
@@ -206,6 +222,7 @@ bool NhsClient::set_state(std::uint8_t state) {
     log(state == DMVPN_NHS_STATE_DOWN ? Level::warning : Level::info,
         "{}: nhs {} {}", dev_.name(), name(), names[state]);
   publish();
+  dev_.place_nhs();
   return true;
 }
 

@@ -34,6 +34,15 @@ public:
 
   // Registers now with a fresh request id (start, refresh, address change).
   void start();
+  // The kernel's entries for this server while it is not down: its static
+  // entry (flagged nhs when it is the one unresolved traffic goes to) and
+  // its multicast entry. Device::place_nhs() decides.
+  void place(bool default_route);
+  // Removes them (server down or removed from the configuration).
+  void withdraw();
+  [[nodiscard]] bool down() const {
+    return st_.state == DMVPN_NHS_STATE_DOWN;
+  }
   // A Registration Reply from `outer`; false if it is not the answer to
   // our request (its id, and it comes from the server we asked).
   bool on_reply(Ip4 outer, const nhrp::Packet &reply);
@@ -50,7 +59,6 @@ private:
   // Publishes and returns true when the state changed.
   bool set_state(std::uint8_t state);
   void publish();
-  void install();
   [[nodiscard]] std::string name() const;
 
   Device &dev_;
@@ -62,7 +70,14 @@ private:
   int unanswered_ = 0;
   std::optional<Ip4> nbma_;
   std::optional<Ip4> learned_proto_;
-  bool installed_ = false;
+  // What place() put in the kernel, so that a change removes the old.
+  struct Placed {
+    Ip4 nbma;
+    Ip4 proto;
+    bool default_route = false;
+    bool operator==(const Placed &) const = default;
+  };
+  std::optional<Placed> placed_;
   LookupToken lookup_; // set while a name lookup is under way
 };
 
