@@ -16,7 +16,8 @@ esac
 fails=0
 out=$(mktemp)
 script=$(mktemp)
-trap 'rm -f "$out" "$script"' EXIT
+err=$(mktemp)
+trap 'rm -f "$out" "$script" "$err"' EXIT
 
 # run [OPTIONS] ARGS: ip's options (-j, -p, -s, -x) go before "dmvpn".
 run() {
@@ -98,6 +99,7 @@ expect 255 'registration-interval must be 0..65535' \
 expect 255 'longer than 8 bytes' config set dev lo auth 123456789
 expect 255 'empty authentication string' config set dev lo auth ""
 expect 255 'duplicate "auth"' config set dev lo auth secret no-auth
+expect 255 'is how config show hides a key' config set dev lo auth '(set)'
 expect 255 'duplicate "unique"' config set dev lo unique no-unique
 expect 255 'expected "multicast dynamic"' config set dev lo multicast static
 expect 255 'duplicate "multicast"' \
@@ -150,6 +152,49 @@ expect_batch 1 'Command "frob" is unknown'
 expect 1 'Cannot open file "/nonexistent/x" for reading' -batch /nonexistent/x
 expect 255 'takes its commands from' -batch "$script" show
 expect 255 'not complete' -batch
+
+# What is printed of canned kernel replies (test-nlfake.c): dmvpn0 has the
+# key "s3cret", dmvpn1 an empty one, and dmvpn2's is withheld; the monitor
+# gets a config-changed event for dmvpn0 that carries the key.  The key is
+# the cloud's secret and must never be printed.
+nlfake=$(cd "$(dirname "$0")" && pwd)/test-nlfake.so
+# expect_fake WANT ARGS...: with the fake kernel, stdout is exactly WANT
+# and neither stdout nor stderr shows the key.
+expect_fake() {
+	want=$1
+	shift
+	# ASan must otherwise be the first library loaded.
+	LD_PRELOAD=$nlfake \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		run "$@" >"$out" 2>"$err"
+	if grep -q s3cret "$out" "$err"; then
+		echo "FAIL: $IPD ($mode) $*: printed the authentication key:" >&2
+		sed 's/^/    /' "$out" "$err" >&2
+		fails=$((fails + 1))
+	elif [ "$(cat "$out")" != "$want" ]; then
+		echo "FAIL: $IPD ($mode) $*: got (stdout, stderr):" >&2
+		sed 's/^/    /' "$out" "$err" >&2
+		echo "  want:" >&2
+		echo "$want" | sed 's/^/    /' >&2
+		fails=$((fails + 1))
+	fi
+}
+if [ -f "$nlfake" ]; then
+	cfg='role hub network-id 1 holdtime 600 registration-interval 0'
+	expect_fake "dmvpn0: $cfg auth (set) unique multicast dynamic
+dmvpn1: $cfg unique multicast dynamic
+dmvpn2: $cfg unique multicast dynamic" config show
+	cfg='"role":"hub","network_id":1,"holdtime":600,"registration_interval":0'
+	expect_fake "[{\"ifindex\":1000,\"ifname\":\"dmvpn0\",$cfg,\"auth\":\"(set)\",\"unique\":true,\"multicast_dynamic\":true},{\"ifindex\":1001,\"ifname\":\"dmvpn1\",$cfg,\"unique\":true,\"multicast_dynamic\":true},{\"ifindex\":1002,\"ifname\":\"dmvpn2\",$cfg,\"unique\":true,\"multicast_dynamic\":true}]" \
+		-j config show
+	expect_fake "config-changed dev dmvpn0 role hub network-id 1 holdtime 600 registration-interval 0 auth (set) unique multicast dynamic" \
+		monitor
+	expect_fake "{\"event\":\"config-changed\",\"dev\":\"dmvpn0\",$cfg,\"auth\":\"(set)\",\"unique\":true,\"multicast_dynamic\":true}" \
+		-j monitor
+else
+	echo "FAIL: $nlfake not found (make -C user test-nlfake.so)" >&2
+	fails=$((fails + 1))
+fi
 
 if ! [ -d /sys/module/dmvpn ]; then
 	msg="dmvpn kernel module not loaded (generic netlink family 'dmvpn' not found)"

@@ -39,26 +39,37 @@ T='[0-9][0-9]:[0-9][0-9]:[0-9][0-9]'	# UpDn Tm
 
 # ---- config set / show ----
 check "defaults: no role, NHRP off" \
-	is '{"role":"none","network_id":0,"holdtime":7200,"registration_interval":0,"auth":"","unique":true,"multicast_dynamic":false}' \
+	is '{"role":"none","network_id":0,"holdtime":7200,"registration_interval":0,"unique":true,"multicast_dynamic":false}' \
 	bash -c "dm $S2 -j config show dev dmvpn0 | jq -c '.[0] | del(.ifindex, .ifname)'"
 dm "$S2" config set dev dmvpn0 role spoke network-id 7 holdtime 300 \
 	registration-interval 100 auth 'k3y!' no-unique multicast dynamic
 check "config set: all members" \
-	is '{"role":"spoke","network_id":7,"holdtime":300,"registration_interval":100,"auth":"k3y!","unique":false,"multicast_dynamic":true}' \
+	is '{"role":"spoke","network_id":7,"holdtime":300,"registration_interval":100,"auth":"(set)","unique":false,"multicast_dynamic":true}' \
 	bash -c "dm $S2 -j config show dev dmvpn0 | jq -c '.[0] | del(.ifindex, .ifname)'"
 check "config show text" is \
-	"dmvpn0: role spoke network-id 7 holdtime 300 registration-interval 100 auth k3y! no-unique multicast dynamic" \
+	"dmvpn0: role spoke network-id 7 holdtime 300 registration-interval 100 auth (set) no-unique multicast dynamic" \
 	dm "$S2" config show dev dmvpn0
-# The text reads back as the arguments of config set.
+# The key is the cloud's secret: the kernel gives it to root, ip dmvpn
+# never prints it (the key of "k3y!" in hex).
+check "the kernel has the key" is 6b337921 \
+	bash -c "n $S2 python3 $here/genl_raw.py -p 1 2:str:dmvpn0 | head -n 1 | jq -r .config.auth"
+check_fail "config show never prints the key" \
+	bash -c "{ dm $S2 config show; dm $S2 -j config show; } | grep -qF 'k3y!'"
+# The text reads back as the arguments of config set, but for the key:
+# its placeholder is refused rather than made the key.
 text=$(dm "$S2" config show dev dmvpn0)
 # shellcheck disable=SC2086
-dm "$S1" config set dev dmvpn0 ${text#dmvpn0:}
+check_fail "config show text with auth (set) is refused by config set" \
+	dm "$S1" config set dev dmvpn0 ${text#dmvpn0:}
+args=$(sed 's/^dmvpn0://; s/ auth (set)//' <<<"$text")
+# shellcheck disable=SC2086
+dm "$S1" config set dev dmvpn0 $args auth 'k3y!'
 check "config show text reads back as config set" is \
 	"$(dm "$S2" -j config show dev dmvpn0 | jq -c '.[0] | del(.ifindex)')" \
 	bash -c "dm $S1 -j config show dev dmvpn0 | jq -c '.[0] | del(.ifindex)'"
 dm "$S2" config set dev dmvpn0 holdtime 600 no-auth
 check "config set changes only what is given" \
-	is '"spoke" 7 600 100 "" false' \
+	is '"spoke" 7 600 100 null false' \
 	bash -c "dm $S2 -j config show dev dmvpn0 | jq -r '.[0] | [.role, .network_id, .holdtime, .registration_interval, .auth, .unique] | map(tojson) | join(\" \")'"
 check_fail "a 9-byte key is refused" \
 	dm "$S2" config set dev dmvpn0 network-id 8 auth 123456789
@@ -106,7 +117,7 @@ check "nhs del" is '["198.51.100.1"]' \
 	bash -c "dm $S2 -j nhs show dev dmvpn0 | jq -c 'map(.nbma)'"
 check_fail "nhs del of a missing server fails" \
 	dm "$S2" nhs del dev dmvpn0 fqdn hub2.example.net
-dm "$S2" config set dev dmvpn0 role spoke
+dm "$S2" config set dev dmvpn0 role spoke auth m0n1tor
 # event FILTER: some event in the monitor's output matches.  (Slurped:
 # jq 1.6's -e only looks at the last input.)
 event() { jq -se "any(.[]; $1)" "$ev" >/dev/null; }
@@ -117,14 +128,16 @@ events_seen() {
 }
 busywait 3000 events_seen || sed 's/^/#   event: /' "$ev"
 check "config-changed and nhs-added/deleted events" events_seen
+check_fail "no event shows the key" grep -qF m0n1tor "$ev"
+dm "$S2" config set dev dmvpn0 no-auth
 dm "$S2" nhs del dev dmvpn0 nbma $HUB_NBMA
 
 # ---- -batch ----
 dm "$HUB" -batch "$examples/hub.conf"
-check "-batch hub.conf" is '"hub" 1 600 "cisco123" true' \
+check "-batch hub.conf" is '"hub" 1 600 "(set)" true' \
 	bash -c "dm $HUB -j config show dev dmvpn0 | jq -r '.[0] | [.role, .network_id, .holdtime, .auth, .multicast_dynamic] | map(tojson) | join(\" \")'"
 dm "$S1" -batch - <"$examples/spoke.conf"
-check "-batch - spoke.conf: config" is '"spoke" 1 600 60 "cisco123" true' \
+check "-batch - spoke.conf: config" is '"spoke" 1 600 60 "(set)" true' \
 	bash -c "dm $S1 -j config show dev dmvpn0 | jq -r '.[0] | [.role, .network_id, .holdtime, .registration_interval, .auth, .unique] | map(tojson) | join(\" \")'"
 check "-batch - spoke.conf: the hub is its server" \
 	is '[{"nbma":"198.51.100.1","proto":"192.0.2.1"}]' \

@@ -12,6 +12,9 @@
 #include "json_print.h"
 #include "utils.h"
 
+/* What config show and monitor print for a key: never the key. */
+#define DMVPN_AUTH_HIDDEN "(set)"
+
 struct cfg_args {
 	__u32 ifindex;
 	__u32 network_id, holdtime, reg_interval;
@@ -104,6 +107,13 @@ static void parse_cfg_args(struct cfg_args *c, int argc, char **argv)
 			if (c->auth_len > DMVPN_AUTH_MAX)
 				invarg("authentication string longer than 8 bytes",
 				       *argv);
+			/*
+			 * config show output given back to config set must not
+			 * make the placeholder the key of a cloud.
+			 */
+			if (strcmp(*argv, DMVPN_AUTH_HIDDEN) == 0)
+				invarg("\"(set)\" is how config show hides a key, give the key itself",
+				       *argv);
 			memcpy(c->auth, *argv, c->auth_len);
 			c->has_auth = true;
 		} else if (strcmp(*argv, "no-auth") == 0) {
@@ -173,28 +183,17 @@ static int config_set(int argc, char **argv)
 	return dmvpn_talk(&req.n, NULL, NULL) ? -2 : 0;
 }
 
-/* The key is binary: bytes that would not read back print as \xNN. */
+/*
+ * The key is the cloud's shared secret: it is never printed, so that a
+ * screen, a log or a bug report of "config show" or "monitor" cannot give
+ * it away (as "wg show" hides WireGuard's private key).  Only whether one
+ * is set is said; an empty AUTH (none) prints nothing, as does its
+ * absence (the kernel gives it only to CAP_NET_ADMIN, never in events).
+ */
 static void print_auth(struct rtattr *nla)
 {
-	char buf[DMVPN_AUTH_MAX * 4 + 1], *p = buf;
-	const unsigned char *s = RTA_DATA(nla);
-	int i, n = RTA_PAYLOAD(nla);
-
-	if (n > DMVPN_AUTH_MAX)
-		n = DMVPN_AUTH_MAX;
-	for (i = 0; i < n; i++) {
-		if (s[i] > ' ' && s[i] < 0x7f && s[i] != '\\')
-			*p++ = s[i];
-		else
-			p += sprintf(p, "\\x%02x", s[i]);
-	}
-	*p = '\0';
-	if (n) {
-		print_string(PRINT_ANY, "auth", " auth %s", buf);
-	} else {
-		print_string(PRINT_JSON, "auth", NULL, "");
-		print_string(PRINT_FP, NULL, " %s", "no-auth");
-	}
+	if (RTA_PAYLOAD(nla))
+		print_string(PRINT_ANY, "auth", " auth %s", DMVPN_AUTH_HIDDEN);
 }
 
 static void print_cfg_bool(struct rtattr *nla, const char *key, const char *on,
