@@ -47,6 +47,24 @@ config_auth() {
 	genl "$1" 11 2:str:dmvpn0 "16:nest:[5:hex:$(hexstr "$2")]"
 }
 
+# nhrp_cloud HOLD AUTH: setup_cloud's hub and spokes as an NHRP cloud
+# (network-id 1, password AUTH) with no static maps: the spokes name the
+# hub as their NHS.
+nhrp_cloud() {
+	local hold=$1 auth=$2 ns
+	for ns in "$HUB" "$S1" "$S2"; do
+		dm "$ns" map flush dev dmvpn0
+	done
+	dm "$HUB" config set dev dmvpn0 role hub network-id 1 holdtime "$hold" \
+		auth "$auth" || return 1
+	for ns in "$S1" "$S2"; do
+		dm "$ns" config set dev dmvpn0 role spoke network-id 1 \
+			holdtime "$hold" auth "$auth" &&
+		dm "$ns" nhs add dev dmvpn0 nbma $HUB_NBMA proto $HUB_TUN ||
+			return 1
+	done
+}
+
 # nhs_add NS NBMA [PROTO]
 nhs_add() {
 	local p=""

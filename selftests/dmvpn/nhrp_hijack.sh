@@ -38,18 +38,9 @@ forge() {
 		src_proto=$S3_TUN dst_proto=$HUB_TUN auth=$AUTH "$@"
 }
 
-for ns in "$HUB" "$S1" "$S2"; do
-	dm "$ns" map flush dev dmvpn0
-done
-dm "$HUB" map add $MAP_TUN nbma $MAP_NBMA dev dmvpn0 &&
-dm "$HUB" config set dev dmvpn0 role hub network-id 1 holdtime $HOLD \
-	auth $AUTH || { echo "# config failed"; exit 1; }
-for s in "$S1" "$S2"; do
-	dm "$s" config set dev dmvpn0 role spoke network-id 1 holdtime $HOLD \
-		auth $AUTH &&
-	dm "$s" nhs add dev dmvpn0 nbma $HUB_NBMA proto $HUB_TUN ||
-		{ echo "# config failed"; exit 1; }
-done
+nhrp_cloud $HOLD $AUTH &&
+	dm "$HUB" map add $MAP_TUN nbma $MAP_NBMA dev dmvpn0 ||
+	{ echo "# config failed"; exit 1; }
 
 PCAP=$DMVPND_LOGDIR/hub.pcap
 cap_start "$UL" hub "$PCAP" "ip proto 47 and host $HUB_NBMA" || exit 1

@@ -61,17 +61,7 @@ counters_ge() {
 dmvpnd_alive() { kill -0 "$HUB_PID"; }
 export -f forge counters counter counters_ge
 
-for ns in "$HUB" "$S1" "$S2"; do
-	dm "$ns" map flush dev dmvpn0
-done
-dm "$HUB" config set dev dmvpn0 role hub network-id 1 holdtime $HOLD \
-	auth $AUTH || { echo "# config failed"; exit 1; }
-for s in "$S1" "$S2"; do
-	dm "$s" config set dev dmvpn0 role spoke network-id 1 holdtime $HOLD \
-		auth $AUTH &&
-	dm "$s" nhs add dev dmvpn0 nbma $HUB_NBMA proto $HUB_TUN ||
-		{ echo "# config failed"; exit 1; }
-done
+nhrp_cloud $HOLD $AUTH || { echo "# config failed"; exit 1; }
 
 # What the daemons send: everything on the hub's link but the attacker's
 # own packets.

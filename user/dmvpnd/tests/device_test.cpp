@@ -15,16 +15,7 @@ namespace {
 using namespace std::chrono_literals;
 
 DeviceInfo info(std::uint8_t role, const char *nbma, const char *auth = "") {
-  DeviceInfo d;
-  d.ifindex = 5;
-  d.name = "dmvpn0";
-  d.local = ip(nbma);
-  d.config.role = role;
-  d.config.network_id = 1;
-  d.config.holdtime = 30;
-  d.config.auth = auth;
-  d.has_config = true;
-  return d;
+  return device_info(role, nbma, auth);
 }
 
 NhsConfig hub_nhs() {

@@ -90,4 +90,20 @@ public:
 
 inline Ip4 ip(const char *s) { return *Ip4::parse(s); }
 
+// A configured device (network-id 1, holdtime 30 s), as a dump gives it.
+inline DeviceInfo device_info(std::uint8_t role, const char *nbma,
+                              const char *auth = "", bool mcast = false) {
+  DeviceInfo d;
+  d.ifindex = 5;
+  d.name = "dmvpn0";
+  d.local = ip(nbma);
+  d.config.role = role;
+  d.config.network_id = 1;
+  d.config.holdtime = 30;
+  d.config.auth = auth;
+  d.config.mcast_dynamic = mcast;
+  d.has_config = true;
+  return d;
+}
+
 } // namespace dmvpnd::test

@@ -13,25 +13,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-DeviceInfo dev_info(std::uint8_t role, const char *nbma, bool mcast = false,
-                    const char *auth = "") {
-  DeviceInfo d;
-  d.ifindex = 5;
-  d.name = "dmvpn0";
-  d.local = ip(nbma);
-  d.config.role = role;
-  d.config.network_id = 1;
-  d.config.holdtime = 30;
-  d.config.auth = auth;
-  d.config.mcast_dynamic = mcast;
-  d.has_config = true;
-  return d;
-}
-
 struct Server : ::testing::Test {
   TimerQueue clock;
   FakeIo io;
-  Device hub{dev_info(DMVPN_ROLE_HUB, "198.51.100.1", true), ip("192.0.2.1"),
+  Device hub{device_info(DMVPN_ROLE_HUB, "198.51.100.1", "", true), ip("192.0.2.1"),
              clock, io, 1000};
 
   void SetUp() override { clock.advance(TimePoint{1000s}); }
@@ -196,7 +181,7 @@ TEST_F(Server, NoEmptyAuthenticationExtension) {
 struct Spoke : ::testing::Test {
   TimerQueue clock;
   FakeIo io;
-  Device s1{dev_info(DMVPN_ROLE_SPOKE, "198.51.100.5", false, "pw"),
+  Device s1{device_info(DMVPN_ROLE_SPOKE, "198.51.100.5", "pw"),
             ip("192.0.2.11"), clock, io, 2000};
 
   void SetUp() override {
@@ -204,7 +189,7 @@ struct Spoke : ::testing::Test {
     NhsConfig n;
     n.nbma = ip("198.51.100.1");
     n.proto = ip("192.0.2.1");
-    s1.update(dev_info(DMVPN_ROLE_SPOKE, "198.51.100.5", false, "pw"),
+    s1.update(device_info(DMVPN_ROLE_SPOKE, "198.51.100.5", "pw"),
               ip("192.0.2.11"), {n});
   }
   nhrp::Packet reply_to_our_request(const char *auth) {
