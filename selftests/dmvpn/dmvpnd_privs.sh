@@ -5,7 +5,8 @@
 # as that user and still opens a device's packet socket when the device
 # is configured later, and registers. One dmvpnd per network namespace:
 # a second one exits 1 with a message while one in another namespace
-# runs. An NHS with an IPv6 address is refused with one warning and gets
+# runs. sd_notify: READY=1 once the devices are managed, STOPPING=1 on
+# exit. An NHS with an IPv6 address is refused with one warning and gets
 # no request.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_dmvpnd.sh"
@@ -65,11 +66,23 @@ check "spoke 1 reaches the hub" ping_ok "$S1" $HUB_TUN
 V6_NBMA=198.51.100.77 V6_TUN=2001:db8::1
 conf "$S2" spoke && dm "$S2" nhs add dev dmvpn0 nbma $V6_NBMA proto $V6_TUN ||
 	{ echo "# config failed"; exit 1; }
-start_dmvpnd "$S2"
+# Spoke 2's daemon also tells a stand-in for systemd (Type=notify) when
+# it is ready and when it stops (in spoke 2's namespace, so that the
+# cleanup ends it).
+NOTIFY=$DMVPND_LOGDIR/notify
+n "$S2" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("bound", flush=True)
+while True:
+    print(s.recv(4096).decode(), flush=True)' "$NOTIFY.sock" >"$NOTIFY" 2>&1 &
+busywait 20000 grep -q bound "$NOTIFY" || log "no notify socket"
+NOTIFY_SOCKET=$NOTIFY.sock start_dmvpnd "$S2"
 check "spoke 2: the IPv6 NHS is refused" \
 	busywait 10000 log_has "$S2" "dmvpn0: nhs $V6_TUN ignored: IPv6"
 check "spoke 2 manages dmvpn0 with no NHS" \
 	log_has "$S2" "dmvpn0: managing .* 0 nhs\)"
+check "it told systemd READY=1" busywait 10000 grep -qx READY=1 "$NOTIFY"
 
 # A second daemon in the hub's namespace, while spoke 2's (another
 # namespace) runs.
@@ -92,6 +105,9 @@ check "and sent nothing to it" bash -c "! log_has $S2 '$V6_NBMA'"
 check "its NHS status untouched (no requests)" bash -c \
 	"dm $S2 -j nhs show dev dmvpn0 | jq -e '[.[] | select(.nbma == \"$V6_NBMA\")] | length == 1 and all(.[]; (.requests // 0) == 0 and .state != \"up\" and .state != \"down\")' >/dev/null"
 
+check "spoke 2 dmvpnd exits 0 on SIGTERM" stop_dmvpnd "$S2"
+check "after telling systemd STOPPING=1" \
+	busywait 5000 bash -c "grep -x -A1 READY=1 $NOTIFY | grep -qx STOPPING=1"
 check "spoke 1 dmvpnd (nobody) exits 0 on SIGTERM" stop_dmvpnd "$S1"
 check "hub dmvpnd exits 0 on SIGTERM" stop_dmvpnd "$HUB"
 finish
