@@ -27,9 +27,10 @@ kernel_leg() {
 	fi
 	mods=(--module "$out/dmvpn.ko")
 	[ -f "$out/dmvpn_kunit.ko" ] && mods+=(--module "$out/dmvpn_kunit.ko")
-	# 6.1 runs every selftest. The other kernels leave five scenarios
-	# that drive dmvpn through dmvpnd, FRR or the CLI to it: the kernel
-	# sees those only through the genl family and the NHRP socket, which
+	# 6.1 runs every selftest. The other kernels leave seven scenarios
+	# that drive dmvpn through dmvpnd, FRR or the CLI to it (dmvpnd_privs
+	# tests only the daemon's privileges): the kernel sees those only
+	# through the genl family and the NHRP socket, which
 	# the kernel-level tests (and nhrp_registration, with dmvpnd) drive
 	# on every kernel.  The debug kernel (KASAN, lockdep, kmemleak under
 	# TCG) runs about three times slower: with them, its selftests took
@@ -37,7 +38,7 @@ kernel_leg() {
 	# DMVPN_FULL=1 runs everything everywhere.
 	local skip_tests=${DMVPN_SELFTESTS_SKIP:-}
 	if [ "$k" != 6.1 ] && [ "${DMVPN_FULL:-0}" != 1 ]; then
-		skip_tests="$skip_tests interop_frr.sh nhrp_phase2.sh nhrp_nhs_state.sh nhrp_robust.sh nhrp_hijack.sh ipdmvpn_config.sh"
+		skip_tests="$skip_tests interop_frr.sh nhrp_phase2.sh nhrp_nhs_state.sh nhrp_robust.sh nhrp_hijack.sh ipdmvpn_config.sh dmvpnd_privs.sh"
 	fi
 	log=$(mktemp)
 	set +e

@@ -74,16 +74,17 @@ nhs_add() {
 
 hexstr_ip() { printf '%02x' ${1//./ }; }
 
-# start_dmvpnd NS: runs dmvpnd in NS, log in $DMVPND_LOGDIR/NS.log
-# (appended across restarts). With DMVPND_HOSTS set the daemon reads that
-# file as /etc/hosts: NHS names without a DNS server.
+# start_dmvpnd NS [ARG...]: runs dmvpnd ARG... in NS, log in
+# $DMVPND_LOGDIR/NS.log (appended across restarts). With DMVPND_HOSTS set
+# the daemon reads that file as /etc/hosts: NHS names without a DNS server.
 start_dmvpnd() {
 	local ns=$1 wrap=()
+	shift
 	[ -n "${DMVPND_HOSTS:-}" ] &&
 		wrap=(unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"'
 		      "$DMVPND_HOSTS")
 	# unshare, sh and ip netns exec exec: $! is the daemon itself.
-	"${wrap[@]}" ip netns exec "$ns" "$DMVPND" --log-level debug \
+	"${wrap[@]}" ip netns exec "$ns" "$DMVPND" --log-level debug "$@" \
 		>>"$DMVPND_LOGDIR/$ns.log" 2>&1 &
 	DMVPND_PID[$ns]=$!
 }

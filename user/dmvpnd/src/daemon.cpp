@@ -7,12 +7,14 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
 #include <utility>
 
 #include "log.hpp"
+#include "service_notify.hpp"
 
 namespace dmvpnd {
 namespace {
@@ -166,9 +168,25 @@ void Daemon::resync() {
       continue;
     if (!info.config.active())
       continue;
+    if (!info.local_ipv6.empty()) {
+      // The device's local address is fixed for its life: one line.
+      if (refused_.insert(info.ifindex).second)
+        log(Level::warning,
+            "{}: not managed: its local (NBMA) address {} is IPv6, which "
+            "dmvpnd does not serve yet",
+            info.name, info.local_ipv6);
+      continue;
+    }
     seen.insert(info.ifindex);
     auto proto = rtnl_.first_ipv4(info.ifindex);
-    auto nhs = genl_.dump_nhs(info.ifindex);
+    auto dump = genl_.dump_nhs(info.ifindex);
+    const auto &nhs = dump.servers;
+    auto &refused_nhs = refused_nhs_[info.ifindex];
+    for (const auto &addr : dump.ipv6)
+      if (!refused_nhs.count(addr))
+        log(Level::warning, "{}: nhs {} ignored: IPv6 NHSes are not served yet",
+            info.name, addr);
+    refused_nhs = {dump.ipv6.begin(), dump.ipv6.end()};
     auto it = devices_.find(info.ifindex);
     if (it != devices_.end() &&
         (it->second->dev.config().role != info.config.role ||
@@ -206,6 +224,13 @@ void Daemon::resync() {
     if (reload)
       it->second->dev.reload(genl_.dump_entries(info.ifindex));
   }
+  std::erase_if(refused_, [&](int ifindex) {
+    return std::none_of(devs.begin(), devs.end(), [&](const DeviceInfo &d) {
+      return d.ifindex == ifindex;
+    });
+  });
+  std::erase_if(refused_nhs_,
+                [&](const auto &kv) { return !seen.count(kv.first); });
   for (auto it = devices_.begin(); it != devices_.end();) {
     if (seen.count(it->first)) {
       ++it;
@@ -304,6 +329,7 @@ int Daemon::run() {
   timers_.advance(Clock::now());
   resync();
   log(Level::notice, "dmvpnd running, {} device(s)", devices_.size());
+  notify_ready();
   std::array<epoll_event, 32> events;
   while (!stop_) {
     arm_timer();
@@ -347,6 +373,7 @@ int Daemon::run() {
       resync();
     timers_.advance(Clock::now());
   }
+  notify_stopping();
   return 0;
 }
 

@@ -48,6 +48,10 @@ private:
   Fd timerfd_;
   Fd signalfd_;
   std::map<int, std::unique_ptr<Managed>> devices_;
+  // What was refused, by ifindex, so that each refusal is logged once
+  // rather than at every resync.
+  std::set<int> refused_;
+  std::map<int, std::set<std::string>> refused_nhs_;
   bool resync_wanted_ = false;
   bool events_lost_ = false; // re-read the caches at the next resync
   bool stop_ = false;

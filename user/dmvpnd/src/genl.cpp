@@ -8,6 +8,7 @@
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -71,6 +72,15 @@ std::optional<Ip4> get_ip4(nlattr *a) {
     return std::nullopt;
   return Ip4::from_bytes({static_cast<const std::uint8_t *>(nla_data(a)),
                           static_cast<std::size_t>(nla_len(a))});
+}
+
+// The text of an IPv6 (16-byte) address attribute, else empty.
+std::string ipv6_text(nlattr *a) {
+  char buf[INET6_ADDRSTRLEN];
+  if (!a || nla_len(a) != 16 ||
+      !inet_ntop(AF_INET6, nla_data(a), buf, sizeof(buf)))
+    return {};
+  return buf;
 }
 
 void put_ip4(nl_msg *m, int type, Ip4 a) { nla_put(m, type, 4, &a.be); }
@@ -225,6 +235,7 @@ std::vector<DeviceInfo> Genl::dump_devices() {
       d.name = nla_get_string(tb[DMVPN_A_IFNAME]);
     if (auto l = get_ip4(tb[DMVPN_A_LOCAL]))
       d.local = *l;
+    d.local_ipv6 = ipv6_text(tb[DMVPN_A_LOCAL]);
     if (tb[DMVPN_A_CONFIG]) {
       d.config = parse_config(tb[DMVPN_A_CONFIG]);
       d.has_config = true;
@@ -236,8 +247,8 @@ std::vector<DeviceInfo> Genl::dump_devices() {
   return out;
 }
 
-std::vector<NhsConfig> Genl::dump_nhs(int ifindex) {
-  std::vector<NhsConfig> out;
+NhsDump Genl::dump_nhs(int ifindex) {
+  NhsDump out;
   auto msg = request(DMVPN_CMD_NHS_GET, NLM_F_DUMP);
   nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
   int err = transact(std::move(msg), [&](nl_msg *m) {
@@ -248,6 +259,14 @@ std::vector<NhsConfig> Genl::dump_nhs(int ifindex) {
     nlattr *nt[DMVPN_NHS_A_MAX + 1];
     if (nla_parse_nested(nt, DMVPN_NHS_A_MAX, tb[DMVPN_A_NHS], nullptr) < 0)
       return;
+    // Not yet served: reported, rather than taken as a server with no
+    // address (an IPv6 NBMA) or none at all (an IPv6 tunnel address).
+    for (int a : {DMVPN_NHS_A_NBMA, DMVPN_NHS_A_PROTO}) {
+      if (auto v6 = ipv6_text(nt[a]); !v6.empty()) {
+        out.ipv6.push_back(std::move(v6));
+        return;
+      }
+    }
     NhsConfig n;
     n.nbma = get_ip4(nt[DMVPN_NHS_A_NBMA]);
     if (nt[DMVPN_NHS_A_FQDN])
@@ -256,7 +275,7 @@ std::vector<NhsConfig> Genl::dump_nhs(int ifindex) {
     if (nt[DMVPN_NHS_A_PRIORITY])
       n.priority = nla_get_u8(nt[DMVPN_NHS_A_PRIORITY]);
     if (n.nbma || !n.fqdn.empty())
-      out.push_back(std::move(n));
+      out.servers.push_back(std::move(n));
   });
   // Kernels without NHS support: no servers.
   if (err)

@@ -40,13 +40,18 @@ struct GenlEvent {
   std::optional<KernelEntry> entry;
 };
 
+struct NhsDump {
+  std::vector<NhsConfig> servers;
+  std::vector<std::string> ipv6; // NHSes with IPv6 addresses: not served yet
+};
+
 class Genl {
 public:
   // Throws NetlinkError when the family is missing (module not loaded).
   Genl();
 
   std::vector<DeviceInfo> dump_devices();
-  std::vector<NhsConfig> dump_nhs(int ifindex);
+  NhsDump dump_nhs(int ifindex);
   std::optional<KernelEntry> entry_get(int ifindex, Ip4 proto);
   std::vector<KernelEntry> dump_entries(int ifindex);
   int entry_new(int ifindex, const EntrySpec &spec);

@@ -51,7 +51,8 @@ struct NhsStatus {
 struct DeviceInfo {
   int ifindex = 0;
   std::string name;
-  Ip4 local; // NBMA
+  Ip4 local;              // NBMA
+  std::string local_ipv6; // the NBMA address when IPv6: not served yet
   DeviceConfig config;
   bool has_config = false;
 };

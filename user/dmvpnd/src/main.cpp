@@ -10,7 +10,9 @@
 #include <string>
 
 #include "daemon.hpp"
+#include "instance_lock.hpp"
 #include "log.hpp"
+#include "privileges.hpp"
 
 #ifndef DMVPND_VERSION
 #define DMVPND_VERSION "1.0"
@@ -21,9 +23,13 @@ namespace {
 void usage(FILE *out) {
   std::fputs(
       "Usage: dmvpnd [--log-level debug|info|notice|warning|error]\n"
-      "              [--dev NAME]... [--pid-file FILE] [--version] [--help]\n"
+      "              [--dev NAME]... [--pid-file FILE] [--user NAME]\n"
+      "              [--version] [--help]\n"
       "Runs NHRP (registration, resolution) for dmvpn devices whose NHRP\n"
-      "configuration (ip dmvpn config set) has a network-id and a role.\n",
+      "configuration (ip dmvpn config set) has a network-id and a role.\n"
+      "Once its sockets are open it keeps only CAP_NET_ADMIN and\n"
+      "CAP_NET_RAW; --user also switches to that user. One dmvpnd per\n"
+      "network namespace; IPv4 underlay and tunnel addresses only.\n",
       out);
 }
 
@@ -59,14 +65,16 @@ int main(int argc, char **argv) {
       {"log-level", required_argument, nullptr, 'l'},
       {"dev", required_argument, nullptr, 'd'},
       {"pid-file", required_argument, nullptr, 'p'},
+      {"user", required_argument, nullptr, 'u'},
       {"version", no_argument, nullptr, 'V'},
       {"help", no_argument, nullptr, 'h'},
       {nullptr, 0, nullptr, 0},
   };
   dmvpnd::Options opts;
   std::string pid_file;
+  std::string user;
   int c;
-  while ((c = getopt_long(argc, argv, "l:d:p:Vh", longopts, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "l:d:p:u:Vh", longopts, nullptr)) != -1) {
     switch (c) {
     case 'l': {
       auto level = dmvpnd::parse_level(optarg);
@@ -82,6 +90,9 @@ int main(int argc, char **argv) {
       break;
     case 'p':
       pid_file = optarg;
+      break;
+    case 'u':
+      user = optarg;
       break;
     case 'V':
       std::printf("dmvpnd %s\n", DMVPND_VERSION);
@@ -99,9 +110,15 @@ int main(int argc, char **argv) {
     return 2;
   }
   try {
+    // First: a second daemon must not touch anything.
+    dmvpnd::InstanceLock lock;
     dmvpnd::Daemon daemon(std::move(opts));
     PidFile pid(pid_file);
+    dmvpnd::drop_privileges(user);
     return daemon.run();
+  } catch (const dmvpnd::AlreadyRunning &e) {
+    std::fprintf(stderr, "dmvpnd: %s\n", e.what());
+    return 1;
   } catch (const std::exception &e) {
     dmvpnd::log(dmvpnd::Level::error, "{}", e.what());
     return 1;
