@@ -3,6 +3,8 @@
 // what is not theirs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "device.hpp"
 #include "fake_io.hpp"
 #include "nhrp/codec.hpp"
@@ -246,6 +248,75 @@ TEST_F(Spoke, UnsolicitedRequestTeachesNothing) {
   EXPECT_FALSE(io.cache.count(ip("192.0.2.12")));
   ASSERT_EQ(io.sent.size(), n + 1);
   EXPECT_EQ(io.sent.back().to, ip("198.51.100.9"));
+}
+
+} // namespace
+} // namespace dmvpnd::test
+
+namespace dmvpnd::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The data path follows the servers' states: the nhs flag (where
+// unresolved traffic goes) on the best one that is up, no entries for
+// one that is down or removed.
+TEST(NhsPlacement, FollowsStateAndPriority) {
+  TimerQueue clock;
+  clock.advance(TimePoint{1000s});
+  FakeIo io;
+  Device s1{device_info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
+            clock, io, 2000};
+  NhsConfig a, b;
+  a.nbma = ip("198.51.100.1");
+  a.proto = ip("192.0.2.1");
+  a.priority = 1;
+  b.nbma = ip("198.51.100.2");
+  b.proto = ip("192.0.2.2");
+  b.priority = 2;
+  s1.update(device_info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
+            {a, b});
+  auto flags = [&](const char *p) { return io.cache.at(ip(p)).flags; };
+  // Both registering: the better priority carries the default.
+  EXPECT_EQ(flags("192.0.2.1"), DMVPN_F_NHS);
+  EXPECT_EQ(flags("192.0.2.2"), 0u);
+  // Answers the last request sent to `nbma` as its server would.
+  auto answer = [&](const char *nbma, const char *proto) {
+    for (auto it = io.sent.rbegin(); it != io.sent.rend(); ++it)
+      if (it->to == ip(nbma)) {
+        auto rep = registration_reply(it->packet(), {ip(nbma), ip(proto)}, 0,
+                                      std::nullopt, "");
+        s1.on_frame(ip(nbma), *nhrp::encode(rep));
+        return;
+      }
+  };
+  // Only b answers: it is up, a goes down after three unanswered requests.
+  answer("198.51.100.2", "192.0.2.2");
+  EXPECT_EQ(flags("192.0.2.2"), DMVPN_F_NHS);
+  EXPECT_EQ(flags("192.0.2.1"), 0u);
+  for (int i = 0; i < 20 && !s1.nhs()[0]->down(); ++i) {
+    clock.advance(clock.now() + 1s);
+    answer("198.51.100.2", "192.0.2.2");
+  }
+  ASSERT_TRUE(s1.nhs()[0]->down());
+  EXPECT_FALSE(io.cache.count(ip("192.0.2.1")));
+  EXPECT_NE(std::find(io.mcast_deleted.begin(), io.mcast_deleted.end(),
+                      ip("198.51.100.1")),
+            io.mcast_deleted.end());
+  EXPECT_EQ(flags("192.0.2.2"), DMVPN_F_NHS);
+  // a answers its next retransmission: it is better, the default moves back.
+  for (int i = 0; i < 70 && !s1.nhs()[0]->up(); ++i) {
+    clock.advance(clock.now() + 1s);
+    answer("198.51.100.1", "192.0.2.1");
+  }
+  ASSERT_TRUE(s1.nhs()[0]->up());
+  EXPECT_EQ(flags("192.0.2.1"), DMVPN_F_NHS);
+  EXPECT_EQ(flags("192.0.2.2"), 0u);
+  // Removed from the configuration: its entries go.
+  s1.update(device_info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
+            {a});
+  EXPECT_FALSE(io.cache.count(ip("192.0.2.2")));
+  EXPECT_EQ(flags("192.0.2.1"), DMVPN_F_NHS);
 }
 
 } // namespace
