@@ -215,14 +215,24 @@ void Daemon::resync() {
       it = devices_.emplace(info.ifindex, std::move(m)).first;
       it->second->dev.update(info, proto, nhs);
       auto entries = genl_.dump_entries(info.ifindex);
+      if (!entries) {
+        // Adopted as empty for now; the retry reloads the whole cache.
+        log(Level::warning, "{}: cannot read the NHRP cache, retrying",
+            info.name);
+        events_lost_ = resync_wanted_ = true;
+      }
       log(Level::info, "{}: {} cache entries in the kernel", info.name,
-          entries.size());
-      it->second->dev.adopt(entries);
+          entries ? entries->size() : 0);
+      it->second->dev.adopt(entries.value_or(std::vector<KernelEntry>{}));
       continue;
     }
     it->second->dev.update(info, proto, nhs);
-    if (reload)
-      it->second->dev.reload(genl_.dump_entries(info.ifindex));
+    if (reload) {
+      if (auto entries = genl_.dump_entries(info.ifindex))
+        it->second->dev.reload(*entries);
+      else
+        events_lost_ = resync_wanted_ = true;
+    }
   }
   std::erase_if(refused_, [&](int ifindex) {
     return std::none_of(devs.begin(), devs.end(), [&](const DeviceInfo &d) {

@@ -298,17 +298,24 @@ std::optional<KernelEntry> Genl::entry_get(int ifindex, Ip4 proto) {
   return out;
 }
 
-std::vector<KernelEntry> Genl::dump_entries(int ifindex) {
-  auto msg = request(DMVPN_CMD_ENTRY_GET, NLM_F_DUMP);
-  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
-  std::vector<KernelEntry> out;
-  transact(std::move(msg), [&](nl_msg *m) {
-    nlattr *tb[DMVPN_A_MAX + 1];
-    if (parse_top(m, tb) && tb[DMVPN_A_ENTRY])
-      if (auto e = parse_entry_nest(tb[DMVPN_A_ENTRY]))
-        out.push_back(*e);
-  });
-  return out;
+// libnl reports NLM_F_DUMP_INTR (the cache changed under the dump) as an
+// error once the dump is read to its end: start again.
+std::optional<std::vector<KernelEntry>> Genl::dump_entries(int ifindex) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto msg = request(DMVPN_CMD_ENTRY_GET, NLM_F_DUMP);
+    nla_put_u32(msg.get(), DMVPN_A_IFINDEX,
+                static_cast<std::uint32_t>(ifindex));
+    std::vector<KernelEntry> out;
+    int err = transact(std::move(msg), [&](nl_msg *m) {
+      nlattr *tb[DMVPN_A_MAX + 1];
+      if (parse_top(m, tb) && tb[DMVPN_A_ENTRY])
+        if (auto e = parse_entry_nest(tb[DMVPN_A_ENTRY]))
+          out.push_back(*e);
+    });
+    if (!err)
+      return out;
+  }
+  return std::nullopt;
 }
 
 namespace {
