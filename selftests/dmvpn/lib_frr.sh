@@ -6,19 +6,80 @@
 #
 # Every router gets its own run directory (vty sockets, zserv socket, pid
 # files, logs), so several FRR instances coexist in one VM.
+#
+# FRR_ROOT: run another Debian's FRR (zebra, nhrpd and vtysh) chrooted into
+# that root (`ip netns exec NS chroot FRR_ROOT ...`); frr_root_mount gives
+# it the test's /proc, /dev, /sys, /run, /tmp and /var/tmp. Its frr user
+# is looked up in the root, and the run directories are chowned to its
+# uid and gid there. Empty: the host's FRR.
+# FRR_AUTH: the NHRP password (`ip nhrp authentication`, FRR 10) of the
+# configurations below; empty: none.
 
 FRR_BIN=${FRR_BIN:-/usr/lib/frr}
+FRR_ROOT=${FRR_ROOT:-}
 # One directory per router: $FRR_RUN/NS (made at frr_start).
 FRR_RUN=${FRR_RUN:-${TMPDIR:-/tmp}/dmvpn-frr.$$}
-export FRR_RUN
+export FRR_RUN FRR_ROOT
+
+# frr_exec NS CMD...: CMD (an FRR binary) in NS, chrooted into FRR_ROOT.
+frr_exec() {
+	local ns=$1
+	shift
+	if [ -n "$FRR_ROOT" ]; then
+		ip netns exec "$ns" chroot "$FRR_ROOT" "$@"
+	else
+		ip netns exec "$ns" "$@"
+	fi
+}
+
+# frr_owner: uid:gid of the frr user the daemons run as.
+frr_owner() {
+	local u g
+	if [ -n "$FRR_ROOT" ]; then
+		u=$(awk -F: '$1 == "frr" { print $3 }' "$FRR_ROOT/etc/passwd")
+		g=$(awk -F: '$1 == "frr" { print $3 }' "$FRR_ROOT/etc/group")
+	else
+		u=$(id -u frr 2>/dev/null) g=$(id -g frr 2>/dev/null)
+	fi
+	[ -n "$u" ] && [ -n "$g" ] && echo "$u:$g"
+}
 
 require_frr() {
 	local d
 	for d in zebra nhrpd; do
-		[ -x "$FRR_BIN/$d" ] || skip "FRR $d not installed"
+		[ -x "$FRR_ROOT$FRR_BIN/$d" ] ||
+			skip "FRR $d not installed${FRR_ROOT:+ in $FRR_ROOT}"
 	done
-	require vtysh
-	id frr >/dev/null 2>&1 || skip "no frr user"
+	if [ -n "$FRR_ROOT" ]; then
+		[ -x "$FRR_ROOT/usr/bin/vtysh" ] || skip "no vtysh in $FRR_ROOT"
+	else
+		require vtysh
+	fi
+	frr_owner >/dev/null || skip "no frr user${FRR_ROOT:+ in $FRR_ROOT}"
+}
+
+# frr_version: nhrpd's version ("nhrpd version 10.7.1").
+frr_version() {
+	local v
+	if [ -n "$FRR_ROOT" ]; then
+		v=$(chroot "$FRR_ROOT" "$FRR_BIN/nhrpd" --version)
+	else
+		v=$("$FRR_BIN/nhrpd" --version)
+	fi
+	head -n 1 <<<"$v"
+}
+
+# frr_root_mount: bind the test's /proc, /dev, /sys, /run, /tmp and
+# /var/tmp into FRR_ROOT (the run directories, pid files and sockets have
+# the same paths inside and out). Call it in a private mount namespace
+# (unshare --mount): the mounts then go with the test.
+frr_root_mount() {
+	local d
+	[ -n "$FRR_ROOT" ] || return 0
+	mount -t proc proc "$FRR_ROOT/proc" || return 1
+	for d in dev sys run tmp var/tmp; do
+		mount --rbind "/$d" "$FRR_ROOT/$d" || return 1
+	done
 }
 
 # frr_add_gre NS LOCAL TUNADDR [UNDERLAY]: the NBMA-mode GRE device gre1.
@@ -39,6 +100,7 @@ frr_conf_hub() {
 	 ip nhrp redirect
 	 ip nhrp registration no-unique
 	 ip nhrp map multicast dynamic
+	${FRR_AUTH:+ ip nhrp authentication $FRR_AUTH}
 	 tunnel source ${1:-eth0}
 	exit
 	EOF
@@ -55,6 +117,7 @@ frr_conf_spoke() {
 	 ip nhrp registration no-unique
 	 ip nhrp shortcut
 	 ip nhrp map multicast $1
+	${FRR_AUTH:+ ip nhrp authentication $FRR_AUTH}
 	 tunnel source ${3:-eth0}
 	exit
 	EOF
@@ -63,21 +126,22 @@ frr_conf_spoke() {
 # frr_start NS CONFIG_TEXT: zebra and nhrpd in NS with nhrpd's config,
 # logging at debug level to the run directory. Waits until both answer.
 frr_start() {
-	local ns=$1 conf=$2 dir d
+	local ns=$1 conf=$2 dir d owner
 	dir=$FRR_RUN/$ns
 	# -N NS makes the daemons want /var/run/frr/NS even with every path
 	# given explicitly.
+	owner=$(frr_owner) || return 1
 	mkdir -p "$dir" "/var/run/frr/$ns" || return 1
-	chown frr:frr "/var/run/frr/$ns"
+	chown "$owner" "/var/run/frr/$ns"
 	chmod 0755 "$FRR_RUN"
 	printf '%s\n' "${FRR_DEBUG:+debug nhrp all}" "$conf" >"$dir/nhrpd.conf"
 	: >"$dir/vtysh.conf"
-	chown -R frr:frr "$dir"
+	chown -R "$owner" "$dir"
 	chmod 0750 "$dir"
 	for d in zebra nhrpd; do
 		local cfg=/dev/null
 		[ $d = nhrpd ] && cfg=$dir/nhrpd.conf
-		ip netns exec "$ns" "$FRR_BIN/$d" -d -N "$ns" -u frr -g frr \
+		frr_exec "$ns" "$FRR_BIN/$d" -d -N "$ns" -u frr -g frr \
 			--vty_socket "$dir" -i "$dir/$d.pid" -z "$dir/zserv.api" \
 			--log "file:$dir/$d.log" --log-level debug -f "$cfg" \
 			>>"$dir/start.log" 2>&1 || {
@@ -103,7 +167,7 @@ frr_vtysh_ok() {
 frr_vtysh() {
 	local ns=$1
 	shift
-	ip netns exec "$ns" vtysh --vty_socket "$FRR_RUN/$ns" "$@"
+	frr_exec "$ns" vtysh --vty_socket "$FRR_RUN/$ns" "$@"
 }
 
 # frr_json NS SHOW-COMMAND: a `show ... json` command's output; "[]" or
@@ -169,5 +233,5 @@ frr_cleanup() {
 	rm -rf "$FRR_RUN"
 }
 
-export -f frr_vtysh frr_vtysh_ok frr_json frr_cache frr_nhs frr_cache_has \
+export -f frr_exec frr_vtysh frr_vtysh_ok frr_json frr_cache frr_nhs frr_cache_has \
 	frr_nhs_up
