@@ -24,6 +24,25 @@ std::uint64_t splitmix64(std::uint64_t &state) {
   return z ^ (z >> 31);
 }
 
+struct Quoted {
+  std::uint8_t type;
+  std::uint32_t request_id;
+};
+
+// FRR quotes only the header and the addresses of the packet an Error
+// Indication is about (its length still says more), which the codec does
+// not decode: the type and the request id are at fixed offsets (RFC 2332
+// 5.2.0.1: ar$op.type at 17; the request id 4 bytes into the mandatory
+// part, which starts at 20).
+std::optional<Quoted> quoted_header(std::span<const std::uint8_t> b) {
+  if (b.size() < 28)
+    return std::nullopt;
+  std::uint32_t id = static_cast<std::uint32_t>(b[24]) << 24 |
+                     static_cast<std::uint32_t>(b[25]) << 16 |
+                     static_cast<std::uint32_t>(b[26]) << 8 | b[27];
+  return Quoted{b[17], id};
+}
+
 } // namespace
 
 Device::Device(const DeviceInfo &info, std::optional<Ip4> proto,
@@ -322,14 +341,20 @@ void Device::on_error_indication(Ip4 outer, const nhrp::Packet &p) {
   lax.verify_checksum = false;
   lax.reject_unknown_compulsory = false;
   auto off = nhrp::decode(ei->offending, lax);
-  if (off && off->type() == nhrp::PacketType::registration_request) {
+  std::optional<Quoted> q;
+  if (off && off->mandatory())
+    q = Quoted{off->header.type, off->mandatory()->request_id};
+  else
+    q = quoted_header(ei->offending);
+  if (q && q->type == static_cast<std::uint8_t>(
+                          nhrp::PacketType::registration_request)) {
     for (auto &c : nhs_)
-      if (c->on_error(outer, off->mandatory()->request_id, ei->code))
+      if (c->on_error(outer, q->request_id, ei->code))
         return;
   }
   error_log_.log(Level::warning, timers_.now(),
                  "{}: error indication {} from {} about type {}", name(),
-                 ei->code, outer.str(), off ? off->header.type : 0);
+                 ei->code, outer.str(), q ? q->type : 0);
 }
 
 void Device::on_miss(Ip4 target) {

@@ -321,3 +321,23 @@ TEST(NhsPlacement, FollowsStateAndPriority) {
 
 } // namespace
 } // namespace dmvpnd::test
+
+namespace dmvpnd::test {
+namespace {
+
+// FRR's Error Indication: hop count 0, no extensions, and a quote cut
+// after the addresses whose header still gives the whole length.
+TEST_F(Spoke, FrrErrorIndicationWithTruncatedQuote) {
+  const auto &req = io.sent.at(0).bytes;
+  nhrp::Bytes quote(req.begin(), req.begin() + 52);
+  auto ei = error_indication(quote, {ip("198.51.100.1"), ip("192.0.2.1")},
+                             ip("192.0.2.11").bytes(),
+                             nhrp::error_code::authentication_failure, 0);
+  ei.header.hop_count = 0;
+  s1.on_frame(ip("198.51.100.1"), *nhrp::encode(ei));
+  EXPECT_TRUE(s1.nhs()[0]->down());
+  EXPECT_EQ(s1.nhs()[0]->status().failures, 1u);
+}
+
+} // namespace
+} // namespace dmvpnd::test
