@@ -18,7 +18,7 @@ KIND (one packet of each unless count= says otherwise):
   longauth    an authentication extension with a 1000-byte password
   purge       a Purge Request (type 5) whose CIE names target=
   regreply    a Registration Reply (type 4) whose CIE carries code=
-options: src_nbma= src_proto= dst_proto= auth= holdtime= reqid= count=
+options: src_nbma= src_proto= dst_proto= auth= holdtime= reqid= (0x... too) count=
          target= code= proto_step=
 (count= sends that many, request ids reqid, reqid + 1, ...; with
 proto_step=1 the i-th also registers src_proto + i).
@@ -108,7 +108,7 @@ def main(argv):
                       socket.htons(ETH_P_NHRP))
     s.bind((dev, ETH_P_NHRP))
     to = (dev, ETH_P_NHRP, 0, 0, socket.inet_aton(dst))
-    first = int(o["reqid"])
+    first = int(o["reqid"], 0)
     for kind in kinds:
         for i in range(int(o["count"])):
             s.sendto(request(o, kind, first + i, i), to)
