@@ -65,6 +65,18 @@ nhrp_cloud() {
 	done
 }
 
+# attacker_site: a third site on setup_cloud's underlay with its own dmvpn
+# device (the cloud's GRE key): a member that may send anything. Sets S3
+# (its namespace), S3_NBMA and S3_TUN.
+attacker_site() {
+	setup_ns S3 || return 1
+	S3_NBMA=198.51.100.13
+	S3_TUN=192.0.2.13
+	link_pair "$S3" eth0 $S3_NBMA/30 "$UL" s3 198.51.100.14/30 &&
+		ip -n "$S3" route add default via 198.51.100.14 &&
+		add_dmvpn "$S3" $S3_NBMA $S3_TUN/32
+}
+
 # nhs_add NS NBMA [PROTO]
 nhs_add() {
 	local p=""

@@ -23,12 +23,7 @@ HOLD=30
 AUTH=s3cret
 FORGE="$(dirname "$0")/nhrp_forge.py"
 MAP_TUN=192.0.2.50 MAP_NBMA=198.51.100.50 # a static map on the hub
-setup_ns S3
-S3_NBMA=198.51.100.13
-S3_TUN=192.0.2.13
-link_pair "$S3" eth0 $S3_NBMA/30 "$UL" s3 198.51.100.14/30
-ip -n "$S3" route add default via 198.51.100.14
-add_dmvpn "$S3" $S3_NBMA $S3_TUN/32
+attacker_site || { echo "# setup failed"; exit 1; }
 
 # forge DST KIND [option=value...]: NHRP from the attacker to DST's NBMA.
 forge() {

@@ -20,14 +20,8 @@ setup_cloud || { echo "# setup failed"; exit 1; }
 HOLD=30
 AUTH=s3cret
 FORGE="$(dirname "$0")/nhrp_forge.py"
-# The attacker: a third site with its own dmvpn device.
-setup_ns S3
-S3_NBMA=198.51.100.13
-S3_TUN=192.0.2.13
+attacker_site || { echo "# setup failed"; exit 1; }
 BAD_TUN=192.0.2.66 # what the hostile packets try to register
-link_pair "$S3" eth0 $S3_NBMA/30 "$UL" s3 198.51.100.14/30
-ip -n "$S3" route add default via 198.51.100.14
-add_dmvpn "$S3" $S3_NBMA $S3_TUN/32
 
 export FORGE S3 S3_NBMA BAD_TUN AUTH
 # forge KIND [option=value...]: one hostile registration from the attacker.
