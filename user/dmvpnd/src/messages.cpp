@@ -179,8 +179,12 @@ std::optional<std::string> auth_of(const nhrp::Packet &p) {
   const auto *e = p.find_extension(nhrp::ext::authentication);
   if (!e)
     return std::nullopt;
+  // SPI 1 is the cleartext password (RFC 2332 5.3.4.1, as Cisco and FRR
+  // send it); another is nothing we can check, so no password.
   if (const auto *a = std::get_if<nhrp::Authentication>(&e->value))
-    return std::string(a->data.begin(), a->data.end());
+    return a->spi == 1 ? std::optional<std::string>(
+                             std::string(a->data.begin(), a->data.end()))
+                       : std::nullopt;
   return std::string{};
 }
 

@@ -25,15 +25,51 @@ KernelEntry as_kernel(Ip4 proto, const CacheView::Entry &e) {
 
 } // namespace
 
-// Takes the request: the reply is built from it once the kernel answered.
+// Every CIE registers one address and gets its own code; the reply goes
+// once every CIE is decided, the kernel's answers included, so that a
+// spoke is never told it is registered when it is not.
+struct NhsServer::Reply {
+  Ip4 outer;
+  nhrp::Packet request;
+  std::vector<std::uint8_t> codes;
+  std::size_t left = 0; // CIEs undecided, plus one for the caller
+  std::optional<Binding> nat;
+};
+
+// Takes the request: the reply is built from it.
 void NhsServer::on_registration_request(Ip4 outer, nhrp::Packet &&p) {
   if (!dev_.proto()) {
     dev_.counters().drop("no-tunnel-address");
     return;
   }
+  const auto *m = p.mandatory();
+  std::size_t n = m ? m->cies.size() : 0;
+  // A CIE without usable addresses spoils the packet: nothing of it is
+  // taken.
+  for (std::size_t i = 0; i < std::max<std::size_t>(n, 1); ++i)
+    if (decide_registration(p, outer, {}, std::nullopt, 0, SIZE_MAX, i,
+                            dev_.holdtime())
+            .kind == RegistrationDecision::Kind::invalid) {
+      dev_.counters().drop("invalid-registration");
+      return;
+    }
+  auto reply = std::make_shared<Reply>();
+  reply->outer = outer;
+  reply->request = std::move(p);
+  reply->codes.assign(n, nhrp::cie_code::success);
+  reply->left = n + 1;
+  for (std::size_t i = 0; i < n; ++i)
+    register_cie(reply, i);
+  cie_done(reply);
+}
+
+void NhsServer::register_cie(const std::shared_ptr<Reply> &reply,
+                             std::size_t i) {
+  const nhrp::Packet &p = reply->request;
+  Ip4 outer = reply->outer;
   std::optional<CacheView::Entry> before;
   std::optional<KernelEntry> existing;
-  if (auto client = registration_client(p)) {
+  if (auto client = registration_client(p, i)) {
     if (const auto *e = view_.find(*client)) {
       before = *e;
       existing = as_kernel(*client, *e);
@@ -43,23 +79,22 @@ void NhsServer::on_registration_request(Ip4 outer, nhrp::Packet &&p) {
     }
   }
   auto d = decide_registration(p, outer, dev_.config().auth, existing,
-                               view_.registered_at(outer), max_per_nbma_);
+                               view_.registered_at(outer), max_per_nbma_, i,
+                               dev_.holdtime());
   using Kind = RegistrationDecision::Kind;
-  switch (d.kind) {
-  case Kind::invalid:
-    dev_.counters().drop("invalid-registration");
+  if (d.kind == Kind::keep) {
+    cie_done(reply);
     return;
-  case Kind::bad_auth: // the device's dispatch handled it already
+  }
+  if (d.kind != Kind::accept) {
+    // (A bad password or an unusable CIE was dropped before; refuse
+    // rather than trust that here.)
+    if (d.kind != Kind::refuse)
+      d.code = nhrp::cie_code::admin_prohibited;
+    refused(outer, d);
+    reply->codes[i] = d.code;
+    cie_done(reply);
     return;
-  case Kind::refuse:
-    refuse(outer, p, d);
-    return;
-  case Kind::keep:
-    dev_.send(outer, registration_reply(p, dev_.self(), nhrp::cie_code::success,
-                                        std::nullopt, dev_.config().auth));
-    return;
-  case Kind::accept:
-    break;
   }
   EntrySpec spec;
   spec.proto = d.client_proto;
@@ -74,40 +109,48 @@ void NhsServer::on_registration_request(Ip4 outer, nhrp::Packet &&p) {
   // is judged against it; undone if the kernel refuses.
   CacheView::Entry now{d.client_nbma, spec.type, spec.flags};
   apply(view_.put(d.client_proto, now));
-  // The reply waits for the kernel's answer: a spoke is never told it is
-  // registered when it is not.
-  dev_.io().entry_new_async(
-      spec, [this, outer, p = std::move(p), d, fresh, before, now](int err) {
-        if (err) {
-          const auto *cur = view_.find(d.client_proto);
-          if (cur && *cur == now)
-            apply(view_.restore(d.client_proto, before));
-        }
-        registration_done(outer, p, d, fresh, err);
-      });
+  dev_.io().entry_new_async(spec, [this, reply, i, d, fresh, before,
+                                   now](int err) {
+    if (err) {
+      const auto *cur = view_.find(d.client_proto);
+      if (cur && *cur == now)
+        apply(view_.restore(d.client_proto, before));
+      RegistrationDecision r = d;
+      // The kernel holds configuration there (added since we looked).
+      r.code = err == -EEXIST ? nhrp::cie_code::admin_prohibited
+                              : nhrp::cie_code::insufficient_resources;
+      refused(reply->outer, r);
+      reply->codes[i] = r.code;
+    } else {
+      registered(d, fresh);
+      if (d.nat && !reply->nat)
+        reply->nat = Binding{d.client_nbma, d.client_proto};
+    }
+    cie_done(reply);
+  });
 }
 
-void NhsServer::refuse(Ip4 outer, const nhrp::Packet &p,
-                       const RegistrationDecision &d) {
+void NhsServer::cie_done(const std::shared_ptr<Reply> &reply) {
+  if (--reply->left)
+    return;
+  auto out = registration_reply(reply->request, dev_.self(),
+                                nhrp::cie_code::success, reply->nat,
+                                dev_.config().auth);
+  if (auto *m = out.mandatory())
+    for (std::size_t i = 0; i < m->cies.size() && i < reply->codes.size();
+         ++i)
+      m->cies[i].code = reply->codes[i];
+  dev_.send(reply->outer, out);
+}
+
+void NhsServer::refused(Ip4 outer, const RegistrationDecision &d) {
   dev_.counters().drop("registration-refused");
   refuse_log_.log(Level::warning, dev_.timers().now(),
                   "{}: refused registration of {} from {}: code {}",
                   dev_.name(), d.client_proto.str(), outer.str(), d.code);
-  dev_.send(outer, registration_reply(p, dev_.self(), d.code, std::nullopt,
-                                      dev_.config().auth));
 }
 
-void NhsServer::registration_done(Ip4 outer, const nhrp::Packet &p,
-                                  const RegistrationDecision &d, bool fresh,
-                                  int err) {
-  if (err) {
-    RegistrationDecision r = d;
-    // The kernel holds configuration there (added since we looked).
-    r.code = err == -EEXIST ? nhrp::cie_code::admin_prohibited
-                            : nhrp::cie_code::insufficient_resources;
-    refuse(outer, p, r);
-    return;
-  }
+void NhsServer::registered(const RegistrationDecision &d, bool fresh) {
   if (fresh)
     log_new_registration(d);
   else
@@ -115,11 +158,6 @@ void NhsServer::registration_done(Ip4 outer, const nhrp::Packet &p,
         dev_.name(), d.client_proto.str(), d.client_nbma.str(), d.holdtime);
   if (dev_.config().mcast_dynamic)
     dev_.io().mcast_new_async(d.client_nbma, DMVPN_MCAST_F_DYNAMIC);
-  std::optional<Binding> nat;
-  if (d.nat)
-    nat = Binding{d.client_nbma, d.client_proto};
-  dev_.send(outer, registration_reply(p, dev_.self(), nhrp::cie_code::success,
-                                      nat, dev_.config().auth));
 }
 
 // At info, but a hub taking thousands of registrations a second must not

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -43,9 +44,11 @@ public:
   void set_max_per_nbma(std::size_t n) { max_per_nbma_ = n; }
 
 private:
-  void registration_done(Ip4 outer, const nhrp::Packet &p,
-                         const RegistrationDecision &d, bool fresh, int err);
-  void refuse(Ip4 outer, const nhrp::Packet &p, const RegistrationDecision &d);
+  struct Reply;
+  void register_cie(const std::shared_ptr<Reply> &reply, std::size_t i);
+  void cie_done(const std::shared_ptr<Reply> &reply);
+  void refused(Ip4 outer, const RegistrationDecision &d);
+  void registered(const RegistrationDecision &d, bool fresh);
   void log_new_registration(const RegistrationDecision &d);
   void forward_request(const nhrp::Packet &p, std::span<const std::uint8_t> raw,
                        Ip4 outer);

@@ -6,22 +6,24 @@
 
 namespace dmvpnd {
 
-std::optional<Ip4> registration_client(const nhrp::Packet &req) {
+std::optional<Ip4> registration_client(const nhrp::Packet &req,
+                                       std::size_t index) {
   const auto *m = req.mandatory();
-  if (!m || m->cies.empty())
+  if (!m || index >= m->cies.size())
     return std::nullopt;
-  const auto &cie = m->cies.front();
+  const auto &cie = m->cies[index];
   return Ip4::from_bytes(cie.proto.empty() ? req.src_proto : cie.proto);
 }
 
 RegistrationDecision
 decide_registration(const nhrp::Packet &req, Ip4 outer, const std::string &auth,
                     const std::optional<KernelEntry> &existing,
-                    std::size_t at_nbma, std::size_t max_per_nbma) {
+                    std::size_t at_nbma, std::size_t max_per_nbma,
+                    std::size_t index, std::uint16_t own_holdtime) {
   using Kind = RegistrationDecision::Kind;
   RegistrationDecision d;
   const auto *m = req.mandatory();
-  if (!m || m->cies.empty() ||
+  if (!m || index >= m->cies.size() ||
       req.type() != nhrp::PacketType::registration_request)
     return d;
   if (!auth.empty()) {
@@ -31,8 +33,8 @@ decide_registration(const nhrp::Packet &req, Ip4 outer, const std::string &auth,
       return d;
     }
   }
-  const auto &cie = m->cies.front();
-  auto proto = registration_client(req);
+  const auto &cie = m->cies[index];
+  auto proto = registration_client(req, index);
   auto claimed = Ip4::from_bytes(cie.nbma.addr.empty() ? req.src_nbma.addr
                                                        : cie.nbma.addr);
   if (!proto || !claimed || proto->is_zero() || outer.is_zero())
@@ -42,8 +44,10 @@ decide_registration(const nhrp::Packet &req, Ip4 outer, const std::string &auth,
   d.client_nbma = outer;
   d.nat = *claimed != outer;
   d.unique = m->flags & nhrp::flags::reg_u;
-  d.holdtime = cie.holding_time;
-  if (d.holdtime == 0) {
+  d.holdtime = cie.holding_time ? cie.holding_time : own_holdtime;
+  // Hosts only: a prefix is for routing (or Phase 3), not registration.
+  bool host = cie.prefix_length == 0xff || cie.prefix_length == 32;
+  if (d.holdtime == 0 || !host) {
     d.kind = Kind::refuse;
     d.code = nhrp::cie_code::admin_prohibited;
     return d;

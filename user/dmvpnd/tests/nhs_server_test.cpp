@@ -341,3 +341,57 @@ TEST_F(Spoke, FrrErrorIndicationWithTruncatedQuote) {
 
 } // namespace
 } // namespace dmvpnd::test
+
+namespace dmvpnd::test {
+namespace {
+
+// One request, three CIEs: each is decided on its own and gets its own
+// code; only what was installed is told 0.
+TEST_F(Server, EachCieItsOwnCode) {
+  kernel_add({ip("192.0.2.50"), 32, ip("198.51.100.50"), DMVPN_ENTRY_STATIC,
+              0, std::nullopt, std::nullopt});
+  RequestParams r;
+  r.self = {ip("198.51.100.5"), ip("192.0.2.11")};
+  r.dst_proto = ip("192.0.2.1");
+  r.request_id = 9;
+  r.holdtime = 30;
+  auto p = registration_request(r);
+  auto &cies = p.mandatory()->cies;
+  cies.push_back(cies[0]);
+  cies[1].proto = ip("192.0.2.50").bytes(); // the static map's address
+  cies.push_back(cies[0]);
+  cies[2].proto = ip("192.0.2.60").bytes();
+  cies[2].holding_time = 0; // FRR gives its own holding time
+  cies.push_back(cies[0]);
+  cies[3].proto = ip("10.1.2.0").bytes();
+  cies[3].prefix_length = 24; // not a host
+  hub.on_frame(ip("198.51.100.5"), *nhrp::encode(p));
+  ASSERT_EQ(io.sent.size(), 1u);
+  auto rep = io.sent[0].packet();
+  ASSERT_EQ(rep.mandatory()->cies.size(), 4u);
+  EXPECT_EQ(rep.mandatory()->cies[0].code, nhrp::cie_code::success);
+  EXPECT_EQ(rep.mandatory()->cies[1].code, nhrp::cie_code::admin_prohibited);
+  EXPECT_EQ(rep.mandatory()->cies[2].code, nhrp::cie_code::success);
+  EXPECT_EQ(rep.mandatory()->cies[3].code, nhrp::cie_code::admin_prohibited);
+  EXPECT_EQ(io.cache[ip("192.0.2.11")].nbma, ip("198.51.100.5"));
+  EXPECT_EQ(io.cache[ip("192.0.2.60")].expires, 30u);
+  EXPECT_EQ(io.cache[ip("192.0.2.50")].type, DMVPN_ENTRY_STATIC);
+  EXPECT_FALSE(io.cache.count(ip("10.1.2.0")));
+}
+
+// Authentication: a packet with another SPI is not Cisco's cleartext
+// password, whatever bytes follow.
+TEST(Auth, SpiMustBeCleartext) {
+  RequestParams r;
+  r.self = {ip("198.51.100.5"), ip("192.0.2.11")};
+  r.auth = "pw";
+  auto p = registration_request(r);
+  EXPECT_EQ(auth_of(p), "pw");
+  std::get<nhrp::Authentication>(
+      p.find_extension(nhrp::ext::authentication)->value)
+      .spi = 2;
+  EXPECT_EQ(auth_of(p), std::nullopt);
+}
+
+} // namespace
+} // namespace dmvpnd::test
