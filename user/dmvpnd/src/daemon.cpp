@@ -73,6 +73,9 @@ public:
     return genl_.mcast_new(ifindex_, nbma, flags);
   }
   int mcast_del(Ip4 nbma) override { return genl_.mcast_del(ifindex_, nbma); }
+  std::optional<std::vector<McastEntry>> mcast_dump() override {
+    return genl_.dump_mcast(ifindex_);
+  }
   void nhs_set(const NhsConfig &nhs, const NhsStatus &st) override {
     if (int err = genl_.nhs_set(ifindex_, nhs, st))
       log(Level::debug, "nhs status on ifindex {}: error {}", ifindex_, err);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "kernel_types.hpp"
 #include "name_lookup.hpp"
@@ -35,6 +36,8 @@ public:
     mcast_new(nbma, flags);
   }
   virtual int mcast_del(Ip4 nbma) = 0;
+  // The multicast map, or nullopt when it cannot be read.
+  virtual std::optional<std::vector<McastEntry>> mcast_dump() = 0;
   virtual void nhs_set(const NhsConfig &nhs, const NhsStatus &status) = 0;
   // Looks up an NHS name; `done` runs later (never inside this call), and
   // only while the returned token is held.

@@ -388,6 +388,28 @@ int Genl::mcast_del(int ifindex, Ip4 nbma) {
   return transact(std::move(msg));
 }
 
+std::optional<std::vector<McastEntry>> Genl::dump_mcast(int ifindex) {
+  auto msg = request(DMVPN_CMD_MCAST_GET, NLM_F_DUMP);
+  nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  std::vector<McastEntry> out;
+  int err = transact(std::move(msg), [&](nl_msg *m) {
+    nlattr *tb[DMVPN_A_MAX + 1];
+    nlattr *mt[DMVPN_MCAST_A_MAX + 1];
+    if (!parse_top(m, tb) || !tb[DMVPN_A_MCAST] ||
+        nla_parse_nested(mt, DMVPN_MCAST_A_MAX, tb[DMVPN_A_MCAST], nullptr) <
+            0)
+      return;
+    auto nbma = get_ip4(mt[DMVPN_MCAST_A_NBMA]);
+    if (nbma)
+      out.push_back({*nbma, mt[DMVPN_MCAST_A_FLAGS]
+                                ? nla_get_u32(mt[DMVPN_MCAST_A_FLAGS])
+                                : 0});
+  });
+  if (err)
+    return std::nullopt;
+  return out;
+}
+
 int Genl::nhs_set(int ifindex, const NhsConfig &nhs, const NhsStatus &st) {
   auto msg = request(DMVPN_CMD_NHS_SET);
   nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));

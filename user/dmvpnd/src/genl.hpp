@@ -60,6 +60,8 @@ public:
   int entry_del(int ifindex, Ip4 proto);
   int mcast_new(int ifindex, Ip4 nbma, std::uint32_t flags);
   int mcast_del(int ifindex, Ip4 nbma);
+  // The IPv4 multicast map, or nullopt when the dump failed.
+  std::optional<std::vector<McastEntry>> dump_mcast(int ifindex);
   int nhs_set(int ifindex, const NhsConfig &nhs, const NhsStatus &st);
 
   // Batched requests: queued, sent many per sendmsg() by flush() (or

@@ -67,6 +67,12 @@ struct KernelEntry {
   std::optional<std::uint32_t> used;    // s since last packet
 };
 
+// One NBMA address of the multicast replication map.
+struct McastEntry {
+  Ip4 nbma;
+  std::uint32_t flags = 0; // DMVPN_MCAST_F_*
+};
+
 // What ENTRY_NEW may do with an entry that is already there.
 enum class Install {
   create,  // nothing: EEXIST

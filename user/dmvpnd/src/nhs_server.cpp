@@ -272,13 +272,27 @@ void NhsServer::apply(const CacheView::NbmaChange &c) {
     dev_.io().mcast_del(*c.lost);
 }
 
-// After lost events: the view is rebuilt, and every NBMA address that
-// holds a registration gets its multicast entry back.
+// At start and after lost events: the view is rebuilt, and the multicast
+// map made to match it: every NBMA address that holds a registration gets
+// its entry back, and dynamic entries nobody holds any more (their
+// events were lost) go, but those of our own servers.
 void NhsServer::reload(const std::vector<KernelEntry> &entries) {
   view_.reset(entries);
-  if (dev_.hub() && dev_.config().mcast_dynamic)
-    for (Ip4 nbma : view_.registered_nbmas())
-      dev_.io().mcast_new_async(nbma, DMVPN_MCAST_F_DYNAMIC);
+  if (!dev_.hub() || !dev_.config().mcast_dynamic)
+    return;
+  if (auto map = dev_.io().mcast_dump())
+    for (const auto &m : *map) {
+      bool ours = std::any_of(dev_.nhs().begin(), dev_.nhs().end(),
+                              [&](const auto &c) { return c->nbma() == m.nbma; });
+      if ((m.flags & DMVPN_MCAST_F_DYNAMIC) && !ours &&
+          !view_.registered_at(m.nbma)) {
+        dev_.io().mcast_del(m.nbma);
+        log(Level::info, "{}: multicast to {} ended (no registration)",
+            dev_.name(), m.nbma.str());
+      }
+    }
+  for (Ip4 nbma : view_.registered_nbmas())
+    dev_.io().mcast_new_async(nbma, DMVPN_MCAST_F_DYNAMIC);
 }
 
 void NhsServer::on_entry_added(const KernelEntry &e) {

@@ -27,6 +27,7 @@ public:
   std::vector<EntrySpec> entry_log;
   std::vector<std::pair<Ip4, std::uint32_t>> mcast;
   std::vector<Ip4> mcast_deleted;
+  std::map<Ip4, std::uint32_t> mcast_map; // what the kernel's map holds
   std::vector<NhsStatus> published;
   // Name lookups wait here until the test answers them.
   std::vector<std::pair<std::string, LookupToken>> lookups;
@@ -65,11 +66,18 @@ public:
   }
   int mcast_new(Ip4 nbma, std::uint32_t flags) override {
     mcast.emplace_back(nbma, flags);
+    mcast_map[nbma] = flags;
     return 0;
   }
   int mcast_del(Ip4 nbma) override {
     mcast_deleted.push_back(nbma);
-    return 0;
+    return mcast_map.erase(nbma) ? 0 : -2;
+  }
+  std::optional<std::vector<McastEntry>> mcast_dump() override {
+    std::vector<McastEntry> out;
+    for (const auto &[nbma, flags] : mcast_map)
+      out.push_back({nbma, flags});
+    return out;
   }
   void nhs_set(const NhsConfig &, const NhsStatus &st) override {
     published.push_back(st);

@@ -395,3 +395,27 @@ TEST(Auth, SpiMustBeCleartext) {
 
 } // namespace
 } // namespace dmvpnd::test
+
+namespace dmvpnd::test {
+namespace {
+
+// After lost events the multicast map is made to match the registrations:
+// a dynamic entry nobody holds goes, configuration and the missing come
+// back.
+TEST_F(Server, ReloadReconcilesMulticast) {
+  io.mcast_map[ip("198.51.100.5")] = DMVPN_MCAST_F_DYNAMIC;  // held
+  io.mcast_map[ip("198.51.100.6")] = DMVPN_MCAST_F_DYNAMIC;  // stale
+  io.mcast_map[ip("198.51.100.70")] = 0;                     // configured
+  KernelEntry a{ip("192.0.2.11"), 32, ip("198.51.100.5"), DMVPN_ENTRY_DYNAMIC,
+                DMVPN_F_REGISTERED, 20, std::nullopt};
+  KernelEntry b{ip("192.0.2.12"), 32, ip("198.51.100.9"), DMVPN_ENTRY_DYNAMIC,
+                DMVPN_F_REGISTERED, 20, std::nullopt};
+  hub.reload({a, b});
+  EXPECT_EQ(io.mcast_deleted, std::vector<Ip4>{ip("198.51.100.6")});
+  EXPECT_TRUE(io.mcast_map.count(ip("198.51.100.70")));
+  EXPECT_TRUE(io.mcast_map.count(ip("198.51.100.9")));
+  EXPECT_EQ(hub.registrations(), 2u);
+}
+
+} // namespace
+} // namespace dmvpnd::test
