@@ -166,10 +166,13 @@ static void dmvpn_cache_test_learned(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct netlink_ext_ack extack = {};
+		u32 hold = 60;
+
+		if (cases[i].type == DMVPN_ENTRY_STATIC)
+			hold = 0;
 
 		spec = dmvpn_spec(test, "10.0.0.2", DMVPN_HOST, "192.0.2.2",
-				  cases[i].type, cases[i].type ==
-				  DMVPN_ENTRY_STATIC ? 0 : 60);
+				  cases[i].type, hold);
 		spec.flags = cases[i].flags;
 		KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &spec,
 						      DMVPN_ADD_REPLACE, NULL), 0);
