@@ -324,8 +324,8 @@ void Device::answer_for_self(Ip4 outer, const nhrp::Packet &p) {
   std::uint16_t hold = m->cies.empty() || !m->cies.front().holding_time
                            ? holdtime()
                            : m->cies.front().holding_time;
-  EntrySpec spec{src_proto, src_nbma, DMVPN_ENTRY_DYNAMIC, 0, hold,
-                 Install::learned};
+  EntrySpec spec{src_proto, src_nbma, DMVPN_ENTRY_DYNAMIC,
+                 0,         hold,     Install::learned};
   if (io_.entry_new(spec) == 0) {
     resolver_.forget(src_proto);
     log(Level::info, "{}: learned {} nbma {} from its request", name(),

@@ -396,8 +396,7 @@ std::optional<std::vector<McastEntry>> Genl::dump_mcast(int ifindex) {
     nlattr *tb[DMVPN_A_MAX + 1];
     nlattr *mt[DMVPN_MCAST_A_MAX + 1];
     if (!parse_top(m, tb) || !tb[DMVPN_A_MCAST] ||
-        nla_parse_nested(mt, DMVPN_MCAST_A_MAX, tb[DMVPN_A_MCAST], nullptr) <
-            0)
+        nla_parse_nested(mt, DMVPN_MCAST_A_MAX, tb[DMVPN_A_MCAST], nullptr) < 0)
       return;
     auto nbma = get_ip4(mt[DMVPN_MCAST_A_NBMA]);
     if (nbma)

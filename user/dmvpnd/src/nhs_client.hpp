@@ -40,9 +40,7 @@ public:
   void place(bool default_route);
   // Removes them (server down or removed from the configuration).
   void withdraw();
-  [[nodiscard]] bool down() const {
-    return st_.state == DMVPN_NHS_STATE_DOWN;
-  }
+  [[nodiscard]] bool down() const { return st_.state == DMVPN_NHS_STATE_DOWN; }
   // A Registration Reply from `outer`; false if it is not the answer to
   // our request (its id, and it comes from the server we asked).
   bool on_reply(Ip4 outer, const nhrp::Packet &reply);

@@ -109,36 +109,35 @@ void NhsServer::register_cie(const std::shared_ptr<Reply> &reply,
   // is judged against it; undone if the kernel refuses.
   CacheView::Entry now{d.client_nbma, spec.type, spec.flags};
   apply(view_.put(d.client_proto, now));
-  dev_.io().entry_new_async(spec, [this, reply, i, d, fresh, before,
-                                   now](int err) {
-    if (err) {
-      const auto *cur = view_.find(d.client_proto);
-      if (cur && *cur == now)
-        apply(view_.restore(d.client_proto, before));
-      RegistrationDecision r = d;
-      // The kernel holds configuration there (added since we looked).
-      r.code = err == -EEXIST ? nhrp::cie_code::admin_prohibited
-                              : nhrp::cie_code::insufficient_resources;
-      refused(reply->outer, r);
-      reply->codes[i] = r.code;
-    } else {
-      registered(d, fresh);
-      if (d.nat && !reply->nat)
-        reply->nat = Binding{d.client_nbma, d.client_proto};
-    }
-    cie_done(reply);
-  });
+  dev_.io().entry_new_async(
+      spec, [this, reply, i, d, fresh, before, now](int err) {
+        if (err) {
+          const auto *cur = view_.find(d.client_proto);
+          if (cur && *cur == now)
+            apply(view_.restore(d.client_proto, before));
+          RegistrationDecision r = d;
+          // The kernel holds configuration there (added since we looked).
+          r.code = err == -EEXIST ? nhrp::cie_code::admin_prohibited
+                                  : nhrp::cie_code::insufficient_resources;
+          refused(reply->outer, r);
+          reply->codes[i] = r.code;
+        } else {
+          registered(d, fresh);
+          if (d.nat && !reply->nat)
+            reply->nat = Binding{d.client_nbma, d.client_proto};
+        }
+        cie_done(reply);
+      });
 }
 
 void NhsServer::cie_done(const std::shared_ptr<Reply> &reply) {
   if (--reply->left)
     return;
-  auto out = registration_reply(reply->request, dev_.self(),
-                                nhrp::cie_code::success, reply->nat,
-                                dev_.config().auth);
+  auto out =
+      registration_reply(reply->request, dev_.self(), nhrp::cie_code::success,
+                         reply->nat, dev_.config().auth);
   if (auto *m = out.mandatory())
-    for (std::size_t i = 0; i < m->cies.size() && i < reply->codes.size();
-         ++i)
+    for (std::size_t i = 0; i < m->cies.size() && i < reply->codes.size(); ++i)
       m->cies[i].code = reply->codes[i];
   dev_.send(reply->outer, out);
 }
@@ -202,9 +201,9 @@ void NhsServer::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
   }
   // Not ours to answer and nowhere to send it: a spoke never bounces a
   // request back to its server. The requester may ask again soon.
-  dev_.send(outer, resolution_reply(p, me, nhrp::cie_code::no_binding,
-                                    std::nullopt, Resolver::kNegativeHoldtime,
-                                    dev_.config().auth));
+  dev_.send(outer,
+            resolution_reply(p, me, nhrp::cie_code::no_binding, std::nullopt,
+                             Resolver::kNegativeHoldtime, dev_.config().auth));
 }
 
 void NhsServer::forward_request(const nhrp::Packet &p,
@@ -282,8 +281,9 @@ void NhsServer::reload(const std::vector<KernelEntry> &entries) {
     return;
   if (auto map = dev_.io().mcast_dump())
     for (const auto &m : *map) {
-      bool ours = std::any_of(dev_.nhs().begin(), dev_.nhs().end(),
-                              [&](const auto &c) { return c->nbma() == m.nbma; });
+      bool ours =
+          std::any_of(dev_.nhs().begin(), dev_.nhs().end(),
+                      [&](const auto &c) { return c->nbma() == m.nbma; });
       if ((m.flags & DMVPN_MCAST_F_DYNAMIC) && !ours &&
           !view_.registered_at(m.nbma)) {
         dev_.io().mcast_del(m.nbma);

@@ -36,13 +36,11 @@ struct RegistrationDecision {
 // client address; at_nbma: the registered bindings `outer` holds now,
 // max_per_nbma the most it may hold; own_holdtime: what a CIE asking for
 // holding time 0 gets, as FRR does (0: refused with code 4).
-RegistrationDecision
-decide_registration(const nhrp::Packet &request, Ip4 outer,
-                    const std::string &auth,
-                    const std::optional<KernelEntry> &existing,
-                    std::size_t at_nbma = 0,
-                    std::size_t max_per_nbma = SIZE_MAX, std::size_t cie = 0,
-                    std::uint16_t own_holdtime = 0);
+RegistrationDecision decide_registration(
+    const nhrp::Packet &request, Ip4 outer, const std::string &auth,
+    const std::optional<KernelEntry> &existing, std::size_t at_nbma = 0,
+    std::size_t max_per_nbma = SIZE_MAX, std::size_t cie = 0,
+    std::uint16_t own_holdtime = 0);
 
 // The address CIE `cie` registers (its proto, else the source proto), for
 // the existing-entry lookup before deciding.

@@ -35,9 +35,8 @@ private:
   }
   void prune(TimePoint now) {
     last_prune_ = now;
-    std::erase_if(buckets_, [&](const auto &kv) {
-      return kv.second.full(now);
-    });
+    std::erase_if(buckets_,
+                  [&](const auto &kv) { return kv.second.full(now); });
   }
 
   double burst_;

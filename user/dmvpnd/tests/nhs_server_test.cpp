@@ -18,8 +18,8 @@ using namespace std::chrono_literals;
 struct Server : ::testing::Test {
   TimerQueue clock;
   FakeIo io;
-  Device hub{device_info(DMVPN_ROLE_HUB, "198.51.100.1", "", true), ip("192.0.2.1"),
-             clock, io, 1000};
+  Device hub{device_info(DMVPN_ROLE_HUB, "198.51.100.1", "", true),
+             ip("192.0.2.1"), clock, io, 1000};
 
   void SetUp() override { clock.advance(TimePoint{1000s}); }
 
@@ -54,8 +54,8 @@ struct Server : ::testing::Test {
 };
 
 TEST_F(Server, StaticMapIsNotHijacked) {
-  kernel_add({ip("192.0.2.50"), 32, ip("198.51.100.50"), DMVPN_ENTRY_STATIC,
-              0, std::nullopt, std::nullopt});
+  kernel_add({ip("192.0.2.50"), 32, ip("198.51.100.50"), DMVPN_ENTRY_STATIC, 0,
+              std::nullopt, std::nullopt});
   EXPECT_EQ(reg("192.0.2.50", "198.51.100.66"),
             nhrp::cie_code::admin_prohibited);
   EXPECT_EQ(io.cache[ip("192.0.2.50")].nbma, ip("198.51.100.50"));
@@ -75,8 +75,8 @@ TEST_F(Server, StaticMapIsNotHijacked) {
 
 // The daemon's view may be behind the kernel: the kernel refuses too.
 TEST_F(Server, KernelRefusesWhatTheViewMissed) {
-  io.cache[ip("192.0.2.51")] = {ip("192.0.2.51"), 32, ip("198.51.100.51"),
-                                DMVPN_ENTRY_STATIC, 0, std::nullopt,
+  io.cache[ip("192.0.2.51")] = {ip("192.0.2.51"),   32, ip("198.51.100.51"),
+                                DMVPN_ENTRY_STATIC, 0,  std::nullopt,
                                 std::nullopt};
   EXPECT_EQ(reg("192.0.2.51", "198.51.100.66"),
             nhrp::cie_code::admin_prohibited);
@@ -211,8 +211,7 @@ TEST_F(Spoke, ReplyFromElsewhereIgnored) {
 }
 
 TEST_F(Spoke, UnauthenticatedReplyIgnored) {
-  s1.on_frame(ip("198.51.100.1"),
-              *nhrp::encode(reply_to_our_request("wrong")));
+  s1.on_frame(ip("198.51.100.1"), *nhrp::encode(reply_to_our_request("wrong")));
   EXPECT_FALSE(s1.nhs()[0]->up());
   EXPECT_EQ(s1.counters().auth_failures, 1u);
   // And no Error Indication answers a reply.
@@ -348,8 +347,8 @@ namespace {
 // One request, three CIEs: each is decided on its own and gets its own
 // code; only what was installed is told 0.
 TEST_F(Server, EachCieItsOwnCode) {
-  kernel_add({ip("192.0.2.50"), 32, ip("198.51.100.50"), DMVPN_ENTRY_STATIC,
-              0, std::nullopt, std::nullopt});
+  kernel_add({ip("192.0.2.50"), 32, ip("198.51.100.50"), DMVPN_ENTRY_STATIC, 0,
+              std::nullopt, std::nullopt});
   RequestParams r;
   r.self = {ip("198.51.100.5"), ip("192.0.2.11")};
   r.dst_proto = ip("192.0.2.1");
@@ -403,12 +402,12 @@ namespace {
 // a dynamic entry nobody holds goes, configuration and the missing come
 // back.
 TEST_F(Server, ReloadReconcilesMulticast) {
-  io.mcast_map[ip("198.51.100.5")] = DMVPN_MCAST_F_DYNAMIC;  // held
-  io.mcast_map[ip("198.51.100.6")] = DMVPN_MCAST_F_DYNAMIC;  // stale
-  io.mcast_map[ip("198.51.100.70")] = 0;                     // configured
-  KernelEntry a{ip("192.0.2.11"), 32, ip("198.51.100.5"), DMVPN_ENTRY_DYNAMIC,
+  io.mcast_map[ip("198.51.100.5")] = DMVPN_MCAST_F_DYNAMIC; // held
+  io.mcast_map[ip("198.51.100.6")] = DMVPN_MCAST_F_DYNAMIC; // stale
+  io.mcast_map[ip("198.51.100.70")] = 0;                    // configured
+  KernelEntry a{ip("192.0.2.11"),   32, ip("198.51.100.5"), DMVPN_ENTRY_DYNAMIC,
                 DMVPN_F_REGISTERED, 20, std::nullopt};
-  KernelEntry b{ip("192.0.2.12"), 32, ip("198.51.100.9"), DMVPN_ENTRY_DYNAMIC,
+  KernelEntry b{ip("192.0.2.12"),   32, ip("198.51.100.9"), DMVPN_ENTRY_DYNAMIC,
                 DMVPN_F_REGISTERED, 20, std::nullopt};
   hub.reload({a, b});
   EXPECT_EQ(io.mcast_deleted, std::vector<Ip4>{ip("198.51.100.6")});
