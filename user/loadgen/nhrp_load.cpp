@@ -48,6 +48,7 @@ struct Options {
   unsigned retry_ms = 1000;
   unsigned timeout_s = 120;
   std::string auth;
+  bool one_nbma = false; // every spoke behind one NBMA address: a flooder
 };
 
 class Fd {
@@ -69,7 +70,7 @@ private:
   std::fputs("Usage: nhrp-load --hub NBMA --hub-proto ADDR --nbma-base ADDR\n"
              "                 --proto-base ADDR [--count N] [--key K]\n"
              "                 [--window N] [--holdtime S] [--retry MS]\n"
-             "                 [--timeout S] [--auth STRING]\n",
+             "                 [--timeout S] [--auth STRING] [--one-nbma]\n",
              rc ? stderr : stdout);
   std::exit(rc);
 }
@@ -108,6 +109,7 @@ Options parse_options(int argc, char **argv) {
       {"retry", required_argument, nullptr, 'r'},
       {"timeout", required_argument, nullptr, 'T'},
       {"auth", required_argument, nullptr, 'a'},
+      {"one-nbma", no_argument, nullptr, '1'},
       {"help", no_argument, nullptr, 'h'},
       {nullptr, 0, nullptr, 0},
   };
@@ -145,6 +147,9 @@ Options parse_options(int argc, char **argv) {
     case 'T':
       o.timeout_s = parse_num("--timeout", optarg, 86400);
       break;
+    case '1':
+      o.one_nbma = true;
+      break;
     case 'a':
       o.auth = optarg;
       if (o.auth.size() > 8) {
@@ -173,13 +178,17 @@ in_addr_t nth(in_addr_t base, std::uint32_t i) {
   return htonl(ntohl(base) + i);
 }
 
+in_addr_t nbma_of(const Options &o, std::uint32_t i) {
+  return o.one_nbma ? o.nbma_base : nth(o.nbma_base, i);
+}
+
 // The outer IPv4 + GRE headers and the NHRP registration request of
 // spoke i, ready for a raw IP_HDRINCL socket.
 nhrp::Bytes build_request(const Options &o, std::uint32_t i) {
   nhrp::Packet p;
   p.header.type =
       static_cast<std::uint8_t>(nhrp::PacketType::registration_request);
-  p.src_nbma.addr = addr_bytes(nth(o.nbma_base, i));
+  p.src_nbma.addr = addr_bytes(nbma_of(o, i));
   p.src_proto = addr_bytes(nth(o.proto_base, i));
   p.dst_proto = addr_bytes(o.hub_proto);
   nhrp::Mandatory m;
@@ -214,7 +223,7 @@ nhrp::Bytes build_request(const Options &o, std::uint32_t i) {
   ip.ttl = 64;
   ip.protocol = IPPROTO_GRE;
   ip.tot_len = htons(out.size() + nhrp_bytes->size());
-  ip.saddr = nth(o.nbma_base, i);
+  ip.saddr = nbma_of(o, i);
   ip.daddr = o.hub_nbma;
   std::memcpy(out.data(), &ip, sizeof(ip));
   std::uint8_t *gre = out.data() + sizeof(ip);
@@ -233,7 +242,7 @@ enum class Reply { none, ok, refused };
 
 // A registration reply in a raw GRE datagram (IPv4 header included):
 // the spoke index it answers and its verdict.
-Reply parse_reply(std::span<const std::uint8_t> d, std::uint32_t count,
+Reply parse_reply(std::span<const std::uint8_t> d, const Options &o,
                   std::uint32_t &index) {
   if (d.size() < sizeof(iphdr))
     return Reply::none;
@@ -254,9 +263,15 @@ Reply parse_reply(std::span<const std::uint8_t> d, std::uint32_t count,
   if (!p || p->type() != nhrp::PacketType::registration_reply)
     return Reply::none;
   const nhrp::Mandatory *m = p->mandatory();
-  if (!m || m->request_id == 0 || m->request_id > count)
+  if (!m || m->request_id == 0 || m->request_id > o.count)
     return Reply::none;
   index = m->request_id - 1;
+  // Another nhrp-load in this namespace (a flooder beside honest spokes)
+  // uses the same ids: only replies to our own spoke's address count.
+  in_addr_t daddr;
+  std::memcpy(&daddr, d.data() + 16, sizeof(daddr));
+  if (daddr != nbma_of(o, index))
+    return Reply::none;
   for (const auto &cie : m->cies)
     if (cie.code != nhrp::cie_code::success)
       return Reply::refused;
@@ -337,7 +352,7 @@ int main(int argc, char **argv) {
       std::uint32_t i = 0;
       Reply r = parse_reply(
           std::span<const std::uint8_t>(buf.data(), static_cast<size_t>(n)),
-          o.count, i);
+          o, i);
       if (r == Reply::none || state[i] != State::pending)
         continue;
       state[i] = r == Reply::ok ? State::ok : State::refused;
