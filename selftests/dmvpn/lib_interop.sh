@@ -244,10 +244,7 @@ part_frr_hub() {
 	check "resolution reply s2 -> s1 directly" \
 		test "$(nhrp_match "$pcap" 2 $S2_NBMA $S1_NBMA)" -ge 1
 	check "no error indication" test "$(nhrp_count "$pcap" 7)" -eq 0
-	dump_on_fail "$failed" "$HUB" "$S1" "$S2"
-	dmvpnd_stop_all
-	frr_cleanup
-	cleanup_ns
+	part_done "$failed" "$HUB" "$S1" "$S2"
 }
 
 part_dmvpn_hub() {
@@ -305,10 +302,7 @@ part_dmvpn_hub() {
 	check "resolution reply hub -> s2" \
 		test "$(nhrp_match "$pcap" 2 $HUB_NBMA $S2_NBMA)" -ge 1
 	check "no error indication" test "$(nhrp_count "$pcap" 7)" -eq 0
-	dump_on_fail "$failed" "$HUB" "$S1" "$S2"
-	dmvpnd_stop_all
-	frr_cleanup
-	cleanup_ns
+	part_done "$failed" "$HUB" "$S1" "$S2"
 }
 
 S3_NBMA=198.51.100.13
@@ -404,7 +398,16 @@ part_wrong_auth() {
 		nhrp_clean "$pcap" 7 $HUB_NBMA
 	check "s1 (dmvpnd) takes the FRR hub's Error Indication 11 (hop count 0, cut quote)" \
 		dmvpnd_logged "$S1" "nhs $HUB_NBMA: error indication 11"
-	dump_on_fail "$failed" "$HUB" "$S1" "$S2" "$S3"
+	part_done "$failed" "$HUB" "$S1" "$S2" "$S3"
+}
+
+# part_done FAILED NS...: the end of a part that ran dmvpnd: the logs of
+# NS... if it failed (FAILED: the failure count before it), then
+# everything it started goes.
+part_done() {
+	local failed=$1
+	shift
+	dump_on_fail "$failed" "$@"
 	dmvpnd_stop_all
 	frr_cleanup
 	cleanup_ns

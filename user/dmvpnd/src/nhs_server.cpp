@@ -47,9 +47,7 @@ void NhsServer::on_registration_request(Ip4 outer, nhrp::Packet &&p) {
   // A CIE without usable addresses spoils the packet: nothing of it is
   // taken.
   for (std::size_t i = 0; i < std::max<std::size_t>(n, 1); ++i)
-    if (decide_registration(p, outer, {}, std::nullopt, 0, SIZE_MAX, i,
-                            dev_.holdtime())
-            .kind == RegistrationDecision::Kind::invalid) {
+    if (!registration_cie_usable(p, outer, i)) {
       dev_.counters().drop("invalid-registration");
       return;
     }

@@ -15,6 +15,19 @@ std::optional<Ip4> registration_client(const nhrp::Packet &req,
   return Ip4::from_bytes(cie.proto.empty() ? req.src_proto : cie.proto);
 }
 
+bool registration_cie_usable(const nhrp::Packet &req, Ip4 outer,
+                             std::size_t index) {
+  const auto *m = req.mandatory();
+  if (!m || index >= m->cies.size() ||
+      req.type() != nhrp::PacketType::registration_request || outer.is_zero())
+    return false;
+  const auto &cie = m->cies[index];
+  auto proto = registration_client(req, index);
+  return proto && !proto->is_zero() &&
+         Ip4::from_bytes(cie.nbma.addr.empty() ? req.src_nbma.addr
+                                               : cie.nbma.addr);
+}
+
 RegistrationDecision
 decide_registration(const nhrp::Packet &req, Ip4 outer, const std::string &auth,
                     const std::optional<KernelEntry> &existing,
@@ -33,16 +46,14 @@ decide_registration(const nhrp::Packet &req, Ip4 outer, const std::string &auth,
       return d;
     }
   }
-  const auto &cie = m->cies[index];
-  auto proto = registration_client(req, index);
-  auto claimed = Ip4::from_bytes(cie.nbma.addr.empty() ? req.src_nbma.addr
-                                                       : cie.nbma.addr);
-  if (!proto || !claimed || proto->is_zero() || outer.is_zero())
+  if (!registration_cie_usable(req, outer, index))
     return d;
-  d.client_proto = *proto;
-  d.claimed_nbma = *claimed;
+  const auto &cie = m->cies[index];
+  d.client_proto = *registration_client(req, index);
+  d.claimed_nbma = *Ip4::from_bytes(cie.nbma.addr.empty() ? req.src_nbma.addr
+                                                          : cie.nbma.addr);
   d.client_nbma = outer;
-  d.nat = *claimed != outer;
+  d.nat = d.claimed_nbma != outer;
   d.unique = m->flags & nhrp::flags::reg_u;
   d.holdtime = cie.holding_time ? cie.holding_time : own_holdtime;
   // Hosts only: a prefix is for routing (or Phase 3), not registration.

@@ -42,6 +42,11 @@ RegistrationDecision decide_registration(
     std::size_t max_per_nbma = SIZE_MAX, std::size_t cie = 0,
     std::uint16_t own_holdtime = 0);
 
+// CIE `cie` of a Registration Request from `outer` names addresses one
+// can register (decide_registration() says `invalid` otherwise).
+bool registration_cie_usable(const nhrp::Packet &request, Ip4 outer,
+                             std::size_t cie);
+
 // The address CIE `cie` registers (its proto, else the source proto), for
 // the existing-entry lookup before deciding.
 std::optional<Ip4> registration_client(const nhrp::Packet &request,

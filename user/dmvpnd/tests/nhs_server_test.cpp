@@ -15,6 +15,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A request's parameters: from NBMA/PROTO to DST with request id ID.
+RequestParams params(const char *nbma, const char *proto, const char *dst,
+                     std::uint32_t id, const char *auth = "",
+                     std::uint16_t holdtime = 0) {
+  RequestParams r;
+  r.self = {ip(nbma), ip(proto)};
+  r.dst_proto = ip(dst);
+  r.request_id = id;
+  r.auth = auth;
+  r.holdtime = holdtime;
+  return r;
+}
+
 struct Server : ::testing::Test {
   TimerQueue clock;
   FakeIo io;
@@ -168,12 +181,7 @@ TEST_F(Server, PurgeOnlyFromTheOwner) {
 }
 
 TEST_F(Server, NoEmptyAuthenticationExtension) {
-  RequestParams r;
-  r.self = {ip("198.51.100.5"), ip("192.0.2.11")};
-  r.dst_proto = ip("192.0.2.1");
-  r.request_id = 1;
-  r.holdtime = 30;
-  r.auth = "secret";
+  auto r = params("198.51.100.5", "192.0.2.11", "192.0.2.1", 1, "secret", 30);
   hub.on_frame(ip("198.51.100.5"), *nhrp::encode(registration_request(r)));
   ASSERT_EQ(io.sent.size(), 1u);
   EXPECT_EQ(io.sent[0].packet().find_extension(nhrp::ext::authentication),
@@ -219,11 +227,7 @@ TEST_F(Spoke, UnauthenticatedReplyIgnored) {
 }
 
 TEST_F(Spoke, RequestNotForUsIsRefusedNotBounced) {
-  RequestParams r;
-  r.self = {ip("198.51.100.9"), ip("192.0.2.12")};
-  r.dst_proto = ip("192.0.2.77");
-  r.request_id = 3;
-  r.auth = "pw";
+  auto r = params("198.51.100.9", "192.0.2.12", "192.0.2.77", 3, "pw");
   std::size_t n = io.sent.size();
   s1.on_frame(ip("198.51.100.9"), *nhrp::encode(resolution_request(r)));
   ASSERT_EQ(io.sent.size(), n + 1);
@@ -235,12 +239,7 @@ TEST_F(Spoke, RequestNotForUsIsRefusedNotBounced) {
 }
 
 TEST_F(Spoke, UnsolicitedRequestTeachesNothing) {
-  RequestParams r;
-  r.self = {ip("203.0.113.9"), ip("192.0.2.12")};
-  r.dst_proto = ip("192.0.2.11");
-  r.request_id = 4;
-  r.holdtime = 30;
-  r.auth = "pw";
+  auto r = params("203.0.113.9", "192.0.2.12", "192.0.2.11", 4, "pw", 30);
   std::size_t n = io.sent.size();
   // Straight from some member, claiming another NBMA address.
   s1.on_frame(ip("198.51.100.9"), *nhrp::encode(resolution_request(r)));
@@ -349,11 +348,7 @@ namespace {
 TEST_F(Server, EachCieItsOwnCode) {
   kernel_add({ip("192.0.2.50"), 32, ip("198.51.100.50"), DMVPN_ENTRY_STATIC, 0,
               std::nullopt, std::nullopt});
-  RequestParams r;
-  r.self = {ip("198.51.100.5"), ip("192.0.2.11")};
-  r.dst_proto = ip("192.0.2.1");
-  r.request_id = 9;
-  r.holdtime = 30;
+  auto r = params("198.51.100.5", "192.0.2.11", "192.0.2.1", 9, "", 30);
   auto p = registration_request(r);
   auto &cies = p.mandatory()->cies;
   cies.push_back(cies[0]);
