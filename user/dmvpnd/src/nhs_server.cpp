@@ -185,9 +185,16 @@ void NhsServer::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
                 e->expires.value_or(dev_.holdtime()), 1, 65535));
         log(Level::debug, "{}: answering {} for {}: {}", dev_.name(),
             target->str(), str_of(p.src_proto), e->nbma->str());
-        dev_.send(outer, resolution_reply(p, me, nhrp::cie_code::success,
-                                          Binding{*e->nbma, *target}, left,
-                                          dev_.config().auth));
+        // The binding as registered is the one after NAT (the address
+        // the registration came from); the NAT extension says so too.
+        Binding answer{*e->nbma, *target};
+        auto reply = resolution_reply(p, me, nhrp::cie_code::success, answer,
+                                      left, dev_.config().auth);
+        std::vector<Binding> nat;
+        if (e->flags & DMVPN_F_NAT)
+          nat.push_back(answer);
+        set_nat_bindings(reply, nat);
+        dev_.send(outer, reply);
         return;
       }
     }
@@ -217,6 +224,13 @@ void NhsServer::forward_request(const nhrp::Packet &p,
   if (auto *e = fwd.find_extension(nhrp::ext::forward_transit_nhs))
     if (auto *l = std::get_if<nhrp::CieList>(&e->value))
       l->cies.push_back(binding_cie(dev_.self()));
+  // A requester behind NAT that registered with us may not know its
+  // address after NAT: we do.
+  if (auto src = Ip4::from_bytes(p.src_proto)) {
+    const auto *v = view_.find(*src);
+    if (v && v->registered() && (v->flags & DMVPN_F_NAT))
+      add_nat_binding(fwd, Binding{*v->nbma, *src});
+  }
   set_authentication(fwd, dev_.config().auth);
   dev_.send(*nhs->nbma(), fwd);
 }
