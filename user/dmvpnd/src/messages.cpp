@@ -203,14 +203,14 @@ void set_nat_bindings(nhrp::Packet &p, const std::vector<Binding> &b) {
   }
 }
 
-bool add_nat_binding(nhrp::Packet &p, const Binding &b) {
+void put_nat_binding(nhrp::Packet &p, const Binding &b) {
   auto *l = nat_list(p);
-  if (!l || std::any_of(l->cies.begin(), l->cies.end(), [&](const auto &c) {
-        return Ip4::from_bytes(c.proto) == b.proto;
-      }))
-    return false;
+  if (!l)
+    return;
+  std::erase_if(l->cies, [&](const auto &c) {
+    return Ip4::from_bytes(c.proto) == b.proto;
+  });
   l->cies.push_back(binding_cie(b));
-  return true;
 }
 
 std::optional<std::string> auth_of(const nhrp::Packet &p) {

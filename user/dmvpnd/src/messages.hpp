@@ -75,10 +75,10 @@ nhrp::Packet error_indication(const nhrp::Bytes &offending, const Binding &self,
 std::optional<Ip4> nat_nbma_of(const nhrp::Packet &p, Ip4 proto);
 // Replaces the NAT extension's bindings, if the packet carries one.
 void set_nat_bindings(nhrp::Packet &p, const std::vector<Binding> &b);
-// Adds `b` to the NAT extension unless the extension is absent or already
-// names b.proto (a server fills in what a requester behind NAT could not
-// know); true if added.
-bool add_nat_binding(nhrp::Packet &p, const Binding &b);
+// Puts `b` in the NAT extension, in place of what it said of b.proto (a
+// server states what a requester behind NAT could not know, or should not
+// have claimed); nothing if the packet has no NAT extension.
+void put_nat_binding(nhrp::Packet &p, const Binding &b);
 
 // Regenerates the (hop-by-hop) authentication extension the packet
 // carries with our password; an empty one removes it.

@@ -153,7 +153,11 @@ void NhsServer::registered(const RegistrationDecision &d, bool fresh) {
   else
     log(Level::debug, "{}: registered {} nbma {} holdtime {} (refresh)",
         dev_.name(), d.client_proto.str(), d.client_nbma.str(), d.holdtime);
-  if (dev_.config().mcast_dynamic)
+  // Once per new binding: a refresh changes nothing there, and a hub of
+  // many spokes would otherwise send the kernel one more request (and
+  // every listener one more event) per refresh. A map changed behind our
+  // back is mended when the view is reloaded.
+  if (fresh && dev_.config().mcast_dynamic)
     dev_.io().mcast_new_async(d.client_nbma, DMVPN_MCAST_F_DYNAMIC);
 }
 
@@ -225,11 +229,14 @@ void NhsServer::forward_request(const nhrp::Packet &p,
     if (auto *l = std::get_if<nhrp::CieList>(&e->value))
       l->cies.push_back(binding_cie(dev_.self()));
   // A requester behind NAT that registered with us may not know its
-  // address after NAT: we do.
+  // address after NAT, and one that names another may not have it: we
+  // know, and the responder will talk to what the extension says.
   if (auto src = Ip4::from_bytes(p.src_proto)) {
     const auto *v = view_.find(*src);
-    if (v && v->registered() && (v->flags & DMVPN_F_NAT))
-      add_nat_binding(fwd, Binding{*v->nbma, *src});
+    auto said = nat_nbma_of(fwd, *src);
+    if (v && v->registered() &&
+        ((v->flags & DMVPN_F_NAT) || (said && said != v->nbma)))
+      put_nat_binding(fwd, Binding{*v->nbma, *src});
   }
   set_authentication(fwd, dev_.config().auth);
   dev_.send(*nhs->nbma(), fwd);

@@ -221,6 +221,17 @@ TEST_F(Nat, ForwardingHubFillsTheNatExtension) {
   auto fwd = mid.io.sent[m].packet();
   EXPECT_EQ(fwd.type(), nhrp::PacketType::resolution_request);
   EXPECT_EQ(nat_nbma_of(fwd, ip("192.0.2.11")), kNatA);
+  // A requester that names an address after NAT other than the one it
+  // registered from is corrected: the responder would talk to it.
+  r.request_id = 8;
+  r.nat_peer = Binding{ip("198.51.100.66"), ip("192.0.2.11")};
+  m = mid.io.sent.size();
+  mid.dev.on_frame(kNatA, *nhrp::encode(resolution_request(r)));
+  ASSERT_EQ(mid.io.sent.size(), m + 1);
+  fwd = mid.io.sent[m].packet();
+  EXPECT_EQ(nat_nbma_of(fwd, ip("192.0.2.11")), kNatA);
+  const auto *ext = fwd.find_extension(nhrp::ext::cisco_nat_address);
+  EXPECT_EQ(std::get<nhrp::CieList>(ext->value).cies.size(), 1u);
 }
 
 } // namespace
