@@ -140,6 +140,15 @@ const NhsClient *Device::preferred_nhs() const {
   return best;
 }
 
+std::optional<Ip4> Device::public_nbma() const {
+  if (const auto *best = preferred_nhs(); best && best->public_nbma())
+    return best->public_nbma();
+  for (const auto &c : nhs_)
+    if (c->up() && c->public_nbma())
+      return c->public_nbma();
+  return std::nullopt;
+}
+
 bool Device::from_nhs(Ip4 outer) const {
   return std::any_of(nhs_.begin(), nhs_.end(),
                      [&](const auto &c) { return c->nbma() == outer; });
@@ -212,7 +221,7 @@ void Device::on_frame(Ip4 outer, std::span<const std::uint8_t> frame) {
     on_resolution_request(outer, p, frame);
     break;
   case nhrp::PacketType::resolution_reply:
-    if (!resolver_.on_reply(p))
+    if (!resolver_.on_reply(outer, p))
       counters_.drop("unexpected-reply");
     break;
   case nhrp::PacketType::purge_request:
@@ -303,21 +312,35 @@ void Device::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
 }
 
 // The requester talks to us directly next. A request our server forwarded
-// is answered to the requester's own address, and teaches us its binding
-// so that our answers take the shortcut too; one from anywhere else is
-// answered where it came from and teaches nothing (anyone could claim any
-// binding in it).
+// is answered to the requester's own address (after NAT, when the request
+// or our server says what it is), and teaches us its binding so that our
+// answers take the shortcut too; one from anywhere else is answered where
+// it came from and teaches nothing (anyone could claim any binding in
+// it). The reply tells what our own address is after NAT.
 void Device::answer_for_self(Ip4 outer, const nhrp::Packet &p) {
   const Binding me = self();
-  auto src_nbma = *Ip4::from_bytes(p.src_nbma.addr);
   auto src_proto = *Ip4::from_bytes(p.src_proto);
+  auto src_nbma =
+      nat_nbma_of(p, src_proto).value_or(*Ip4::from_bytes(p.src_nbma.addr));
   const auto *m = p.mandatory();
   bool via_nhs = from_nhs(outer);
-  send(via_nhs ? src_nbma : outer,
-       resolution_reply(p, me, nhrp::cie_code::success, me, holdtime(),
-                        info_.config.auth));
+  auto reply = resolution_reply(p, me, nhrp::cie_code::success, me, holdtime(),
+                                info_.config.auth);
+  auto pub = public_nbma();
+  std::vector<Binding> nat;
+  if (pub)
+    nat.push_back(Binding{*pub, me.proto});
+  set_nat_bindings(reply, nat);
+  send(via_nhs ? src_nbma : outer, reply);
   if (hub() || !via_nhs || src_proto == me.proto || src_nbma.is_zero())
     return;
+  if (pub && src_nbma == *pub) {
+    nat_log_.log(Level::notice, timers_.now(),
+                 "{}: {} is behind our own NAT address {}: its traffic "
+                 "stays on the hub",
+                 name(), src_proto.str(), pub->str());
+    return;
+  }
   const auto *cur = server_.view().find(src_proto);
   if (cur && (cur->configured() || cur->registered()))
     return;
@@ -328,8 +351,11 @@ void Device::answer_for_self(Ip4 outer, const nhrp::Packet &p) {
                  0,         hold,     Install::learned};
   if (io_.entry_new(spec) == 0) {
     resolver_.forget(src_proto);
-    log(Level::info, "{}: learned {} nbma {} from its request", name(),
-        src_proto.str(), src_nbma.str());
+    log(Level::info, "{}: learned {} nbma {} from its request{}", name(),
+        src_proto.str(), src_nbma.str(),
+        src_nbma != Ip4::from_bytes(p.src_nbma.addr)
+            ? fmt::format(" (after NAT; it claims {})", str_of(p.src_nbma.addr))
+            : "");
   }
 }
 

@@ -85,6 +85,11 @@ public:
   DeviceIo &io() { return io_; }
   Counters &counters() { return counters_; }
   const NhsClient *preferred_nhs() const;
+  // Our NBMA address after NAT, as our servers see it (the preferred
+  // one's first); none when no NAT is between us and them.
+  [[nodiscard]] std::optional<Ip4> public_nbma() const;
+  // A packet from `outer` came from one of our servers.
+  [[nodiscard]] bool from_nhs(Ip4 outer) const;
   // Puts the servers' entries in the kernel as their states say: none
   // for a server that is down, the nhs flag (where unresolved traffic
   // goes) on the best one by state and priority only.
@@ -98,7 +103,6 @@ private:
   bool admit(Ip4 outer, const nhrp::Packet &p,
              std::span<const std::uint8_t> frame);
   bool auth_ok(const nhrp::Packet &p, Ip4 outer);
-  [[nodiscard]] bool from_nhs(Ip4 outer) const;
   void on_resolution_request(Ip4 outer, const nhrp::Packet &p,
                              std::span<const std::uint8_t> raw);
   void answer_for_self(Ip4 outer, const nhrp::Packet &p);
@@ -119,6 +123,7 @@ private:
   TokenBucket error_limit_{100, 50};
   LogLimit auth_log_;
   LogLimit error_log_;
+  LogLimit nat_log_;
   std::vector<std::unique_ptr<NhsClient>> nhs_;
   NhsServer server_;
   Resolver resolver_;

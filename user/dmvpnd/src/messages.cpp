@@ -28,9 +28,11 @@ void request_extensions(nhrp::Packet &p, const RequestParams &r) {
   p.extensions.push_back(cie_list_extension(ext::reverse_transit_nhs));
   if (!r.auth.empty())
     p.extensions.push_back(authentication_extension(to_bytes(r.auth)));
-  if (r.nat_peer) {
-    Extension nat =
-        cie_list_extension(ext::cisco_nat_address, {binding_cie(*r.nat_peer)});
+  if (r.nat_extension) {
+    std::vector<Cie> cies;
+    if (r.nat_peer)
+      cies.push_back(binding_cie(*r.nat_peer));
+    Extension nat = cie_list_extension(ext::cisco_nat_address, cies);
     nat.compulsory = false;
     p.extensions.push_back(std::move(nat));
   }
@@ -173,6 +175,42 @@ nhrp::Packet error_indication(const nhrp::Bytes &offending, const Binding &self,
   e.offending = offending;
   p.body = std::move(e);
   return p;
+}
+
+namespace {
+nhrp::CieList *nat_list(nhrp::Packet &p) {
+  auto *e = p.find_extension(nhrp::ext::cisco_nat_address);
+  return e ? std::get_if<nhrp::CieList>(&e->value) : nullptr;
+}
+} // namespace
+
+std::optional<Ip4> nat_nbma_of(const nhrp::Packet &p, Ip4 proto) {
+  const auto *e = p.find_extension(nhrp::ext::cisco_nat_address);
+  const auto *l = e ? std::get_if<nhrp::CieList>(&e->value) : nullptr;
+  if (l)
+    for (const auto &c : l->cies)
+      if (Ip4::from_bytes(c.proto) == proto)
+        if (auto n = Ip4::from_bytes(c.nbma.addr); n && !n->is_zero())
+          return n;
+  return std::nullopt;
+}
+
+void set_nat_bindings(nhrp::Packet &p, const std::vector<Binding> &b) {
+  if (auto *l = nat_list(p)) {
+    l->cies.clear();
+    for (const auto &x : b)
+      l->cies.push_back(binding_cie(x));
+  }
+}
+
+void put_nat_binding(nhrp::Packet &p, const Binding &b) {
+  auto *l = nat_list(p);
+  if (!l)
+    return;
+  std::erase_if(l->cies, [&](const auto &c) {
+    return Ip4::from_bytes(c.proto) == b.proto;
+  });
+  l->cies.push_back(binding_cie(b));
 }
 
 std::optional<std::string> auth_of(const nhrp::Packet &p) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ip4.hpp"
 #include "nhrp/packet.hpp"
@@ -27,7 +28,11 @@ struct RequestParams {
   std::uint16_t flags = 0;
   std::uint16_t holdtime = 0;
   std::string auth; // empty = no authentication extension
-  // Registration: the NHS as we know it, for the Cisco NAT extension.
+  // The Cisco NAT extension (9), sent when nat_extension is set: in a
+  // registration, the NHS as we know it; in a resolution request, our own
+  // binding after NAT when we know it (else the extension goes empty, for
+  // a server on the way to fill).
+  bool nat_extension = false;
   std::optional<Binding> nat_peer;
 };
 
@@ -38,8 +43,7 @@ nhrp::Cie binding_cie(const Binding &b, std::uint16_t holdtime = 0,
 // source"), extensions responder, forward, reverse, auth?, NAT, End.
 nhrp::Packet registration_request(const RequestParams &p);
 
-// Resolution Request (1) for p.dst_proto, same extension layout (the NAT
-// extension only when nat_peer is set).
+// Resolution Request (1) for p.dst_proto, same extension layout.
 nhrp::Packet resolution_request(const RequestParams &p);
 
 // Registration Reply (4): the request with its CIEs' code set, responder =
@@ -65,6 +69,16 @@ nhrp::Packet purge_reply(const nhrp::Packet &request, const Binding &self,
 nhrp::Packet error_indication(const nhrp::Bytes &offending, const Binding &self,
                               const nhrp::Bytes &offender, std::uint16_t code,
                               std::uint16_t offset);
+
+// The Cisco NAT extension's bindings: the NBMA address `proto` has after
+// NAT, as its owner or a server on the way saw it, if the packet says.
+std::optional<Ip4> nat_nbma_of(const nhrp::Packet &p, Ip4 proto);
+// Replaces the NAT extension's bindings, if the packet carries one.
+void set_nat_bindings(nhrp::Packet &p, const std::vector<Binding> &b);
+// Puts `b` in the NAT extension, in place of what it said of b.proto (a
+// server states what a requester behind NAT could not know, or should not
+// have claimed); nothing if the packet has no NAT extension.
+void put_nat_binding(nhrp::Packet &p, const Binding &b);
 
 // Regenerates the (hop-by-hop) authentication extension the packet
 // carries with our password; an empty one removes it.

@@ -114,6 +114,7 @@ void NhsClient::transmit() {
   r.flags = nhrp::flags::cisco_nat | (cfg.unique ? nhrp::flags::reg_u : 0);
   r.holdtime = dev_.holdtime();
   r.auth = cfg.auth;
+  r.nat_extension = true;
   r.nat_peer = Binding{*nbma_, proto().value_or(Ip4{})};
   if (dev_.send(*nbma_, registration_request(r)))
     ++st_.requests;
@@ -172,14 +173,18 @@ bool NhsClient::on_reply(Ip4 outer, const nhrp::Packet &p) {
       dev_.place_nhs();
     }
   }
-  bool nat = false;
-  if (const auto *e = p.find_extension(nhrp::ext::cisco_nat_address))
-    if (const auto *l = std::get_if<nhrp::CieList>(&e->value))
-      for (const auto &c : l->cies)
-        if (Ip4::from_bytes(c.proto) == dev_.proto() &&
-            Ip4::from_bytes(c.nbma.addr) != dev_.self().nbma)
-          nat = true;
-  st_.nat = nat;
+  std::optional<Ip4> seen;
+  if (auto me = dev_.proto())
+    seen = nat_nbma_of(p, *me);
+  if (seen == dev_.self().nbma)
+    seen.reset();
+  if (seen != public_)
+    log(Level::notice, "{}: nhs {}: {}", dev_.name(), name(),
+        seen ? fmt::format("we are behind NAT, our address there is {}",
+                           seen->str())
+             : std::string("no NAT between us"));
+  public_ = seen;
+  st_.nat = seen.has_value();
   unanswered_ = 0;
   backoff_.reset();
   bool was_up = up();

@@ -31,6 +31,9 @@ public:
   [[nodiscard]] std::optional<Ip4> nbma() const { return nbma_; }
   [[nodiscard]] std::optional<Ip4> proto() const;
   [[nodiscard]] std::uint32_t request_id() const { return req_id_; }
+  // Our own NBMA address as this server sees it, when a NAT is between
+  // us (the Cisco NAT extension of its last reply).
+  [[nodiscard]] std::optional<Ip4> public_nbma() const { return public_; }
 
   // Registers now with a fresh request id (start, refresh, address change).
   void start();
@@ -68,6 +71,7 @@ private:
   int unanswered_ = 0;
   std::optional<Ip4> nbma_;
   std::optional<Ip4> learned_proto_;
+  std::optional<Ip4> public_;
   // What place() put in the kernel, so that a change removes the old.
   struct Placed {
     Ip4 nbma;

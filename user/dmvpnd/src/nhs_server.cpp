@@ -153,7 +153,11 @@ void NhsServer::registered(const RegistrationDecision &d, bool fresh) {
   else
     log(Level::debug, "{}: registered {} nbma {} holdtime {} (refresh)",
         dev_.name(), d.client_proto.str(), d.client_nbma.str(), d.holdtime);
-  if (dev_.config().mcast_dynamic)
+  // Once per new binding: a refresh changes nothing there, and a hub of
+  // many spokes would otherwise send the kernel one more request (and
+  // every listener one more event) per refresh. A map changed behind our
+  // back is mended when the view is reloaded.
+  if (fresh && dev_.config().mcast_dynamic)
     dev_.io().mcast_new_async(d.client_nbma, DMVPN_MCAST_F_DYNAMIC);
 }
 
@@ -185,9 +189,16 @@ void NhsServer::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
                 e->expires.value_or(dev_.holdtime()), 1, 65535));
         log(Level::debug, "{}: answering {} for {}: {}", dev_.name(),
             target->str(), str_of(p.src_proto), e->nbma->str());
-        dev_.send(outer, resolution_reply(p, me, nhrp::cie_code::success,
-                                          Binding{*e->nbma, *target}, left,
-                                          dev_.config().auth));
+        // The binding as registered is the one after NAT (the address
+        // the registration came from); the NAT extension says so too.
+        Binding answer{*e->nbma, *target};
+        auto reply = resolution_reply(p, me, nhrp::cie_code::success, answer,
+                                      left, dev_.config().auth);
+        std::vector<Binding> nat;
+        if (e->flags & DMVPN_F_NAT)
+          nat.push_back(answer);
+        set_nat_bindings(reply, nat);
+        dev_.send(outer, reply);
         return;
       }
     }
@@ -217,6 +228,16 @@ void NhsServer::forward_request(const nhrp::Packet &p,
   if (auto *e = fwd.find_extension(nhrp::ext::forward_transit_nhs))
     if (auto *l = std::get_if<nhrp::CieList>(&e->value))
       l->cies.push_back(binding_cie(dev_.self()));
+  // A requester behind NAT that registered with us may not know its
+  // address after NAT, and one that names another may not have it: we
+  // know, and the responder will talk to what the extension says.
+  if (auto src = Ip4::from_bytes(p.src_proto)) {
+    const auto *v = view_.find(*src);
+    auto said = nat_nbma_of(fwd, *src);
+    if (v && v->registered() &&
+        ((v->flags & DMVPN_F_NAT) || (said && said != v->nbma)))
+      put_nat_binding(fwd, Binding{*v->nbma, *src});
+  }
   set_authentication(fwd, dev_.config().auth);
   dev_.send(*nhs->nbma(), fwd);
 }

@@ -66,7 +66,7 @@ void Resolver::adopt(const KernelEntry &e) {
   items_[target] = std::move(it);
 }
 
-void Resolver::send(Item &it) {
+nhrp::Packet Resolver::request(const Item &it) const {
   const auto &cfg = dev_.config();
   RequestParams r;
   r.self = dev_.self();
@@ -74,10 +74,19 @@ void Resolver::send(Item &it) {
   r.request_id = it.request_id;
   r.flags = nhrp::flags::res_q | nhrp::flags::res_a | nhrp::flags::res_s |
             nhrp::flags::cisco_nat;
+  // Our address after NAT, so that the responder talks to it; empty when
+  // we do not know one, for our server to fill.
+  r.nat_extension = true;
+  if (auto pub = dev_.public_nbma())
+    r.nat_peer = Binding{*pub, r.self.proto};
   r.holdtime = dev_.holdtime();
   r.auth = cfg.auth;
+  return resolution_request(r);
+}
+
+void Resolver::send(Item &it) {
   ++it.tries;
-  dev_.send(it.nhs_nbma, resolution_request(r));
+  dev_.send(it.nhs_nbma, request(it));
   Ip4 target = it.target;
   it.timer.start(kRetry, [this, target] { retry(target); });
 }
@@ -111,7 +120,7 @@ void Resolver::negative(Ip4 target) {
   items_.erase(target);
 }
 
-bool Resolver::on_reply(const nhrp::Packet &p) {
+bool Resolver::on_reply(Ip4 outer, const nhrp::Packet &p) {
   const auto *m = p.mandatory();
   if (!m)
     return false;
@@ -137,6 +146,23 @@ bool Resolver::on_reply(const nhrp::Packet &p) {
   }
   std::uint32_t holdtime =
       cie->holding_time ? cie->holding_time : dev_.holdtime();
+  nbma = after_nat(outer, p, target, *nbma);
+  if (auto pub = dev_.public_nbma(); pub && *nbma == *pub) {
+    // Behind the same NAT address as we are: a tunnel to it would have
+    // to turn back at our own NAT, which NATs seldom do (Cisco documents
+    // the same). The hub keeps carrying it until the answer expires.
+    log(Level::notice,
+        "{}: {} is behind our own NAT address {}: its traffic stays on the "
+        "hub",
+        dev_.name(), target.str(), pub->str());
+    EntrySpec neg;
+    neg.proto = target;
+    neg.type = DMVPN_ENTRY_NEGATIVE;
+    neg.holdtime = holdtime;
+    dev_.io().entry_new(neg);
+    items_.erase(found);
+    return true;
+  }
   EntrySpec spec;
   spec.proto = target;
   spec.nbma = *nbma;
@@ -152,6 +178,13 @@ bool Resolver::on_reply(const nhrp::Packet &p) {
   log(it.resolved ? Level::debug : Level::info,
       "{}: resolved {} nbma {} holdtime {}", dev_.name(), target.str(),
       nbma->str(), holdtime);
+  // A NAT in front of either of us lets the peer's packets in only once
+  // we have sent it one: greet it with the question it answers itself
+  // (to where the question came from, learning nothing from it), so that
+  // its tunnel to us works as soon as ours to it. Its answer, our own
+  // request id, refreshes the entry.
+  if (!it.resolved && (dev_.public_nbma() || nat_nbma_of(p, target)))
+    dev_.send(*nbma, request(it));
   it.resolved = true;
   it.tries = 0;
   it.installed = dev_.timers().now();
@@ -163,6 +196,23 @@ bool Resolver::on_reply(const nhrp::Packet &p) {
   it.timer.start(std::chrono::seconds(holdtime - lead),
                  [this, target] { refresh(target); });
   return true;
+}
+
+// The responder's address after NAT: what the reply's NAT extension says
+// (the responder's own word, or its server's), else, when the responder
+// answered us itself from an address other than the one it names, that
+// address (a responder behind a NAT that does not say so, as FRR does).
+Ip4 Resolver::after_nat(Ip4 outer, const nhrp::Packet &p, Ip4 target,
+                        Ip4 named) const {
+  if (auto n = nat_nbma_of(p, target))
+    return *n;
+  const auto *e = p.find_extension(nhrp::ext::responder_address);
+  const auto *l = e ? std::get_if<nhrp::CieList>(&e->value) : nullptr;
+  bool from_target =
+      l && !l->cies.empty() && Ip4::from_bytes(l->cies.front().proto) == target;
+  if (from_target && outer != named && !dev_.from_nhs(outer))
+    return outer;
+  return named;
 }
 
 // Refresh only what carried traffic since it was installed; idle entries

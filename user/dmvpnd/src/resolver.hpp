@@ -30,8 +30,9 @@ public:
   // An entry found in the kernel at start: a resolved one is refreshed as
   // if we had installed it, a pending one is asked for again.
   void adopt(const KernelEntry &e);
-  // A Resolution Reply; false if it answers none of our requests.
-  bool on_reply(const nhrp::Packet &reply);
+  // A Resolution Reply from `outer`; false if it answers none of our
+  // requests.
+  bool on_reply(Ip4 outer, const nhrp::Packet &reply);
   void forget(Ip4 target) { items_.erase(target); }
   void clear() { items_.clear(); }
   [[nodiscard]] bool pending(Ip4 target) const {
@@ -54,10 +55,13 @@ private:
     Timer timer;
   };
 
+  [[nodiscard]] nhrp::Packet request(const Item &it) const;
   void send(Item &it);
   void retry(Ip4 target);
   void refresh(Ip4 target);
   void negative(Ip4 target);
+  [[nodiscard]] Ip4 after_nat(Ip4 outer, const nhrp::Packet &p, Ip4 target,
+                              Ip4 named) const;
 
   Device &dev_;
   std::map<Ip4, std::unique_ptr<Item>> items_;

@@ -276,6 +276,8 @@ TEST_F(Cloud, ResolutionViaHub) {
   EXPECT_EQ(e.type, DMVPN_ENTRY_DYNAMIC);
   EXPECT_EQ(e.nbma, ip("198.51.100.9"));
   EXPECT_EQ(e.expires, 30u);
+  // No NAT on either side: no greeting to the peer.
+  EXPECT_NE(s1_io.sent.back().to, ip("198.51.100.9"));
 
   // Refresh 25 s later if used since; here it was.
   s1_io.cache[ip("192.0.2.12")].used = 1;

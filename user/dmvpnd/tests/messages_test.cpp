@@ -17,6 +17,7 @@ RequestParams params() {
   r.flags = nhrp::flags::reg_u | nhrp::flags::cisco_nat;
   r.holdtime = 30;
   r.auth = "secret";
+  r.nat_extension = true;
   r.nat_peer = Binding{ip("198.51.100.1"), ip("192.0.2.1")};
   return r;
 }
@@ -104,7 +105,11 @@ TEST(Messages, ResolutionRequestAndReply) {
   r.nat_peer.reset();
   auto req = resolution_request(r);
   round_trip(req);
-  EXPECT_EQ(req.find_extension(9), nullptr);
+  // Empty, for a server on the way to fill (Cisco and FRR send it so).
+  const auto *nat = req.find_extension(9);
+  ASSERT_NE(nat, nullptr);
+  EXPECT_FALSE(nat->compulsory);
+  EXPECT_TRUE(std::get<nhrp::CieList>(nat->value).cies.empty());
   Binding hub{ip("198.51.100.1"), ip("192.0.2.1")};
   Binding s2{ip("198.51.100.9"), ip("192.0.2.12")};
   auto rep = resolution_reply(req, hub, 0, s2, 25, "secret");

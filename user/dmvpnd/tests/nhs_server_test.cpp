@@ -152,6 +152,15 @@ TEST_F(Server, MulticastKeptWhileAnNbmaHoldsABinding) {
   EXPECT_EQ(io.mcast_deleted[1], ip("198.51.100.6"));
 }
 
+TEST_F(Server, RefreshLeavesMulticastAlone) {
+  EXPECT_EQ(reg("192.0.2.11", "198.51.100.5"), 0);
+  ASSERT_EQ(io.mcast.size(), 1u);
+  EXPECT_EQ(io.mcast[0].first, ip("198.51.100.5"));
+  EXPECT_EQ(reg("192.0.2.11", "198.51.100.5"), 0);
+  EXPECT_EQ(reg("192.0.2.11", "198.51.100.5"), 0);
+  EXPECT_EQ(io.mcast.size(), 1u);
+}
+
 nhrp::Bytes purge(const char *target, const char *claimed_nbma) {
   RequestParams r;
   r.self = {ip(claimed_nbma), ip("192.0.2.99")};
