@@ -121,8 +121,7 @@ struct Daemon::Managed {
   Device dev;
 };
 
-Daemon::Daemon(Options opts)
-    : opts_(std::move(opts)), request_ids_(random_u32()) {
+Daemon::Daemon(Options opts) : opts_(std::move(opts)) {
   epoll_ = Fd(epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_)
     fail("epoll_create1");
@@ -201,13 +200,13 @@ void Daemon::resync() {
     if (it == devices_.end()) {
       std::unique_ptr<Managed> m;
       try {
+        // Each device draws its request ids from a sequence of its own.
         m = std::make_unique<Managed>(genl_, names_, info, proto, timers_,
-                                      request_ids_);
+                                      random_u32());
       } catch (const std::exception &e) {
         log(Level::error, "{}: {}", info.name, e.what());
         continue;
       }
-      request_ids_ += 0x10000000; // separate id ranges per device
       watch(m->sock.fd());
       log(Level::notice,
           "{}: managing (role {}, network-id {}, nbma {}, proto {}, "

@@ -55,7 +55,6 @@ private:
   bool resync_wanted_ = false;
   bool events_lost_ = false; // re-read the caches at the next resync
   bool stop_ = false;
-  std::uint32_t request_ids_;
 };
 
 } // namespace dmvpnd

@@ -111,11 +111,11 @@ void Resolver::retry(Ip4 target) {
   negative(target);
 }
 
-void Resolver::negative(Ip4 target) {
+void Resolver::negative(Ip4 target, std::uint32_t holdtime) {
   EntrySpec spec;
   spec.proto = target;
   spec.type = DMVPN_ENTRY_NEGATIVE;
-  spec.holdtime = kNegativeHoldtime;
+  spec.holdtime = holdtime;
   dev_.io().entry_new(spec);
   items_.erase(target);
 }
@@ -155,12 +155,7 @@ bool Resolver::on_reply(Ip4 outer, const nhrp::Packet &p) {
         "{}: {} is behind our own NAT address {}: its traffic stays on the "
         "hub",
         dev_.name(), target.str(), pub->str());
-    EntrySpec neg;
-    neg.proto = target;
-    neg.type = DMVPN_ENTRY_NEGATIVE;
-    neg.holdtime = holdtime;
-    dev_.io().entry_new(neg);
-    items_.erase(found);
+    negative(target, holdtime);
     return true;
   }
   EntrySpec spec;

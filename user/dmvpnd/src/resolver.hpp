@@ -59,7 +59,7 @@ private:
   void send(Item &it);
   void retry(Ip4 target);
   void refresh(Ip4 target);
-  void negative(Ip4 target);
+  void negative(Ip4 target, std::uint32_t holdtime = kNegativeHoldtime);
   [[nodiscard]] Ip4 after_nat(Ip4 outer, const nhrp::Packet &p, Ip4 target,
                               Ip4 named) const;
 
