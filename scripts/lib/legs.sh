@@ -32,10 +32,7 @@ kernel_leg() {
 	# tests only the daemon's privileges): the kernel sees those only
 	# through the genl family and the NHRP socket, which
 	# the kernel-level tests (and nhrp_registration, with dmvpnd) drive
-	# on every kernel.  The debug kernel (KASAN, lockdep, kmemleak under
-	# TCG) runs about three times slower: with them, its selftests took
-	# 1999 s of a 79-minute cold run, too close to CI's 90.
-	# The debug kernel runs KUnit and the selftests that take dmvpn.ko
+	# on every kernel.  The debug kernel runs KUnit and the selftests that take dmvpn.ko
 	# through its core paths (transmit and receive, multicast
 	# replication, netlink and the cache, device lifetime and module
 	# unload, a daemon's registrations) under KASAN, lockdep and
