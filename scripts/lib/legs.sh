@@ -30,16 +30,16 @@ kernel_leg() {
 	# 6.1 runs every selftest. The other kernels leave ten scenarios
 	# that drive dmvpn through dmvpnd, FRR or the CLI to it (dmvpnd_privs
 	# tests only the daemon's privileges): the kernel sees those only
-	# through the genl family and the NHRP socket, which
-	# the kernel-level tests (and nhrp_registration, with dmvpnd) drive
-	# on every kernel.  The debug kernel runs KUnit and the selftests that take dmvpn.ko
-	# through its core paths (transmit and receive, multicast
-	# replication, netlink and the cache, device lifetime and module
-	# unload, a daemon's registrations) under KASAN, lockdep and
-	# kmemleak; the other
-	# kernel-level tests run on the three Debian kernels. CI once ran
-	# this suite three times slower than the machines it was written on,
-	# and the debug kernel's tests cost three times the others'.
+	# through the genl family and the NHRP socket, which the
+	# kernel-level tests (and nhrp_registration, with dmvpnd) drive on
+	# every kernel.  The debug kernel runs KUnit and the selftests that
+	# take dmvpn.ko through its core paths (transmit and receive,
+	# multicast replication, netlink and the cache, device lifetime and
+	# module unload, a daemon's registrations) under KASAN, lockdep and
+	# kmemleak; the other kernel-level tests run on the three Debian
+	# kernels. CI once ran this suite three times slower than the
+	# machines it was written on, and the debug kernel's tests cost
+	# three times the others'.
 	# DMVPN_FULL=1 runs everything everywhere.
 	local skip_tests=${DMVPN_SELFTESTS_SKIP:-}
 	if [ "$k" != 6.1 ] && [ "${DMVPN_FULL:-0}" != 1 ]; then
