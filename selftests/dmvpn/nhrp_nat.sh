@@ -92,8 +92,9 @@ check "the hub registers A at NAT A's address, B at NAT B's" \
 check "C, with a public address, is not marked NAT" \
 	bash -c "! entry_has $HUB $C_TUN dynamic $C_NBMA nat"
 check "A learns its address after NAT from the hub" \
-	log_has "$A" "our address there is $NAT_A"
-check "B learns its own" log_has "$B" "our address there is $NAT_B"
+	busywait 10000 log_has "$A" "our address there is $NAT_A"
+check "B learns its own" \
+	busywait 10000 log_has "$B" "our address there is $NAT_B"
 check "C hears of no NAT" bash -c "! log_has $C 'behind NAT'"
 
 # hub_data: data packets the hub received (all it received but NHRP).
