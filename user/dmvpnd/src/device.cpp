@@ -327,10 +327,8 @@ void Device::answer_for_self(Ip4 outer, const nhrp::Packet &p) {
   auto reply = resolution_reply(p, me, nhrp::cie_code::success, me, holdtime(),
                                 info_.config.auth);
   auto pub = public_nbma();
-  std::vector<Binding> nat;
-  if (pub)
-    nat.push_back(Binding{*pub, me.proto});
-  set_nat_bindings(reply, nat);
+  set_nat_binding(reply, pub ? std::optional<Binding>({*pub, me.proto})
+                             : std::nullopt);
   send(via_nhs ? src_nbma : outer, reply);
   if (hub() || !via_nhs || src_proto == me.proto || src_nbma.is_zero())
     return;

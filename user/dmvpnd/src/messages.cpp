@@ -178,16 +178,14 @@ nhrp::Packet error_indication(const nhrp::Bytes &offending, const Binding &self,
 }
 
 namespace {
-nhrp::CieList *nat_list(nhrp::Packet &p) {
+template <class P> auto *nat_list(P &p) {
   auto *e = p.find_extension(nhrp::ext::cisco_nat_address);
   return e ? std::get_if<nhrp::CieList>(&e->value) : nullptr;
 }
 } // namespace
 
 std::optional<Ip4> nat_nbma_of(const nhrp::Packet &p, Ip4 proto) {
-  const auto *e = p.find_extension(nhrp::ext::cisco_nat_address);
-  const auto *l = e ? std::get_if<nhrp::CieList>(&e->value) : nullptr;
-  if (l)
+  if (const auto *l = nat_list(p))
     for (const auto &c : l->cies)
       if (Ip4::from_bytes(c.proto) == proto)
         if (auto n = Ip4::from_bytes(c.nbma.addr); n && !n->is_zero())
@@ -195,11 +193,11 @@ std::optional<Ip4> nat_nbma_of(const nhrp::Packet &p, Ip4 proto) {
   return std::nullopt;
 }
 
-void set_nat_bindings(nhrp::Packet &p, const std::vector<Binding> &b) {
+void set_nat_binding(nhrp::Packet &p, const std::optional<Binding> &b) {
   if (auto *l = nat_list(p)) {
     l->cies.clear();
-    for (const auto &x : b)
-      l->cies.push_back(binding_cie(x));
+    if (b)
+      l->cies.push_back(binding_cie(*b));
   }
 }
 

@@ -73,8 +73,9 @@ nhrp::Packet error_indication(const nhrp::Bytes &offending, const Binding &self,
 // The Cisco NAT extension's bindings: the NBMA address `proto` has after
 // NAT, as its owner or a server on the way saw it, if the packet says.
 std::optional<Ip4> nat_nbma_of(const nhrp::Packet &p, Ip4 proto);
-// Replaces the NAT extension's bindings, if the packet carries one.
-void set_nat_bindings(nhrp::Packet &p, const std::vector<Binding> &b);
+// Makes the NAT extension, if the packet carries one, say `b` alone (or
+// nothing).
+void set_nat_binding(nhrp::Packet &p, const std::optional<Binding> &b);
 // Puts `b` in the NAT extension, in place of what it said of b.proto (a
 // server states what a requester behind NAT could not know, or should not
 // have claimed); nothing if the packet has no NAT extension.

@@ -194,10 +194,9 @@ void NhsServer::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
         Binding answer{*e->nbma, *target};
         auto reply = resolution_reply(p, me, nhrp::cie_code::success, answer,
                                       left, dev_.config().auth);
-        std::vector<Binding> nat;
-        if (e->flags & DMVPN_F_NAT)
-          nat.push_back(answer);
-        set_nat_bindings(reply, nat);
+        set_nat_binding(reply, (e->flags & DMVPN_F_NAT)
+                                   ? std::optional<Binding>(answer)
+                                   : std::nullopt);
         dev_.send(outer, reply);
         return;
       }

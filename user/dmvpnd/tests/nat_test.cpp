@@ -188,7 +188,7 @@ TEST_F(Nat, ResponderThatDoesNotSayIsTakenAtItsSource) {
   auto req = c.io.sent[n].packet();
   Binding b_self{ip("10.2.0.2"), ip("192.0.2.12")};
   auto rep = resolution_reply(req, b_self, 0, b_self, 60, "");
-  set_nat_bindings(rep, {});
+  set_nat_binding(rep, std::nullopt);
   c.dev.on_frame(kNatB, *nhrp::encode(rep));
   EXPECT_EQ(c.io.cache[ip("192.0.2.12")].nbma, kNatB);
 }
