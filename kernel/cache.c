@@ -372,10 +372,15 @@ static bool dmvpn_spare_enough(struct dmvpn_cache *cache,
 	return !sp->want_entry && !sp->want_nodes && !sp->want_peer;
 }
 
+/* A shortcut that expires is an answer NHRP got (a network behind a
+ * peer), which it refreshes; one without a holding time is configuration.
+ */
 static bool dmvpn_entry_learned(const struct dmvpn_entry *e)
 {
 	u8 type = READ_ONCE(e->type);
 
+	if (type == DMVPN_ENTRY_SHORTCUT)
+		return READ_ONCE(e->expires) != 0;
 	return (type == DMVPN_ENTRY_DYNAMIC || type == DMVPN_ENTRY_INCOMPLETE ||
 		type == DMVPN_ENTRY_NEGATIVE) &&
 	       !(READ_ONCE(e->flags) & DMVPN_F_NHS);

@@ -205,6 +205,43 @@ static void dmvpn_cache_test_learned(struct kunit *test)
 	dmvpn_expect_count(test, 2, 0);
 }
 
+/* A shortcut NHRP learned (it expires) is refreshed by the next answer;
+ * one the administrator configured without a holding time stays.
+ */
+static void dmvpn_cache_test_learned_shortcut(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	struct dmvpn_entry_spec spec;
+	struct dmvpn_snap s;
+
+	spec = dmvpn_spec(test, "10.20.0.0", 24, "192.0.2.2",
+			  DMVPN_ENTRY_SHORTCUT, 60);
+	KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &spec,
+					      DMVPN_ADD_LEARNED, NULL), 0);
+	spec = dmvpn_spec(test, "10.20.0.0", 24, "192.0.2.3",
+			  DMVPN_ENTRY_SHORTCUT, 60);
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec,
+					      DMVPN_ADD_LEARNED, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					   "10.20.0.0", 24, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma, "192.0.2.3"));
+
+	spec = dmvpn_spec(test, "10.30.0.0", 16, "192.0.2.4",
+			  DMVPN_ENTRY_SHORTCUT, 0);
+	KUNIT_ASSERT_EQ(test, dmvpn_cache_add(test->priv, &spec,
+					      DMVPN_ADD_REPLACE, NULL), 0);
+	spec = dmvpn_spec(test, "10.30.0.0", 16, "192.0.2.5",
+			  DMVPN_ENTRY_SHORTCUT, 60);
+	KUNIT_EXPECT_EQ(test, dmvpn_cache_add(test->priv, &spec,
+					      DMVPN_ADD_LEARNED, &extack),
+			-EEXIST);
+	KUNIT_ASSERT_TRUE(test, dmvpn_find(test, DMVPN_TABLE_SHORTCUT,
+					   "10.30.0.0", 16, &s));
+	KUNIT_EXPECT_TRUE(test, dmvpn_addr_is(test, &s.nbma, "192.0.2.4"));
+	KUNIT_EXPECT_EQ(test, s.expires, 0);
+	dmvpn_expect_count(test, 2, 0);
+}
+
 static void dmvpn_cache_test_refresh(struct kunit *test)
 {
 	struct netlink_ext_ack extack = {};
@@ -649,6 +686,7 @@ static struct kunit_case dmvpn_cache_test_cases[] = {
 	KUNIT_CASE(dmvpn_cache_test_add_v6),
 	KUNIT_CASE(dmvpn_cache_test_exists),
 	KUNIT_CASE(dmvpn_cache_test_learned),
+	KUNIT_CASE(dmvpn_cache_test_learned_shortcut),
 	KUNIT_CASE(dmvpn_cache_test_refresh),
 	KUNIT_CASE(dmvpn_cache_test_nbma_change),
 	KUNIT_CASE(dmvpn_cache_test_del),

@@ -21,8 +21,8 @@ namespace {
 
 class KernelIo : public DeviceIo {
 public:
-  KernelIo(Genl &genl, NameLookup &names, int ifindex)
-      : genl_(genl), names_(names), ifindex_(ifindex) {}
+  KernelIo(Genl &genl, Rtnl &rtnl, NameLookup &names, int ifindex)
+      : genl_(genl), rtnl_(rtnl), names_(names), ifindex_(ifindex) {}
   void attach(PacketSocket *sock) { sock_ = sock; }
 
   // Between begin() and end() (a burst of received frames) kernel
@@ -65,9 +65,15 @@ public:
     else
       report(mcast_new(nbma, flags));
   }
-  int entry_del(Ip4 proto) override { return genl_.entry_del(ifindex_, proto); }
-  std::optional<KernelEntry> entry_get(Ip4 proto) override {
-    return genl_.entry_get(ifindex_, proto);
+  int entry_del(Ip4 proto, std::uint8_t prefixlen = 32) override {
+    return genl_.entry_del(ifindex_, proto, prefixlen);
+  }
+  std::optional<KernelEntry> entry_get(Ip4 proto,
+                                       std::uint8_t prefixlen = 32) override {
+    return genl_.entry_get(ifindex_, proto, prefixlen);
+  }
+  std::optional<Route> route_to(Ip4 dst) override {
+    return rtnl_.route_to(dst);
   }
   int mcast_new(Ip4 nbma, std::uint32_t flags) override {
     return genl_.mcast_new(ifindex_, nbma, flags);
@@ -86,6 +92,7 @@ public:
 
 private:
   Genl &genl_;
+  Rtnl &rtnl_;
   NameLookup &names_;
   int ifindex_;
   PacketSocket *sock_ = nullptr;
@@ -110,9 +117,9 @@ std::uint32_t random_u32() {
 } // namespace
 
 struct Daemon::Managed {
-  Managed(Genl &genl, NameLookup &names, const DeviceInfo &info,
+  Managed(Genl &genl, Rtnl &rtnl, NameLookup &names, const DeviceInfo &info,
           std::optional<Ip4> proto, TimerQueue &timers, std::uint32_t first_id)
-      : io(genl, names, info.ifindex), sock(info.ifindex),
+      : io(genl, rtnl, names, info.ifindex), sock(info.ifindex),
         dev(info, proto, timers, io, first_id) {
     io.attach(&sock);
   }
@@ -201,8 +208,8 @@ void Daemon::resync() {
       std::unique_ptr<Managed> m;
       try {
         // Each device draws its request ids from a sequence of its own.
-        m = std::make_unique<Managed>(genl_, names_, info, proto, timers_,
-                                      random_u32());
+        m = std::make_unique<Managed>(genl_, rtnl_, names_, info, proto,
+                                      timers_, random_u32());
       } catch (const std::exception &e) {
         log(Level::error, "{}: {}", info.name, e.what());
         continue;

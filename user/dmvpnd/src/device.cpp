@@ -221,7 +221,7 @@ void Device::on_frame(Ip4 outer, std::span<const std::uint8_t> frame) {
     on_resolution_request(outer, p, frame);
     break;
   case nhrp::PacketType::resolution_reply:
-    if (!resolver_.on_reply(outer, p))
+    if (!resolver_.on_reply(outer, p) && !server_.on_resolution_reply(outer, p))
       counters_.drop("unexpected-reply");
     break;
   case nhrp::PacketType::purge_request:
@@ -295,18 +295,16 @@ void Device::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
     return;
   }
   const Binding me = self();
-  if (const auto *e = p.find_extension(nhrp::ext::forward_transit_nhs))
-    if (const auto *l = std::get_if<nhrp::CieList>(&e->value))
-      for (const auto &c : l->cies)
-        if (Ip4::from_bytes(c.nbma.addr) == me.nbma ||
-            Ip4::from_bytes(c.proto) == me.proto) {
-          counters_.drop("loop");
-          send_error(outer, raw, p.src_proto, nhrp::error_code::loop_detected,
-                     0);
-          return;
-        }
+  if (const auto *l = cie_list(p, nhrp::ext::forward_transit_nhs))
+    for (const auto &c : l->cies)
+      if (Ip4::from_bytes(c.nbma.addr) == me.nbma ||
+          Ip4::from_bytes(c.proto) == me.proto) {
+        counters_.drop("loop");
+        send_error(outer, raw, p.src_proto, nhrp::error_code::loop_detected, 0);
+        return;
+      }
   if (*target == me.proto)
-    answer_for_self(outer, p);
+    answer(outer, p, 32);
   else
     server_.on_resolution_request(outer, p, raw);
 }
@@ -316,8 +314,10 @@ void Device::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
 // or our server says what it is), and teaches us its binding so that our
 // answers take the shortcut too; one from anywhere else is answered where
 // it came from and teaches nothing (anyone could claim any binding in
-// it). The reply tells what our own address is after NAT.
-void Device::answer_for_self(Ip4 outer, const nhrp::Packet &p) {
+// it). The reply tells what our own address is after NAT. For a network
+// behind us it names the prefix: the requester reaches all of it through
+// our tunnel address (RFC 2332 5.2.2, as FRR and IOS answer).
+void Device::answer(Ip4 outer, const nhrp::Packet &p, std::uint8_t prefixlen) {
   const Binding me = self();
   auto src_proto = *Ip4::from_bytes(p.src_proto);
   auto src_nbma =
@@ -326,6 +326,8 @@ void Device::answer_for_self(Ip4 outer, const nhrp::Packet &p) {
   bool via_nhs = from_nhs(outer);
   auto reply = resolution_reply(p, me, nhrp::cie_code::success, me, holdtime(),
                                 info_.config.auth);
+  if (auto *rm = reply.mandatory(); rm && prefixlen < 32)
+    rm->cies.front().prefix_length = prefixlen;
   auto pub = public_nbma();
   set_nat_binding(reply, pub ? std::optional<Binding>({*pub, me.proto})
                              : std::nullopt);
@@ -345,8 +347,8 @@ void Device::answer_for_self(Ip4 outer, const nhrp::Packet &p) {
   std::uint16_t hold = m->cies.empty() || !m->cies.front().holding_time
                            ? holdtime()
                            : m->cies.front().holding_time;
-  EntrySpec spec{src_proto, src_nbma, DMVPN_ENTRY_DYNAMIC,
-                 0,         hold,     Install::learned};
+  EntrySpec spec{src_proto, 32,   src_nbma,        DMVPN_ENTRY_DYNAMIC,
+                 0,         hold, Install::learned};
   if (io_.entry_new(spec) == 0) {
     resolver_.forget(src_proto);
     log(Level::info, "{}: learned {} nbma {} from its request{}", name(),
@@ -401,7 +403,7 @@ void Device::reload(const std::vector<KernelEntry> &entries) {
 void Device::on_entry_added(const KernelEntry &e) { server_.on_entry_added(e); }
 
 void Device::on_entry_gone(const KernelEntry &e) {
-  resolver_.forget(e.proto);
+  resolver_.forget(e.proto, e.prefixlen);
   server_.on_entry_gone(e);
 }
 

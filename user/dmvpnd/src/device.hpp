@@ -95,6 +95,9 @@ public:
   // goes) on the best one by state and priority only.
   void place_nhs();
   std::uint16_t holdtime() const;
+  // Answers a Resolution Request ourselves: for our tunnel address
+  // (prefixlen 32), or for a network behind us.
+  void answer(Ip4 outer, const nhrp::Packet &p, std::uint8_t prefixlen);
   [[nodiscard]] const NhsServer &server() const { return server_; }
   NhsServer &server() { return server_; }
 
@@ -105,7 +108,6 @@ private:
   bool auth_ok(const nhrp::Packet &p, Ip4 outer);
   void on_resolution_request(Ip4 outer, const nhrp::Packet &p,
                              std::span<const std::uint8_t> raw);
-  void answer_for_self(Ip4 outer, const nhrp::Packet &p);
   void on_error_indication(Ip4 outer, const nhrp::Packet &p);
   void sync_nhs(const std::vector<NhsConfig> &nhs, bool restart);
 

@@ -28,8 +28,10 @@ public:
                                std::function<void(int err)> done) {
     done(entry_new(spec));
   }
-  virtual int entry_del(Ip4 proto) = 0;
-  virtual std::optional<KernelEntry> entry_get(Ip4 proto) = 0;
+  // A host entry, or the shortcut of a shorter prefix.
+  virtual int entry_del(Ip4 proto, std::uint8_t prefixlen = 32) = 0;
+  virtual std::optional<KernelEntry> entry_get(Ip4 proto,
+                                               std::uint8_t prefixlen = 32) = 0;
   virtual int mcast_new(Ip4 nbma, std::uint32_t flags) = 0;
   // Fire and forget, possibly batched.
   virtual void mcast_new_async(Ip4 nbma, std::uint32_t flags) {
@@ -38,6 +40,8 @@ public:
   virtual int mcast_del(Ip4 nbma) = 0;
   // The multicast map, or nullopt when it cannot be read.
   virtual std::optional<std::vector<McastEntry>> mcast_dump() = 0;
+  // How this host routes `dst` (unicast and local routes only).
+  virtual std::optional<Route> route_to(Ip4 dst) = 0;
   virtual void nhs_set(const NhsConfig &nhs, const NhsStatus &status) = 0;
   // Looks up an NHS name; `done` runs later (never inside this call), and
   // only while the returned token is held.

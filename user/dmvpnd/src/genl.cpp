@@ -283,11 +283,13 @@ NhsDump Genl::dump_nhs(int ifindex) {
   return out;
 }
 
-std::optional<KernelEntry> Genl::entry_get(int ifindex, Ip4 proto) {
+std::optional<KernelEntry> Genl::entry_get(int ifindex, Ip4 proto,
+                                           std::uint8_t prefixlen) {
   auto msg = request(DMVPN_CMD_ENTRY_GET);
   nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
   nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_ENTRY);
   put_ip4(msg.get(), DMVPN_ENTRY_A_PROTO, proto);
+  nla_put_u8(msg.get(), DMVPN_ENTRY_A_PREFIXLEN, prefixlen);
   nla_nest_end(msg.get(), nest);
   std::optional<KernelEntry> out;
   transact(std::move(msg), [&](nl_msg *m) {
@@ -338,6 +340,7 @@ void put_entry_new(nl_msg *msg, int ifindex, const EntrySpec &spec) {
     nla_put_flag(msg, flag);
   nlattr *nest = nla_nest_start(msg, DMVPN_A_ENTRY);
   put_ip4(msg, DMVPN_ENTRY_A_PROTO, spec.proto);
+  nla_put_u8(msg, DMVPN_ENTRY_A_PREFIXLEN, spec.prefixlen);
   if (spec.nbma)
     put_ip4(msg, DMVPN_ENTRY_A_NBMA, *spec.nbma);
   nla_put_u8(msg, DMVPN_ENTRY_A_TYPE, spec.type);
@@ -364,11 +367,12 @@ int Genl::entry_new(int ifindex, const EntrySpec &spec) {
   return transact(std::move(msg));
 }
 
-int Genl::entry_del(int ifindex, Ip4 proto) {
+int Genl::entry_del(int ifindex, Ip4 proto, std::uint8_t prefixlen) {
   auto msg = request(DMVPN_CMD_ENTRY_DEL);
   nla_put_u32(msg.get(), DMVPN_A_IFINDEX, static_cast<std::uint32_t>(ifindex));
   nlattr *nest = nla_nest_start(msg.get(), DMVPN_A_ENTRY);
   put_ip4(msg.get(), DMVPN_ENTRY_A_PROTO, proto);
+  nla_put_u8(msg.get(), DMVPN_ENTRY_A_PREFIXLEN, prefixlen);
   nla_nest_end(msg.get(), nest);
   return transact(std::move(msg));
 }

@@ -52,12 +52,13 @@ public:
 
   std::vector<DeviceInfo> dump_devices();
   NhsDump dump_nhs(int ifindex);
-  std::optional<KernelEntry> entry_get(int ifindex, Ip4 proto);
+  std::optional<KernelEntry> entry_get(int ifindex, Ip4 proto,
+                                       std::uint8_t prefixlen);
   // The whole cache, or nullopt when the dump failed or was interrupted
   // three times: never a part of it.
   std::optional<std::vector<KernelEntry>> dump_entries(int ifindex);
   int entry_new(int ifindex, const EntrySpec &spec);
-  int entry_del(int ifindex, Ip4 proto);
+  int entry_del(int ifindex, Ip4 proto, std::uint8_t prefixlen);
   int mcast_new(int ifindex, Ip4 nbma, std::uint32_t flags);
   int mcast_del(int ifindex, Ip4 nbma);
   // The IPv4 multicast map, or nullopt when the dump failed.

@@ -36,4 +36,11 @@ std::optional<Ip4> Ip4::parse(std::string_view text) {
   return Ip4{a.s_addr};
 }
 
+Ip4 Ip4::masked(std::uint8_t len) const {
+  if (len >= 32)
+    return *this;
+  std::uint32_t mask = len ? ~std::uint32_t{0} << (32 - len) : 0;
+  return Ip4{htonl(ntohl(be) & mask)};
+}
+
 } // namespace dmvpnd

@@ -20,6 +20,8 @@ struct Ip4 {
   [[nodiscard]] bool is_zero() const { return be == 0; }
   [[nodiscard]] nhrp::Bytes bytes() const;
   [[nodiscard]] std::string str() const;
+  // The first address of the prefix of length `len` that holds this one.
+  [[nodiscard]] Ip4 masked(std::uint8_t len) const;
 
   static std::optional<Ip4> from_bytes(std::span<const std::uint8_t> b);
   static std::optional<Ip4> parse(std::string_view text);

@@ -82,11 +82,21 @@ enum class Install {
 
 struct EntrySpec {
   Ip4 proto;
+  std::uint8_t prefixlen = 32; // below 32: a shortcut (type SHORTCUT)
   std::optional<Ip4> nbma;
   std::uint8_t type = DMVPN_ENTRY_DYNAMIC;
   std::uint32_t flags = 0;
   std::uint32_t holdtime = 0;
   Install install = Install::learned;
+};
+
+// The FIB's route to a destination: the route that matches (its prefix
+// length), not the host route a lookup clones from it.
+struct Route {
+  int oif = 0;
+  std::optional<Ip4> gateway;
+  std::uint8_t prefixlen = 0;
+  bool local = false; // the destination is an address of this host
 };
 
 } // namespace dmvpnd

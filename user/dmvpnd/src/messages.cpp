@@ -82,6 +82,16 @@ void set_authentication(nhrp::Packet &p, const std::string &auth) {
     it->value = nhrp::Authentication{1, to_bytes(auth)};
 }
 
+const nhrp::CieList *cie_list(const nhrp::Packet &p, std::uint16_t type) {
+  const auto *e = p.find_extension(type);
+  return e ? std::get_if<nhrp::CieList>(&e->value) : nullptr;
+}
+
+nhrp::CieList *cie_list(nhrp::Packet &p, std::uint16_t type) {
+  auto *e = p.find_extension(type);
+  return e ? std::get_if<nhrp::CieList>(&e->value) : nullptr;
+}
+
 std::string str_of(const nhrp::Bytes &b) {
   auto a = Ip4::from_bytes(b);
   return a ? a->str() : "?";

@@ -81,6 +81,11 @@ void set_nat_binding(nhrp::Packet &p, const std::optional<Binding> &b);
 // have claimed); nothing if the packet has no NAT extension.
 void put_nat_binding(nhrp::Packet &p, const Binding &b);
 
+// The CIE list an extension of the packet holds (the transit NHS
+// records, ...), if it carries that extension.
+const nhrp::CieList *cie_list(const nhrp::Packet &p, std::uint16_t type);
+nhrp::CieList *cie_list(nhrp::Packet &p, std::uint16_t type);
+
 // Regenerates the (hop-by-hop) authentication extension the packet
 // carries with our password; an empty one removes it.
 void set_authentication(nhrp::Packet &p, const std::string &auth);

@@ -175,48 +175,73 @@ void NhsServer::log_new_registration(const RegistrationDecision &d) {
 
 void NhsServer::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
                                       std::span<const std::uint8_t> raw) {
-  auto target = Ip4::from_bytes(p.dst_proto);
-  const Binding me = dev_.self();
+  auto target = *Ip4::from_bytes(p.dst_proto);
+  if (dev_.hub() && answer_registered(outer, p, target))
+    return;
+  // Where this host routes the target says who answers: we do, for a
+  // network behind us (not a default route: that is the Internet's);
+  // a hub passes the request on to the next hop of a route through the
+  // cloud, else up to its own server; nobody sends a request back where
+  // it came from.
+  auto route = dev_.io().route_to(target);
+  if (route && (route->local ||
+                (route->oif != dev_.ifindex() && route->prefixlen > 0))) {
+    dev_.answer(outer, p, route->local ? 32 : route->prefixlen);
+    return;
+  }
   if (dev_.hub()) {
-    const auto *v = view_.find(*target);
-    if (v && v->registered()) {
-      // The holding time left, which only the kernel knows.
-      auto e = dev_.io().entry_get(*target);
-      if (e && e->nbma && e->type == DMVPN_ENTRY_DYNAMIC &&
-          (e->flags & DMVPN_F_REGISTERED)) {
-        std::uint16_t left =
-            static_cast<std::uint16_t>(std::clamp<std::uint32_t>(
-                e->expires.value_or(dev_.holdtime()), 1, 65535));
-        log(Level::debug, "{}: answering {} for {}: {}", dev_.name(),
-            target->str(), str_of(p.src_proto), e->nbma->str());
-        // The binding as registered is the one after NAT (the address
-        // the registration came from); the NAT extension says so too.
-        Binding answer{*e->nbma, *target};
-        auto reply = resolution_reply(p, me, nhrp::cie_code::success, answer,
-                                      left, dev_.config().auth);
-        set_nat_binding(reply, (e->flags & DMVPN_F_NAT)
-                                   ? std::optional<Binding>(answer)
-                                   : std::nullopt);
-        dev_.send(outer, reply);
+    if (route && route->oif == dev_.ifindex() && route->gateway &&
+        *route->gateway != target) {
+      const auto *next = view_.find(*route->gateway);
+      if (next && next->nbma && *next->nbma != outer &&
+          *next->nbma != dev_.self().nbma) {
+        forward_request(p, raw, outer, *next->nbma);
         return;
       }
     }
-    // A hub that is itself a client of a higher server passes it on.
-    if (dev_.preferred_nhs()) {
-      forward_request(p, raw, outer);
+    const NhsClient *nhs = dev_.preferred_nhs();
+    if (nhs && *nhs->nbma() != outer) {
+      forward_request(p, raw, outer, *nhs->nbma());
       return;
     }
   }
   // Not ours to answer and nowhere to send it: a spoke never bounces a
   // request back to its server. The requester may ask again soon.
-  dev_.send(outer,
-            resolution_reply(p, me, nhrp::cie_code::no_binding, std::nullopt,
-                             Resolver::kNegativeHoldtime, dev_.config().auth));
+  dev_.send(outer, resolution_reply(p, dev_.self(), nhrp::cie_code::no_binding,
+                                    std::nullopt, Resolver::kNegativeHoldtime,
+                                    dev_.config().auth));
+}
+
+bool NhsServer::answer_registered(Ip4 outer, const nhrp::Packet &p,
+                                  Ip4 target) {
+  const auto *v = view_.find(target);
+  if (!v || !v->registered())
+    return false;
+  // The holding time left, which only the kernel knows.
+  auto e = dev_.io().entry_get(target);
+  if (!e || !e->nbma || e->type != DMVPN_ENTRY_DYNAMIC ||
+      !(e->flags & DMVPN_F_REGISTERED))
+    return false;
+  std::uint16_t left = static_cast<std::uint16_t>(std::clamp<std::uint32_t>(
+      e->expires.value_or(dev_.holdtime()), 1, 65535));
+  log(Level::debug, "{}: answering {} for {}: {}", dev_.name(), target.str(),
+      str_of(p.src_proto), e->nbma->str());
+  // The binding as registered is the one after NAT (the address the
+  // registration came from); the NAT extension says so too. The reply
+  // goes back the way the request came.
+  Binding answer{*e->nbma, target};
+  auto reply = resolution_reply(p, dev_.self(), nhrp::cie_code::success, answer,
+                                left, dev_.config().auth);
+  set_nat_binding(reply, (e->flags & DMVPN_F_NAT)
+                             ? std::optional<Binding>(answer)
+                             : std::nullopt);
+  dev_.send(outer, reply);
+  return true;
 }
 
 void NhsServer::forward_request(const nhrp::Packet &p,
-                                std::span<const std::uint8_t> raw, Ip4 outer) {
-  const NhsClient *nhs = dev_.preferred_nhs();
+                                std::span<const std::uint8_t> raw, Ip4 outer,
+                                Ip4 next) {
   if (p.header.hop_count <= 1) {
     dev_.send_error(outer, raw, p.src_proto,
                     nhrp::error_code::hop_count_exceeded, 0);
@@ -224,9 +249,8 @@ void NhsServer::forward_request(const nhrp::Packet &p,
   }
   nhrp::Packet fwd = p;
   --fwd.header.hop_count;
-  if (auto *e = fwd.find_extension(nhrp::ext::forward_transit_nhs))
-    if (auto *l = std::get_if<nhrp::CieList>(&e->value))
-      l->cies.push_back(binding_cie(dev_.self()));
+  if (auto *l = cie_list(fwd, nhrp::ext::forward_transit_nhs))
+    l->cies.push_back(binding_cie(dev_.self()));
   // A requester behind NAT that registered with us may not know its
   // address after NAT, and one that names another may not have it: we
   // know, and the responder will talk to what the extension says.
@@ -238,7 +262,63 @@ void NhsServer::forward_request(const nhrp::Packet &p,
       put_nat_binding(fwd, Binding{*v->nbma, *src});
   }
   set_authentication(fwd, dev_.config().auth);
-  dev_.send(*nhs->nbma(), fwd);
+  dev_.send(next, fwd);
+}
+
+// RFC 2332 5.3.3: a reply retraces the request's path. The forward
+// transit list it carries (copied from the request) says who we handed
+// the request to and who handed it to us: the reply goes to the server
+// before us on it, or, if we were the first, to the requester as it
+// registered with us. Only between members we know, so that a reply
+// cannot make us send to anyone it names.
+bool NhsServer::on_resolution_reply(Ip4 outer, const nhrp::Packet &p) {
+  auto requester = Ip4::from_bytes(p.src_proto);
+  const Binding me = dev_.self();
+  if (!dev_.hub() || !requester || *requester == me.proto)
+    return false;
+  auto known = [&](Ip4 nbma) {
+    return view_.registered_at(nbma) > 0 || dev_.from_nhs(nbma);
+  };
+  auto is_me = [&](const nhrp::Cie &c) {
+    return Ip4::from_bytes(c.nbma.addr) == me.nbma ||
+           Ip4::from_bytes(c.proto) == me.proto;
+  };
+  const auto *fwd = cie_list(p, nhrp::ext::forward_transit_nhs);
+  const auto *rev = cie_list(p, nhrp::ext::reverse_transit_nhs);
+  std::optional<std::size_t> at;
+  if (fwd)
+    for (std::size_t i = 0; i < fwd->cies.size(); ++i)
+      if (is_me(fwd->cies[i]))
+        at = i;
+  if (!at || !known(outer)) {
+    dev_.counters().drop("reply-not-ours");
+    return true;
+  }
+  if (rev && std::any_of(rev->cies.begin(), rev->cies.end(), is_me)) {
+    dev_.counters().drop("loop");
+    return true;
+  }
+  std::optional<Ip4> next;
+  if (*at > 0) {
+    next = Ip4::from_bytes(fwd->cies[*at - 1].nbma.addr);
+    if (next && !known(*next))
+      next.reset();
+  } else if (const auto *v = view_.find(*requester); v && v->registered()) {
+    next = v->nbma;
+  }
+  if (!next || p.header.hop_count <= 1) {
+    dev_.counters().drop("reply-not-forwarded");
+    return true;
+  }
+  nhrp::Packet out = p;
+  --out.header.hop_count;
+  if (auto *l = cie_list(out, nhrp::ext::reverse_transit_nhs))
+    l->cies.push_back(binding_cie(me));
+  set_authentication(out, dev_.config().auth);
+  log(Level::debug, "{}: forwarding the reply for {} about {} to {}",
+      dev_.name(), requester->str(), str_of(p.dst_proto), next->str());
+  dev_.send(*next, out);
+  return true;
 }
 
 // A binding may be purged by its owner (the NBMA address it points to,

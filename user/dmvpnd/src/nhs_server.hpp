@@ -30,9 +30,12 @@ public:
   explicit NhsServer(Device &dev) : dev_(dev) {}
 
   void on_registration_request(Ip4 outer, nhrp::Packet &&p);
-  // A request the station does not answer for itself.
+  // A request for an address that is not the station's own.
   void on_resolution_request(Ip4 outer, const nhrp::Packet &p,
                              std::span<const std::uint8_t> raw);
+  // A reply for a requester that is not the station: forwarded back
+  // along the request's path; false if it is not for a server to take.
+  bool on_resolution_reply(Ip4 outer, const nhrp::Packet &p);
   // from_nhs: the packet came from one of our own servers.
   void on_purge_request(Ip4 outer, const nhrp::Packet &p, bool from_nhs);
 
@@ -50,8 +53,9 @@ private:
   void refused(Ip4 outer, const RegistrationDecision &d);
   void registered(const RegistrationDecision &d, bool fresh);
   void log_new_registration(const RegistrationDecision &d);
+  bool answer_registered(Ip4 outer, const nhrp::Packet &p, Ip4 target);
   void forward_request(const nhrp::Packet &p, std::span<const std::uint8_t> raw,
-                       Ip4 outer);
+                       Ip4 outer, Ip4 next);
   void apply(const CacheView::NbmaChange &c);
 
   Device &dev_;

@@ -44,18 +44,22 @@ void Resolver::on_miss(Ip4 target) {
 }
 
 void Resolver::adopt(const KernelEntry &e) {
-  if (e.prefixlen != 32 || (e.flags & (DMVPN_F_REGISTERED | DMVPN_F_NHS)) ||
-      items_.count(e.proto))
+  if ((e.flags & (DMVPN_F_REGISTERED | DMVPN_F_NHS)) || items_.count(e.proto))
     return;
   if (e.type == DMVPN_ENTRY_INCOMPLETE) {
     dev_.io().entry_del(e.proto);
     on_miss(e.proto);
     return;
   }
-  if (e.type != DMVPN_ENTRY_DYNAMIC || !e.expires || !e.nbma)
+  // A shortcut is asked for again by its first address: the responder
+  // answers for the prefix that holds it.
+  bool learned = e.type == DMVPN_ENTRY_DYNAMIC ||
+                 (e.type == DMVPN_ENTRY_SHORTCUT && e.prefixlen < 32);
+  if (!learned || !e.expires || !e.nbma)
     return;
   auto it = std::make_unique<Item>(dev_.timers());
   it->target = e.proto;
+  it->prefixlen = e.prefixlen;
   it->resolved = true;
   it->installed = dev_.timers().now();
   std::uint32_t lead = refresh_lead(*e.expires);
@@ -111,6 +115,13 @@ void Resolver::retry(Ip4 target) {
   negative(target);
 }
 
+void Resolver::forget(Ip4 proto, std::uint8_t prefixlen) {
+  std::erase_if(items_, [&](const auto &kv) {
+    const Item &it = *kv.second;
+    return it.prefixlen == prefixlen && it.target.masked(prefixlen) == proto;
+  });
+}
+
 void Resolver::negative(Ip4 target, std::uint32_t holdtime) {
   EntrySpec spec;
   spec.proto = target;
@@ -158,20 +169,18 @@ bool Resolver::on_reply(Ip4 outer, const nhrp::Packet &p) {
     negative(target, holdtime);
     return true;
   }
-  EntrySpec spec;
-  spec.proto = target;
-  spec.nbma = *nbma;
-  spec.type = DMVPN_ENTRY_DYNAMIC;
-  spec.holdtime = holdtime;
-  int err = dev_.io().entry_new(spec);
-  if (err) {
+  if (int err = install(it, *cie, *nbma, holdtime)) {
     log(Level::warning, "{}: cannot install {} -> {}: {}", dev_.name(),
         target.str(), nbma->str(), err);
     items_.erase(found);
     return true;
   }
   log(it.resolved ? Level::debug : Level::info,
-      "{}: resolved {} nbma {} holdtime {}", dev_.name(), target.str(),
+      "{}: resolved {} nbma {} holdtime {}", dev_.name(),
+      it.prefixlen < 32
+          ? fmt::format("{}/{} (for {})", target.masked(it.prefixlen).str(),
+                        it.prefixlen, target.str())
+          : target.str(),
       nbma->str(), holdtime);
   // A NAT in front of either of us lets the peer's packets in only once
   // we have sent it one: greet it with the question it answers itself
@@ -191,6 +200,43 @@ bool Resolver::on_reply(Ip4 outer, const nhrp::Packet &p) {
   it.timer.start(std::chrono::seconds(holdtime - lead),
                  [this, target] { refresh(target); });
   return true;
+}
+
+// A host answer becomes the target's entry. A prefix answer (a network
+// behind the responder) becomes a shortcut for the prefix, plus a host
+// entry for the responder's tunnel address (the route through it works
+// at once, as on IOS); our incomplete entry for the target goes, since
+// the shortcut now answers for it.
+int Resolver::install(Item &it, const nhrp::Cie &cie, Ip4 nbma,
+                      std::uint32_t holdtime) {
+  std::uint8_t plen = cie.prefix_length;
+  if (plen == 0 || plen > 32)
+    plen = 32;
+  EntrySpec spec;
+  spec.proto = it.target.masked(plen);
+  spec.prefixlen = plen;
+  spec.nbma = nbma;
+  spec.type = plen < 32 ? DMVPN_ENTRY_SHORTCUT : DMVPN_ENTRY_DYNAMIC;
+  spec.holdtime = holdtime;
+  if (int err = dev_.io().entry_new(spec))
+    return err;
+  std::uint8_t before = it.prefixlen;
+  it.prefixlen = plen;
+  if (plen == 32)
+    return 0;
+  const auto &view = dev_.server().view();
+  if (before == 32)
+    if (const auto *e = view.find(it.target);
+        e && e->type == DMVPN_ENTRY_INCOMPLETE)
+      dev_.io().entry_del(it.target);
+  auto via = Ip4::from_bytes(cie.proto);
+  if (via && !via->is_zero() && *via != it.target && via != dev_.proto() &&
+      !view.find(*via)) {
+    EntrySpec host{*via, 32,       nbma,           DMVPN_ENTRY_DYNAMIC,
+                   0,    holdtime, Install::create};
+    dev_.io().entry_new(host);
+  }
+  return 0;
 }
 
 // The responder's address after NAT: what the reply's NAT extension says
@@ -217,11 +263,11 @@ void Resolver::refresh(Ip4 target) {
   if (found == items_.end())
     return;
   Item &it = *found->second;
-  auto e = dev_.io().entry_get(target);
+  auto e = dev_.io().entry_get(target.masked(it.prefixlen), it.prefixlen);
   auto since = std::chrono::duration_cast<std::chrono::seconds>(
                    dev_.timers().now() - it.installed)
                    .count();
-  if (!e || e->type != DMVPN_ENTRY_DYNAMIC || !e->used ||
+  if (!e || !e->nbma || !e->used ||
       static_cast<std::int64_t>(*e->used) >= since) {
     log(Level::info, "{}: {} idle, letting it expire", dev_.name(),
         target.str());

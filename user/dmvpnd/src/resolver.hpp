@@ -33,7 +33,9 @@ public:
   // A Resolution Reply from `outer`; false if it answers none of our
   // requests.
   bool on_reply(Ip4 outer, const nhrp::Packet &reply);
-  void forget(Ip4 target) { items_.erase(target); }
+  // The kernel entry an answer installed went away (a host entry, or
+  // the shortcut of a prefix answer).
+  void forget(Ip4 proto, std::uint8_t prefixlen = 32);
   void clear() { items_.clear(); }
   [[nodiscard]] bool pending(Ip4 target) const {
     return items_.count(target) != 0;
@@ -51,6 +53,9 @@ private:
     std::uint32_t request_id = 0;
     int tries = 0;
     bool resolved = false; // a refresh is in flight for a resolved entry
+    // What the answer installed: the target's host entry, or the
+    // shortcut of the prefix the responder answered for.
+    std::uint8_t prefixlen = 32;
     TimePoint installed{};
     Timer timer;
   };
@@ -60,6 +65,7 @@ private:
   void retry(Ip4 target);
   void refresh(Ip4 target);
   void negative(Ip4 target, std::uint32_t holdtime = kNegativeHoldtime);
+  int install(Item &it, const nhrp::Cie &cie, Ip4 nbma, std::uint32_t holdtime);
   [[nodiscard]] Ip4 after_nat(Ip4 outer, const nhrp::Packet &p, Ip4 target,
                               Ip4 named) const;
 

@@ -23,7 +23,9 @@ struct Sent {
 class FakeIo : public DeviceIo {
 public:
   std::vector<Sent> sent;
-  std::map<Ip4, KernelEntry> cache;
+  std::map<Ip4, KernelEntry> cache; // host entries
+  std::map<std::pair<Ip4, std::uint8_t>, KernelEntry> shortcuts;
+  std::map<Ip4, Route> routes; // by destination
   std::vector<EntrySpec> entry_log;
   std::vector<std::pair<Ip4, std::uint32_t>> mcast;
   std::vector<Ip4> mcast_deleted;
@@ -38,6 +40,24 @@ public:
   // The kernel's ENTRY_NEW rules (DMVPN_A_REPLACE / _REPLACE_LEARNED).
   int entry_new(const EntrySpec &s) override {
     entry_log.push_back(s);
+    if (s.prefixlen < 32) {
+      // Shortcuts with a holding time are soft state, as in the kernel.
+      auto key = std::pair{s.proto, s.prefixlen};
+      if (auto it = shortcuts.find(key);
+          it != shortcuts.end() &&
+          (s.install == Install::create ||
+           (s.install == Install::learned && !it->second.expires)))
+        return -EEXIST;
+      KernelEntry e;
+      e.proto = s.proto;
+      e.prefixlen = s.prefixlen;
+      e.nbma = s.nbma;
+      e.type = s.type;
+      if (s.holdtime)
+        e.expires = s.holdtime;
+      shortcuts[key] = e;
+      return 0;
+    }
     if (auto it = cache.find(s.proto); it != cache.end()) {
       const auto &old = it->second;
       bool configured = old.type == DMVPN_ENTRY_STATIC ||
@@ -57,8 +77,19 @@ public:
     cache[s.proto] = e;
     return 0;
   }
-  int entry_del(Ip4 proto) override { return cache.erase(proto) ? 0 : -2; }
-  std::optional<KernelEntry> entry_get(Ip4 proto) override {
+  int entry_del(Ip4 proto, std::uint8_t prefixlen = 32) override {
+    if (prefixlen < 32)
+      return shortcuts.erase({proto, prefixlen}) ? 0 : -ENOENT;
+    return cache.erase(proto) ? 0 : -ENOENT;
+  }
+  std::optional<KernelEntry> entry_get(Ip4 proto,
+                                       std::uint8_t prefixlen = 32) override {
+    if (prefixlen < 32) {
+      auto it = shortcuts.find({proto, prefixlen});
+      if (it == shortcuts.end())
+        return std::nullopt;
+      return it->second;
+    }
     auto it = cache.find(proto);
     if (it == cache.end())
       return std::nullopt;
@@ -78,6 +109,11 @@ public:
     for (const auto &[nbma, flags] : mcast_map)
       out.push_back({nbma, flags});
     return out;
+  }
+  std::optional<Route> route_to(Ip4 dst) override {
+    if (auto it = routes.find(dst); it != routes.end())
+      return it->second;
+    return std::nullopt;
   }
   void nhs_set(const NhsConfig &, const NhsStatus &st) override {
     published.push_back(st);
