@@ -184,8 +184,7 @@ void NhsServer::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
   // cloud, else up to its own server; nobody sends a request back where
   // it came from.
   auto route = dev_.io().route_to(target);
-  if (route && (route->local ||
-                (route->oif != dev_.ifindex() && route->prefixlen > 0))) {
+  if (route && egress(*route)) {
     dev_.answer(outer, p, route->local ? 32 : route->prefixlen);
     return;
   }
@@ -210,6 +209,18 @@ void NhsServer::on_resolution_request(Ip4 outer, const nhrp::Packet &p,
   dev_.send(outer, resolution_reply(p, dev_.self(), nhrp::cie_code::no_binding,
                                     std::nullopt, Resolver::kNegativeHoldtime,
                                     dev_.config().auth));
+}
+
+// A network we are the way to: one of our addresses, or one routed out
+// of another interface, but neither the Internet (a default route) nor
+// the network the tunnel itself runs over.
+bool NhsServer::egress(const Route &r) {
+  if (r.local)
+    return true;
+  if (r.oif == dev_.ifindex() || r.prefixlen == 0)
+    return false;
+  auto underlay = dev_.io().route_to(dev_.self().nbma);
+  return !underlay || underlay->oif != r.oif;
 }
 
 bool NhsServer::answer_registered(Ip4 outer, const nhrp::Packet &p,

@@ -53,6 +53,7 @@ private:
   void refused(Ip4 outer, const RegistrationDecision &d);
   void registered(const RegistrationDecision &d, bool fresh);
   void log_new_registration(const RegistrationDecision &d);
+  bool egress(const Route &r);
   bool answer_registered(Ip4 outer, const nhrp::Packet &p, Ip4 target);
   void forward_request(const nhrp::Packet &p, std::span<const std::uint8_t> raw,
                        Ip4 outer, Ip4 next);

@@ -280,10 +280,18 @@ TEST_F(Hierarchy, ShortcutInUseIsRefreshed) {
   EXPECT_TRUE(a1.dev.resolver().pending(ip("10.20.0.5")));
 }
 
-TEST_F(Hierarchy, NoAnswerForADefaultRouteOrAnotherTunnel) {
+TEST_F(Hierarchy, NoAnswerForTheInternetTheUnderlayOrTheCloud) {
   b1.io.routes[ip("8.8.8.8")] = on_lan(0);
   b1.io.routes[ip("10.0.1.11")] = via_tunnel(std::nullopt, 16);
-  for (const char *t : {"8.8.8.8", "10.0.1.11"}) {
+  // The underlay: B1's own NBMA address is on interface 9.
+  Route wan;
+  wan.oif = 9;
+  wan.prefixlen = 24;
+  b1.io.routes[ip("198.51.100.77")] = wan;
+  wan.prefixlen = 32;
+  wan.local = true;
+  b1.io.routes[b1.dev.self().nbma] = wan;
+  for (const char *t : {"8.8.8.8", "10.0.1.11", "198.51.100.77"}) {
     RequestParams r;
     r.self = a1.dev.self();
     r.dst_proto = ip(t);
