@@ -7,13 +7,15 @@
 // to this network namespace, e.g. `ip route add local BASE/LEN dev lo`),
 // and replies come back on a raw GRE socket. At most `window` requests are
 // unanswered at any time; an unanswered one is sent again (same request
-// id) after `retry` ms. The last line is machine-readable:
+// id) after `retry` ms. With --progress S, a line on stderr every S
+// seconds says how far it got. The last line is machine-readable:
 //   result count=N ok=N refused=N timeout=N seconds=S rate=R
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,6 +49,7 @@ struct Options {
   std::uint16_t holdtime = 600;
   unsigned retry_ms = 1000;
   unsigned timeout_s = 120;
+  unsigned progress_s = 0; // 0: no progress lines
   std::string auth;
   bool one_nbma = false; // every spoke behind one NBMA address: a flooder
 };
@@ -70,7 +73,8 @@ private:
   std::fputs("Usage: nhrp-load --hub NBMA --hub-proto ADDR --nbma-base ADDR\n"
              "                 --proto-base ADDR [--count N] [--key K]\n"
              "                 [--window N] [--holdtime S] [--retry MS]\n"
-             "                 [--timeout S] [--auth STRING] [--one-nbma]\n",
+             "                 [--timeout S] [--auth STRING] [--one-nbma]\n"
+             "                 [--progress S]\n",
              rc ? stderr : stdout);
   std::exit(rc);
 }
@@ -110,6 +114,7 @@ Options parse_options(int argc, char **argv) {
       {"timeout", required_argument, nullptr, 'T'},
       {"auth", required_argument, nullptr, 'a'},
       {"one-nbma", no_argument, nullptr, '1'},
+      {"progress", required_argument, nullptr, 'g'},
       {"help", no_argument, nullptr, 'h'},
       {nullptr, 0, nullptr, 0},
   };
@@ -149,6 +154,9 @@ Options parse_options(int argc, char **argv) {
       break;
     case '1':
       o.one_nbma = true;
+      break;
+    case 'g':
+      o.progress_s = parse_num("--progress", optarg, 86400);
       break;
     case 'a':
       o.auth = optarg;
@@ -318,10 +326,23 @@ int main(int argc, char **argv) {
 
   const auto t0 = Clock::now();
   const auto retry = std::chrono::milliseconds(o.retry_ms);
+  const auto progress = std::chrono::seconds(o.progress_s);
+  auto next_progress = t0 + progress;
+  std::uint32_t ok_before = 0;
   std::vector<std::uint8_t> buf(65536);
   while (ok + refused < o.count) {
     if (seconds_since(t0) > o.timeout_s)
       break;
+    if (o.progress_s && Clock::now() >= next_progress) {
+      next_progress += progress;
+      std::fprintf(stderr,
+                   "nhrp-load: t=%.0fs ok=%u (+%u/s) refused=%u "
+                   "in-flight=%u retransmits=%llu\n",
+                   seconds_since(t0), ok, (ok - ok_before) / o.progress_s,
+                   refused, outstanding,
+                   static_cast<unsigned long long>(retransmits));
+      ok_before = ok;
+    }
     while (outstanding < o.window && next < o.count) {
       if (!send_one(next))
         break; // socket buffer full: receive first
@@ -362,10 +383,16 @@ int main(int argc, char **argv) {
   }
   const double secs = seconds_since(t0);
   const std::uint32_t timed_out = o.count - ok - refused;
+  // Our own CPU time: a load generator that used its CPU up measured
+  // itself, not the hub.
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto cpu = [](const timeval &tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
   std::printf("registered %u/%u in %.3f s, %.0f regs/s (refused %u, "
-              "unanswered %u, retransmits %llu)\n",
+              "unanswered %u, retransmits %llu, cpu user %.1f s sys %.1f s)\n",
               ok, o.count, secs, ok / secs, refused, timed_out,
-              static_cast<unsigned long long>(retransmits));
+              static_cast<unsigned long long>(retransmits), cpu(ru.ru_utime),
+              cpu(ru.ru_stime));
   std::printf("result count=%u ok=%u refused=%u timeout=%u seconds=%.3f "
               "rate=%.1f\n",
               o.count, ok, refused, timed_out, secs, ok / secs);
