@@ -196,3 +196,39 @@ nhrp_errind_code() {
 	codes=$(nhrp_errind "$1" "$2" "$3" | cut -d' ' -f1 | sort -u)
 	[ "$codes" = "$4" ]
 }
+
+# nhrp_cies FILE FILTER: the Client Information Entries of the NHRP
+# packets matching FILTER, one a line:
+#   frame|part|code|prefix length|client NBMA|client proto
+# part: mandatory, responder, forward or reverse (the Responder Address
+# and Forward and Reverse Transit NHS Record extensions); an address a
+# CIE leaves out is empty. tshark's fields do not say which extension a
+# CIE belongs to; its tree does.
+nhrp_cies() {
+	tshark -n -r "$1" -V -Y "nhrp && ($2)" 2>/dev/null | awk -v OFS='|' '
+		function flush() {
+			if (cie)
+				print f, part, code, plen, nbma, proto
+			cie = 0
+		}
+		/^Frame [0-9]+:/ { flush(); f = $2; sub(/:$/, "", f); part = "" }
+		/^    [^ ]/ {
+			flush()
+			part = $0
+			sub(/^ +/, "", part)
+			if (part ~ /Mandatory Part/) part = "mandatory"
+			else if (part ~ /^Responder Address/) part = "responder"
+			else if (part ~ /^Forward Transit/) part = "forward"
+			else if (part ~ /^Reverse Transit/) part = "reverse"
+		}
+		/^        Client Information Entry/ {
+			flush()
+			cie = 1
+			code = plen = nbma = proto = ""
+		}
+		/^            Code: / { code = $NF; gsub(/[()]/, "", code) }
+		/^            Prefix Length: / { plen = $NF }
+		/^            Client NBMA Address: / { nbma = $NF }
+		/^            Client Protocol Address: / { proto = $NF }
+		END { flush() }'
+}
