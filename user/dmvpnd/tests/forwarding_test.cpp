@@ -133,6 +133,16 @@ struct Hierarchy : ::testing::Test {
   }
 };
 
+// A Resolution Request of `self` for `target`.
+nhrp::Packet request(const Binding &self, const char *target,
+                     std::uint32_t id) {
+  RequestParams r;
+  r.self = self;
+  r.dst_proto = ip(target);
+  r.request_id = id;
+  return resolution_request(r);
+}
+
 std::vector<Ip4> transit(const nhrp::Packet &p, std::uint16_t type) {
   std::vector<Ip4> out;
   if (const auto *l = cie_list(p, type))
@@ -176,11 +186,7 @@ TEST_F(Hierarchy, SpokesOfTwoHubsResolveThroughTheCentralHub) {
 
 TEST_F(Hierarchy, RepliesAreForwardedOnlyAlongTheirPath) {
   // A reply that names C on its path, from a member C does not know.
-  RequestParams r;
-  r.self = {ip("198.51.100.11"), ip("10.0.1.11")};
-  r.dst_proto = ip("10.0.2.11");
-  r.request_id = 77;
-  auto req = resolution_request(r);
+  auto req = request(a1.dev.self(), "10.0.2.11", 77);
   cie_list(req, nhrp::ext::forward_transit_nhs)
       ->cies.push_back(binding_cie(a.dev.self()));
   cie_list(req, nhrp::ext::forward_transit_nhs)
@@ -215,12 +221,9 @@ TEST_F(Hierarchy, NoRouteAndNoServerIsNoBinding) {
   // where the request came from is no way on either.
   c.io.routes[ip("10.0.1.99")] = via_tunnel("10.0.1.1", 24);
   for (const char *t : {"10.9.9.9", "10.0.1.99"}) {
-    RequestParams r;
-    r.self = a.dev.self();
-    r.dst_proto = ip(t);
-    r.request_id = 5;
     std::size_t n = c.io.sent.size();
-    c.dev.on_frame(a.dev.self().nbma, *nhrp::encode(resolution_request(r)));
+    c.dev.on_frame(a.dev.self().nbma,
+                   *nhrp::encode(request(a.dev.self(), t, 5)));
     ASSERT_EQ(c.io.sent.size(), n + 1) << t;
     EXPECT_EQ(c.io.sent.back().to, a.dev.self().nbma);
     auto p = c.io.sent.back().packet();
@@ -292,12 +295,9 @@ TEST_F(Hierarchy, NoAnswerForTheInternetTheUnderlayOrTheCloud) {
   wan.local = true;
   b1.io.routes[b1.dev.self().nbma] = wan;
   for (const char *t : {"8.8.8.8", "10.0.1.11", "198.51.100.77"}) {
-    RequestParams r;
-    r.self = a1.dev.self();
-    r.dst_proto = ip(t);
-    r.request_id = 9;
     std::size_t n = b1.io.sent.size();
-    b1.dev.on_frame(b.dev.self().nbma, *nhrp::encode(resolution_request(r)));
+    b1.dev.on_frame(b.dev.self().nbma,
+                    *nhrp::encode(request(a1.dev.self(), t, 9)));
     ASSERT_EQ(b1.io.sent.size(), n + 1) << t;
     auto p = b1.io.sent.back().packet();
     EXPECT_EQ(p.mandatory()->cies[0].code, nhrp::cie_code::no_binding) << t;
@@ -309,11 +309,8 @@ TEST_F(Hierarchy, NoAnswerForTheInternetTheUnderlayOrTheCloud) {
   local.prefixlen = 32;
   local.local = true;
   b1.io.routes[ip("10.20.0.1")] = local;
-  RequestParams r;
-  r.self = a1.dev.self();
-  r.dst_proto = ip("10.20.0.1");
-  r.request_id = 10;
-  b1.dev.on_frame(b.dev.self().nbma, *nhrp::encode(resolution_request(r)));
+  b1.dev.on_frame(b.dev.self().nbma,
+                  *nhrp::encode(request(a1.dev.self(), "10.20.0.1", 10)));
   auto p = b1.io.sent.back().packet();
   EXPECT_EQ(p.mandatory()->cies[0].code, nhrp::cie_code::success);
   EXPECT_EQ(p.mandatory()->cies[0].prefix_length, 0xff);
