@@ -347,9 +347,8 @@ void Device::answer(Ip4 outer, const nhrp::Packet &p, std::uint8_t prefixlen) {
   std::uint16_t hold = m->cies.empty() || !m->cies.front().holding_time
                            ? holdtime()
                            : m->cies.front().holding_time;
-  EntrySpec spec{src_proto, 32,   src_nbma,        DMVPN_ENTRY_DYNAMIC,
-                 0,         hold, Install::learned};
-  if (io_.entry_new(spec) == 0) {
+  if (io_.entry_new({.proto = src_proto, .nbma = src_nbma, .holdtime = hold}) ==
+      0) {
     resolver_.forget(src_proto);
     log(Level::info, "{}: learned {} nbma {} from its request{}", name(),
         src_proto.str(), src_nbma.str(),

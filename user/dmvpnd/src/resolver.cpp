@@ -212,6 +212,20 @@ int Resolver::install(Item &it, const nhrp::Cie &cie, Ip4 nbma,
   std::uint8_t plen = cie.prefix_length;
   if (plen == 0 || plen > 32)
     plen = 32;
+  // A shortcut is looked up before any host entry: one that held our own
+  // tunnel address, or the responder's, would take the cloud's traffic
+  // (the hub's included) to the responder. Its answer stands for the
+  // target alone then.
+  auto via = Ip4::from_bytes(cie.proto);
+  auto covers = [&](std::optional<Ip4> a) {
+    return a && a->masked(plen) == it.target.masked(plen);
+  };
+  if (plen < 32 && (covers(dev_.proto()) || covers(via))) {
+    log(Level::warning,
+        "{}: answer for {}/{} holds tunnel addresses: taken for {} only",
+        dev_.name(), it.target.masked(plen).str(), plen, it.target.str());
+    plen = 32;
+  }
   EntrySpec spec;
   spec.proto = it.target.masked(plen);
   spec.prefixlen = plen;
@@ -229,13 +243,12 @@ int Resolver::install(Item &it, const nhrp::Cie &cie, Ip4 nbma,
     if (const auto *e = view.find(it.target);
         e && e->type == DMVPN_ENTRY_INCOMPLETE)
       dev_.io().entry_del(it.target);
-  auto via = Ip4::from_bytes(cie.proto);
   if (via && !via->is_zero() && *via != it.target && via != dev_.proto() &&
-      !view.find(*via)) {
-    EntrySpec host{*via, 32,       nbma,           DMVPN_ENTRY_DYNAMIC,
-                   0,    holdtime, Install::create};
-    dev_.io().entry_new(host);
-  }
+      !view.find(*via))
+    dev_.io().entry_new({.proto = *via,
+                         .nbma = nbma,
+                         .holdtime = holdtime,
+                         .install = Install::create});
   return 0;
 }
 
@@ -267,8 +280,9 @@ void Resolver::refresh(Ip4 target) {
   auto since = std::chrono::duration_cast<std::chrono::seconds>(
                    dev_.timers().now() - it.installed)
                    .count();
-  if (!e || !e->nbma || !e->used ||
-      static_cast<std::int64_t>(*e->used) >= since) {
+  bool learned =
+      e && (e->type == DMVPN_ENTRY_DYNAMIC || e->type == DMVPN_ENTRY_SHORTCUT);
+  if (!learned || !e->used || static_cast<std::int64_t>(*e->used) >= since) {
     log(Level::info, "{}: {} idle, letting it expire", dev_.name(),
         target.str());
     items_.erase(found);

@@ -264,6 +264,17 @@ TEST_F(Hierarchy, SpokeAnswersForTheNetworkBehindIt) {
   EXPECT_FALSE(a1.dev.resolver().pending(ip("10.20.0.5")));
 }
 
+TEST_F(Hierarchy, AnswerForTheTunnelsAddressesIsTakenForTheTargetOnly) {
+  // B1 claims 10.0.0.0/8, which holds every tunnel address.
+  c.io.routes[ip("10.30.0.5")] = via_tunnel("10.0.2.1", 24);
+  b.io.routes[ip("10.30.0.5")] = via_tunnel("10.0.2.11", 24);
+  b1.io.routes[ip("10.30.0.5")] = on_lan(8);
+  miss(a1, "10.30.0.5");
+  EXPECT_TRUE(a1.io.shortcuts.empty());
+  EXPECT_EQ(a1.io.cache.at(ip("10.30.0.5")).type, DMVPN_ENTRY_DYNAMIC);
+  EXPECT_EQ(a1.io.cache.at(ip("10.30.0.5")).nbma, ip("198.51.100.21"));
+}
+
 TEST_F(Hierarchy, ShortcutInUseIsRefreshed) {
   miss(a1, "10.20.0.5");
   auto &s = a1.io.shortcuts.at({ip("10.20.0.0"), 24});
