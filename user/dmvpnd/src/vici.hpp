@@ -33,7 +33,8 @@ struct Section {
 
   Section &add(std::string name, std::string value);
   Section &add_list(std::string name, std::vector<std::string> items);
-  // The new, empty section, to fill.
+  // The new, empty section, to fill (the reference holds until the next
+  // entry is added to this section).
   Section &add_section(std::string name);
 
   bool operator==(const Section &) const;

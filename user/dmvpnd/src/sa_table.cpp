@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "sa_table.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace dmvpnd {
+namespace {
+
+std::optional<std::uint32_t> number(const std::string *s) {
+  std::uint32_t v = 0;
+  if (!s || s->empty())
+    return std::nullopt;
+  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || end != s->data() + s->size())
+    return std::nullopt;
+  return v;
+}
+
+bool yes(const vici::Section &s, std::string_view key) {
+  const auto *v = s.value(key);
+  return v && *v == "yes";
+}
+
+std::optional<ChildSa> child_of(const std::string &name,
+                                const vici::Section &s) {
+  ChildSa c;
+  auto id = number(s.value("uniqueid"));
+  if (!id)
+    return std::nullopt;
+  c.uniqueid = *id;
+  c.name = s.value("name") ? *s.value("name") : name;
+  c.reqid = number(s.value("reqid")).value_or(0);
+  c.state = s.value("state") ? *s.value("state") : "";
+  // charon writes the mode in capitals (TRANSPORT), the README in lower
+  // case.
+  if (const auto *m = s.value("mode")) {
+    std::string mode = *m;
+    std::transform(mode.begin(), mode.end(), mode.begin(),
+                   [](unsigned char ch) { return std::tolower(ch); });
+    c.transport = mode == "transport";
+  }
+  c.encap = yes(s, "encap");
+  return c;
+}
+
+// One IKE_SA section (list-sa, updown; "old"/"new" of ike-rekey).
+std::optional<IkeSa> ike_of(const std::string &name, const vici::Section &s) {
+  IkeSa sa;
+  auto id = number(s.value("uniqueid"));
+  auto local =
+      s.value("local-host") ? Ip4::parse(*s.value("local-host")) : std::nullopt;
+  auto remote = s.value("remote-host") ? Ip4::parse(*s.value("remote-host"))
+                                       : std::nullopt;
+  if (!id || !local || !remote)
+    return std::nullopt;
+  sa.uniqueid = *id;
+  sa.name = name;
+  sa.state = s.value("state") ? *s.value("state") : "";
+  sa.local = *local;
+  sa.remote = *remote;
+  sa.initiator = yes(s, "initiator");
+  sa.nat = yes(s, "nat-any") || yes(s, "nat-local") || yes(s, "nat-remote");
+  if (const auto *spi = s.value("initiator-spi"))
+    sa.initiator_spi = *spi;
+  if (const auto *children = s.section("child-sas"))
+    for (const auto &e : children->entries) {
+      const auto *cs = std::get_if<vici::Section>(&e.value);
+      if (!cs)
+        continue;
+      // (child-rekey nests old and new under the child's name.)
+      if (cs->section("new") || cs->section("old"))
+        continue;
+      auto c = child_of(e.name, *cs);
+      if (!c)
+        return std::nullopt;
+      sa.children[c->uniqueid] = *c;
+    }
+  return sa;
+}
+
+// The IKE_SA sections of a message: every section but the keys charon
+// puts beside them ("up").
+std::vector<std::pair<std::string, const vici::Section *>>
+ike_sections(const vici::Section &m) {
+  std::vector<std::pair<std::string, const vici::Section *>> out;
+  for (const auto &e : m.entries)
+    if (const auto *s = std::get_if<vici::Section>(&e.value))
+      out.emplace_back(e.name, s);
+  return out;
+}
+
+} // namespace
+
+bool IkeSa::carries() const {
+  return std::any_of(children.begin(), children.end(), [](const auto &kv) {
+    return kv.second.state == "INSTALLED";
+  });
+}
+
+bool SaTable::on_list_sa(const vici::Section &m) {
+  std::vector<IkeSa> got;
+  for (const auto &[name, s] : ike_sections(m)) {
+    auto sa = ike_of(name, *s);
+    if (!sa)
+      return false;
+    got.push_back(std::move(*sa));
+  }
+  for (auto &sa : got)
+    ike_[sa.uniqueid] = std::move(sa);
+  return true;
+}
+
+bool SaTable::on_ike_updown(const vici::Section &m) {
+  bool up = yes(m, "up");
+  std::vector<IkeSa> got;
+  for (const auto &[name, s] : ike_sections(m)) {
+    auto sa = ike_of(name, *s);
+    if (!sa)
+      return false;
+    got.push_back(std::move(*sa));
+  }
+  for (auto &sa : got) {
+    if (!up) {
+      ike_.erase(sa.uniqueid);
+      continue;
+    }
+    // Its children come with their own events.
+    auto &cur = ike_[sa.uniqueid];
+    auto children = std::move(cur.children);
+    cur = std::move(sa);
+    cur.children = std::move(children);
+  }
+  return true;
+}
+
+bool SaTable::on_child_updown(const vici::Section &m) {
+  bool up = yes(m, "up");
+  std::vector<IkeSa> got;
+  for (const auto &[name, s] : ike_sections(m)) {
+    auto sa = ike_of(name, *s);
+    if (!sa)
+      return false;
+    got.push_back(std::move(*sa));
+  }
+  for (auto &sa : got) {
+    auto it = ike_.find(sa.uniqueid);
+    if (it == ike_.end()) {
+      if (!up)
+        continue;
+      // A child whose IKE_SA we have not heard of: take both.
+      ike_[sa.uniqueid] = sa;
+      continue;
+    }
+    for (const auto &[id, c] : sa.children) {
+      if (up)
+        it->second.children[id] = c;
+      else
+        it->second.children.erase(id);
+    }
+  }
+  return true;
+}
+
+bool SaTable::on_ike_rekey(const vici::Section &m) {
+  for (const auto &[name, s] : ike_sections(m)) {
+    const auto *o = s->section("old");
+    const auto *n = s->section("new");
+    auto before = o ? ike_of(name, *o) : std::nullopt;
+    auto after = n ? ike_of(name, *n) : std::nullopt;
+    if (!before || !after)
+      return false;
+    // The children move to the new IKE_SA.
+    auto it = ike_.find(before->uniqueid);
+    if (it != ike_.end()) {
+      after->children = std::move(it->second.children);
+      ike_.erase(it);
+    }
+    ike_[after->uniqueid] = std::move(*after);
+  }
+  return true;
+}
+
+bool SaTable::on_child_rekey(const vici::Section &m) {
+  for (const auto &[name, s] : ike_sections(m)) {
+    auto sa = ike_of(name, *s);
+    const auto *children = s->section("child-sas");
+    if (!sa || !children)
+      return false;
+    auto &cur = ike_[sa->uniqueid];
+    if (!cur.uniqueid) {
+      cur = *sa;
+      cur.children.clear();
+    }
+    for (const auto &e : children->entries) {
+      const auto *cs = std::get_if<vici::Section>(&e.value);
+      const auto *o = cs ? cs->section("old") : nullptr;
+      const auto *n = cs ? cs->section("new") : nullptr;
+      auto before = o ? child_of(e.name, *o) : std::nullopt;
+      auto after = n ? child_of(e.name, *n) : std::nullopt;
+      if (!before || !after)
+        return false;
+      cur.children.erase(before->uniqueid);
+      cur.children[after->uniqueid] = *after;
+    }
+  }
+  return true;
+}
+
+bool SaTable::protects(Ip4 nbma) const {
+  return std::any_of(ike_.begin(), ike_.end(), [&](const auto &kv) {
+    const IkeSa &sa = kv.second;
+    return sa.remote == nbma &&
+           std::any_of(
+               sa.children.begin(), sa.children.end(), [](const auto &c) {
+                 return c.second.state == "INSTALLED" && c.second.transport;
+               });
+  });
+}
+
+std::vector<const IkeSa *> SaTable::to(Ip4 nbma) const {
+  std::vector<const IkeSa *> out;
+  for (const auto &[id, sa] : ike_)
+    if (sa.remote == nbma)
+      out.push_back(&sa);
+  return out;
+}
+
+const IkeSa *SaTable::find(std::uint32_t ike_id) const {
+  auto it = ike_.find(ike_id);
+  return it == ike_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::uint32_t> SaTable::duplicates() const {
+  std::map<Ip4, std::vector<const IkeSa *>> by_peer;
+  for (const auto &[id, sa] : ike_)
+    if (sa.state == "ESTABLISHED")
+      by_peer[sa.remote].push_back(&sa);
+  std::vector<std::uint32_t> out;
+  for (auto &[peer, sas] : by_peer) {
+    if (sas.size() < 2)
+      continue;
+    auto keep = std::min_element(sas.begin(), sas.end(),
+                                 [](const IkeSa *a, const IkeSa *b) {
+                                   return a->initiator_spi < b->initiator_spi;
+                                 });
+    for (const IkeSa *sa : sas)
+      if (sa != *keep)
+        out.push_back(sa->uniqueid);
+  }
+  return out;
+}
+
+std::vector<std::uint32_t> SaTable::childless(const std::string &conn) const {
+  std::vector<std::uint32_t> out;
+  for (const auto &[id, sa] : ike_)
+    if (sa.name == conn && sa.state == "ESTABLISHED" && sa.children.empty())
+      out.push_back(id);
+  return out;
+}
+
+} // namespace dmvpnd

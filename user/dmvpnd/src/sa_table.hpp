@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+// What charon holds, as dmvpnd learns it over VICI (list-sa at connect,
+// then the ike/child updown and rekey events): its IKE_SAs with their
+// CHILD_SAs, looked up by the peer's NBMA address. dmvpnd decides from it
+// which peers are protected, which IKE_SAs to terminate (by unique id,
+// never by name: a name covers the hub's SA too), and which duplicate of
+// a simultaneous initiation goes. Pure: VICI messages in, answers out.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ip4.hpp"
+#include "vici.hpp"
+
+namespace dmvpnd {
+
+struct ChildSa {
+  std::uint32_t uniqueid = 0;
+  std::string name;
+  std::uint32_t reqid = 0;
+  std::string state; // INSTALLED when it carries traffic
+  bool transport = false;
+  bool encap = false; // UDP-encapsulated (NAT-T)
+  bool operator==(const ChildSa &) const = default;
+};
+
+struct IkeSa {
+  std::uint32_t uniqueid = 0;
+  std::string name; // the connection it was made from
+  std::string state;
+  Ip4 local;
+  Ip4 remote;
+  bool initiator = false;
+  bool nat = false;          // any side behind NAT
+  std::string initiator_spi; // hex, the same at both ends
+  std::map<std::uint32_t, ChildSa> children;
+
+  [[nodiscard]] bool carries() const;
+};
+
+class SaTable {
+public:
+  // Events and list-sa messages; false (and nothing changed) for one
+  // that does not read as charon writes them.
+  bool on_list_sa(const vici::Section &m);
+  bool on_ike_updown(const vici::Section &m);
+  bool on_child_updown(const vici::Section &m);
+  bool on_ike_rekey(const vici::Section &m);
+  bool on_child_rekey(const vici::Section &m);
+  // charon went away (or is about to be listed again).
+  void clear() { ike_.clear(); }
+
+  // An installed transport-mode CHILD_SA to `nbma`.
+  [[nodiscard]] bool protects(Ip4 nbma) const;
+  [[nodiscard]] std::vector<const IkeSa *> to(Ip4 nbma) const;
+  [[nodiscard]] const IkeSa *find(std::uint32_t ike_id) const;
+  [[nodiscard]] std::size_t size() const { return ike_.size(); }
+
+  // Of two or more established IKE_SAs to one peer (both ends initiated
+  // at once), all but one: the one kept has the lowest initiator SPI.
+  // Both ends see the same SPIs, whatever NAT did to their addresses, so
+  // they keep the same one.
+  [[nodiscard]] std::vector<std::uint32_t> duplicates() const;
+  // Established IKE_SAs of `conn` without a CHILD_SA (a wildcard acquire
+  // makes a new IKE_SA each time; its child may have gone).
+  [[nodiscard]] std::vector<std::uint32_t>
+  childless(const std::string &conn) const;
+
+private:
+  std::map<std::uint32_t, IkeSa> ike_; // by unique id
+};
+
+} // namespace dmvpnd
