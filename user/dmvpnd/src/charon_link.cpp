@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "charon_link.hpp"
+
+#include "log.hpp"
+
+namespace dmvpnd {
+
+CharonLink::CharonLink(TimerQueue &timers, Hooks hooks)
+    : hooks_(std::move(hooks)),
+      client_([this](const std::string &n, const vici::Section &m) {
+        on_event(n, m);
+      }),
+      retry_(timers) {}
+
+void CharonLink::start() { connect(); }
+
+void CharonLink::connect() {
+  Fd fd = hooks_.connect();
+  if (!fd) {
+    if (!warned_)
+      log(Level::warning, "charon: not reachable over VICI, retrying");
+    warned_ = true;
+    retry_.start(backoff_.next(), [this] { connect(); });
+    return;
+  }
+  int old = client_.fd();
+  client_.attach(std::move(fd));
+  hooks_.watch(old, client_.fd());
+  for (const char *e : kEvents)
+    client_.subscribe(e, [e](bool ok) {
+      if (!ok)
+        log(Level::warning, "charon: no event {}: SAs may be missed", e);
+    });
+  list();
+}
+
+// The table is charon's word from scratch: what an outage or a lost
+// event changed is forgotten with it.
+void CharonLink::list() {
+  sas_.clear();
+  terminating_.clear();
+  listed_ = false;
+  client_.command("list-sas", {}, [this](std::optional<vici::Section> r) {
+    if (!r)
+      return; // (the connection went: lost() follows)
+    listed_ = true;
+    backoff_.reset();
+    log(warned_ ? Level::notice : Level::info,
+        "charon: connected, {} IKE_SA(s)", sas_.size());
+    warned_ = false;
+    hooks_.changed();
+  });
+}
+
+void CharonLink::lost(const char *why) {
+  int old = client_.fd();
+  client_.close();
+  hooks_.watch(old, -1);
+  bool was = listed_;
+  listed_ = false;
+  sas_.clear();
+  log(Level::warning, "charon: VICI connection {}, reconnecting", why);
+  warned_ = true;
+  retry_.start(backoff_.next(), [this] { connect(); });
+  if (was)
+    hooks_.changed();
+}
+
+void CharonLink::on_readable() {
+  if (!client_.on_readable())
+    lost("lost");
+}
+
+void CharonLink::on_writable() {
+  if (!client_.on_writable())
+    lost("lost");
+}
+
+void CharonLink::on_event(const std::string &name, const vici::Section &m) {
+  bool ok = true;
+  if (name == "list-sa")
+    ok = sas_.on_list_sa(m);
+  else if (name == "ike-updown")
+    ok = sas_.on_ike_updown(m);
+  else if (name == "child-updown")
+    ok = sas_.on_child_updown(m);
+  else if (name == "ike-rekey")
+    ok = sas_.on_ike_rekey(m);
+  else if (name == "child-rekey")
+    ok = sas_.on_child_rekey(m);
+  else
+    return;
+  if (!ok) {
+    // The table may now miss an SA: read it again.
+    log(Level::warning, "charon: unreadable {} event: listing the SAs again",
+        name);
+    list();
+    return;
+  }
+  std::erase_if(terminating_, [&](auto id) { return !sas_.find(id); });
+  // A streamed list-sa is part of a listing still under way.
+  if (name != "list-sa" && listed_)
+    hooks_.changed();
+}
+
+void CharonLink::terminate(std::uint32_t ike_id) {
+  if (!client_.connected() || !terminating_.insert(ike_id).second)
+    return;
+  vici::Section args;
+  args.add("ike-id", std::to_string(ike_id)).add("timeout", "-1");
+  client_.command(
+      "terminate", std::move(args), [ike_id](std::optional<vici::Section> r) {
+        const auto *ok = r ? r->value("success") : nullptr;
+        if (!ok || *ok != "yes")
+          log(Level::warning, "charon: terminating IKE_SA {} failed: {}",
+              ike_id,
+              r && r->value("errmsg") ? *r->value("errmsg") : "no answer");
+      });
+}
+
+void CharonLink::initiate(const std::string &ike, const std::string &child) {
+  if (!client_.connected())
+    return;
+  vici::Section args;
+  args.add("ike", ike).add("child", child).add("timeout", "-1");
+  client_.command(
+      "initiate", std::move(args),
+      [ike, child](std::optional<vici::Section> r) {
+        const auto *ok = r ? r->value("success") : nullptr;
+        if (!ok || *ok != "yes")
+          log(Level::warning, "charon: initiating {}/{} failed: {}", ike, child,
+              r && r->value("errmsg") ? *r->value("errmsg") : "no answer");
+      });
+}
+
+void CharonLink::tidy(const std::string &conn) {
+  if (!listed_)
+    return;
+  for (auto id : sas_.duplicates())
+    terminate(id);
+  for (auto id : sas_.childless(conn))
+    terminate(id);
+}
+
+} // namespace dmvpnd

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+// dmvpnd's side of charon: it keeps a VICI connection up (reconnecting
+// with backoff when charon is not there or goes), follows the SA events,
+// and rebuilds its table of SAs from list-sas on every connect, so that
+// neither a charon restart nor its own loses track. What it asks of
+// charon is named by unique id (terminate) or by connection (initiate of
+// a server's child), never by anything that covers more.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "backoff.hpp"
+#include "fd.hpp"
+#include "sa_table.hpp"
+#include "timer_queue.hpp"
+#include "vici_client.hpp"
+
+namespace dmvpnd {
+
+class CharonLink {
+public:
+  struct Hooks {
+    // A connected VICI socket, or an empty Fd (charon not there yet).
+    std::function<Fd()> connect;
+    // The socket to poll changed (-1: none).
+    std::function<void(int old_fd, int new_fd)> watch;
+    // The table changed, or was rebuilt after a (re)connect.
+    std::function<void()> changed;
+  };
+  // The events whose SAs the table follows; list-sa streams list-sas.
+  static constexpr const char *kEvents[] = {
+      "ike-updown", "child-updown", "ike-rekey", "child-rekey", "list-sa"};
+
+  CharonLink(TimerQueue &timers, Hooks hooks);
+
+  void start();
+  // Connected, and the table read from charon since.
+  [[nodiscard]] bool up() const { return listed_; }
+  [[nodiscard]] const SaTable &sas() const { return sas_; }
+
+  [[nodiscard]] int fd() const { return client_.fd(); }
+  [[nodiscard]] bool wants_write() const { return client_.wants_write(); }
+  void on_readable();
+  void on_writable();
+
+  // Each IKE_SA is asked to go once.
+  void terminate(std::uint32_t ike_id);
+  void initiate(const std::string &ike, const std::string &child);
+  // Ends the duplicates of simultaneous initiations, and the IKE_SAs of
+  // connection `conn` that carry no CHILD_SA any more.
+  void tidy(const std::string &conn);
+
+private:
+  void connect();
+  void lost(const char *why);
+  void list();
+  void on_event(const std::string &name, const vici::Section &m);
+
+  Hooks hooks_;
+  ViciClient client_;
+  SaTable sas_;
+  Timer retry_;
+  Backoff backoff_;
+  bool listed_ = false;
+  bool warned_ = false; // "charon not reachable" said once per outage
+  std::set<std::uint32_t> terminating_;
+};
+
+} // namespace dmvpnd
