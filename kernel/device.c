@@ -243,6 +243,7 @@ static const struct nla_policy dmvpn_link_policy[IFLA_DMVPN_MAX + 1] = {
 	[IFLA_DMVPN_TTL] = { .type = NLA_U8 },
 	[IFLA_DMVPN_TOS] = { .type = NLA_U8 },
 	[IFLA_DMVPN_FWMARK] = { .type = NLA_U32 },
+	[IFLA_DMVPN_PROTECT] = NLA_POLICY_MAX(NLA_U8, DMVPN_PROTECT_REQUIRE),
 	[IFLA_DMVPN_MAX_ENTRIES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &dmvpn_max_entries_range),
 };
@@ -297,6 +298,8 @@ static void dmvpn_apply_mutable(struct dmvpn_dev *d, struct nlattr *data[])
 		WRITE_ONCE(d->p.tos, nla_get_u8(data[IFLA_DMVPN_TOS]));
 	if (data[IFLA_DMVPN_FWMARK])
 		WRITE_ONCE(d->p.fwmark, nla_get_u32(data[IFLA_DMVPN_FWMARK]));
+	if (data[IFLA_DMVPN_PROTECT])
+		WRITE_ONCE(d->p.protect, nla_get_u8(data[IFLA_DMVPN_PROTECT]));
 }
 
 /* A hub forwards spoke-to-spoke traffic out of the device it came in on.
@@ -466,10 +469,12 @@ static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 		return err;
 	old = d->p;
 	dmvpn_apply_mutable(d, data);
-	/* The peers' cached routes were looked up with the old mark and
-	 * TOS: make every IPv4 route of the namespace be looked up again.
+	/* The peers' cached routes were looked up with the old mark, TOS
+	 * and protection (a plain route or an IPsec bundle): make every
+	 * IPv4 route of the namespace be looked up again.
 	 */
-	if (old.fwmark != d->p.fwmark || old.tos != d->p.tos)
+	if (old.fwmark != d->p.fwmark || old.tos != d->p.tos ||
+	    old.protect != d->p.protect)
 		rt_genid_bump_ipv4(d->net);
 	dmvpn_cache_set_max(&d->cache, max);
 	return 0;
@@ -488,7 +493,8 @@ static size_t dmvpn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +			/* TTL */
 	       nla_total_size(sizeof(u8)) +			/* TOS */
 	       nla_total_size(sizeof(u32)) +			/* MAX_ENTRIES */
-	       nla_total_size(sizeof(u32));			/* FWMARK */
+	       nla_total_size(sizeof(u32)) +			/* FWMARK */
+	       nla_total_size(sizeof(u8));			/* PROTECT */
 }
 
 static int dmvpn_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -502,7 +508,8 @@ static int dmvpn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_DMVPN_TOS, d->p.tos) ||
 	    nla_put_u32(skb, IFLA_DMVPN_MAX_ENTRIES,
 			READ_ONCE(d->cache.max_entries)) ||
-	    nla_put_u32(skb, IFLA_DMVPN_FWMARK, READ_ONCE(d->p.fwmark)))
+	    nla_put_u32(skb, IFLA_DMVPN_FWMARK, READ_ONCE(d->p.fwmark)) ||
+	    nla_put_u8(skb, IFLA_DMVPN_PROTECT, READ_ONCE(d->p.protect)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -44,6 +44,7 @@ struct dmvpn_params {
 	u8 ttl;
 	u8 tos;
 	u32 fwmark;
+	u8 protect;	/* DMVPN_PROTECT_* */
 };
 
 /* Counters of events the generic netdev stats cannot express. */
@@ -58,6 +59,8 @@ enum dmvpn_counter {
 	DMVPN_CNT_TX_NHRP,
 	DMVPN_CNT_MISS_EVENTS,
 	DMVPN_CNT_TX_VIA_NHS,
+	DMVPN_CNT_TX_UNPROTECTED,
+	DMVPN_CNT_RX_UNPROTECTED,
 	DMVPN_CNT_MAX
 };
 

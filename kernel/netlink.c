@@ -360,6 +360,8 @@ static int dmvpn_nl_put_stats(struct sk_buff *skb, struct dmvpn_dev *d)
 		{ DMVPN_STATS_A_TX_NHRP, dmvpn_counter_read(d, DMVPN_CNT_TX_NHRP) },
 		{ DMVPN_STATS_A_MISS_EVENTS, dmvpn_counter_read(d, DMVPN_CNT_MISS_EVENTS) },
 		{ DMVPN_STATS_A_TX_VIA_NHS, dmvpn_counter_read(d, DMVPN_CNT_TX_VIA_NHS) },
+		{ DMVPN_STATS_A_TX_UNPROTECTED, dmvpn_counter_read(d, DMVPN_CNT_TX_UNPROTECTED) },
+		{ DMVPN_STATS_A_RX_UNPROTECTED, dmvpn_counter_read(d, DMVPN_CNT_RX_UNPROTECTED) },
 	};
 
 	dev_get_tstats64(d->dev, &st);

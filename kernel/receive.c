@@ -113,6 +113,15 @@ static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
 		dmvpn_count(d, DMVPN_CNT_RX_POLICY);
 		goto drop;
 	}
+	/* Whatever the policies say (charon may be down, a hub has no
+	 * inbound trap): a protected device takes only what IPsec
+	 * delivered.
+	 */
+	if (READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
+	    !skb_sec_path(skb)) {
+		dmvpn_count(d, DMVPN_CNT_RX_UNPROTECTED);
+		goto drop;
+	}
 
 	/* An NHRP frame keeps the outer IP header as its link-layer header:
 	 * parse() hands the sender's NBMA address to AF_PACKET readers from

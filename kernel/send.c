@@ -13,6 +13,7 @@
 #include <net/ip6_route.h>
 #include <net/ip_tunnels.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "compat.h"
 #include "dmvpn.h"
@@ -82,6 +83,31 @@ static void dmvpn_tx_drop(struct dmvpn_dev *d, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
+/* The IPsec bundle to the peer, or nothing: the xfrm core's own queue is
+ * not asked for (no XFRM_LOOKUP_QUEUE), so a pending SA is an error here
+ * rather than a blackhole route that swallows the packet, and a peer
+ * without a policy gets no plain route. Every failure is -ENOPROTOOPT.
+ */
+static struct rtable *dmvpn_route_protected(struct net *net,
+					    struct flowi4 *fl4)
+{
+	struct rtable *rt = __ip_route_output_key(net, fl4);
+	struct dst_entry *dst;
+
+	if (IS_ERR(rt))
+		return rt;
+	/* As ip_route_output_flow() does before its xfrm lookup. */
+	fl4->flowi4_oif = rt->dst.dev->ifindex;
+	dst = xfrm_lookup(net, &rt->dst, flowi4_to_flowi(fl4), NULL, 0);
+	if (IS_ERR(dst))
+		return ERR_PTR(-ENOPROTOOPT);
+	if (!dst_xfrm(dst)) {
+		dst_release(dst);
+		return ERR_PTR(-ENOPROTOOPT);
+	}
+	return (struct rtable *)dst;
+}
+
 static struct rtable *dmvpn_route(struct dmvpn_dev *d, __be32 nbma, u8 tos,
 				  u32 mark, struct dst_cache *dc,
 				  __be32 *saddr)
@@ -102,7 +128,10 @@ static struct rtable *dmvpn_route(struct dmvpn_dev *d, __be32 nbma, u8 tos,
 	fl4.flowi4_proto = IPPROTO_GRE;
 	fl4.flowi4_mark = mark;
 	fl4.fl4_gre_key = htonl(d->p.key);
-	rt = ip_route_output_key(d->net, &fl4);
+	if (READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE)
+		rt = dmvpn_route_protected(d->net, &fl4);
+	else
+		rt = ip_route_output_key(d->net, &fl4);
 	if (IS_ERR(rt))
 		return rt;
 	*saddr = fl4.saddr;
@@ -137,6 +166,10 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 	else if (skb->mark)
 		dc = NULL;
 	rt = dmvpn_route(d, nbma, tos, skb->mark, dc, &saddr);
+	if (PTR_ERR(rt) == -ENOPROTOOPT) {
+		dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_UNPROTECTED);
+		return;
+	}
 	if (IS_ERR(rt)) {
 		DEV_STATS_INC(d->dev, tx_carrier_errors);
 		goto err;

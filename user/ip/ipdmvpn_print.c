@@ -34,7 +34,7 @@ static const __u16 mcast_policy[DMVPN_MCAST_A_MAX + 1] = {
 
 static const __u16 stats_policy[DMVPN_STATS_A_MAX + 1] = {
 	[DMVPN_STATS_A_TX_PACKETS ... DMVPN_STATS_A_MISS_EVENTS] = 8,
-	[DMVPN_STATS_A_TX_VIA_NHS] = 8,
+	[DMVPN_STATS_A_TX_VIA_NHS ... DMVPN_STATS_A_RX_UNPROTECTED] = 8,
 };
 
 /* Text groups the counters by direction, one line each. */
@@ -49,6 +49,7 @@ static const struct {
 	{ DMVPN_STATS_A_TX_ERRORS, "tx_errors", "errors", 0 },
 	{ DMVPN_STATS_A_TX_NO_MAPPING, "tx_no_mapping", "no-mapping", 0 },
 	{ DMVPN_STATS_A_TX_VIA_NHS, "tx_via_nhs", "via-nhs", 0 },
+	{ DMVPN_STATS_A_TX_UNPROTECTED, "tx_unprotected", "unprotected", 0 },
 	{ DMVPN_STATS_A_TX_MCAST, "tx_mcast", "mcast", 0 },
 	{ DMVPN_STATS_A_TX_NHRP, "tx_nhrp", "nhrp", 0 },
 	{ DMVPN_STATS_A_MISS_EVENTS, "miss_events", "miss-events", 0 },
@@ -57,6 +58,7 @@ static const struct {
 	{ DMVPN_STATS_A_RX_KEY_MISMATCH, "rx_key_mismatch", "key-mismatch", 1 },
 	{ DMVPN_STATS_A_RX_MALFORMED, "rx_malformed", "malformed", 1 },
 	{ DMVPN_STATS_A_RX_POLICY, "rx_policy", "policy", 1 },
+	{ DMVPN_STATS_A_RX_UNPROTECTED, "rx_unprotected", "unprotected", 1 },
 	{ DMVPN_STATS_A_RX_NHRP, "rx_nhrp", "nhrp", 1 },
 };
 

@@ -27,6 +27,7 @@ static void dmvpn_print_help(struct link_util *lu, int argc, char **argv,
 		"			[ tos TOS ]\n"
 		"			[ max-entries NUMBER ]\n"
 		"			[ fwmark MARK ]\n"
+		"			[ protect { require | none } ]\n"
 		"\n"
 		"Where:	ADDR := IPv4 or IPv6 underlay (NBMA) address\n"
 		"	KEY  := { 0..4294967295 }\n"
@@ -40,7 +41,7 @@ static int dmvpn_parse_opt(struct link_util *lu, int argc, char **argv,
 {
 	bool seen_local = false, seen_key = false, seen_dev = false;
 	bool seen_ttl = false, seen_tos = false, seen_max = false;
-	bool seen_mark = false;
+	bool seen_mark = false, seen_protect = false;
 	inet_prefix local;
 	__u32 u32;
 	__u8 u8;
@@ -117,6 +118,18 @@ static int dmvpn_parse_opt(struct link_util *lu, int argc, char **argv,
 				invarg("invalid fwmark", *argv);
 			addattr32(n, 1024, IFLA_DMVPN_FWMARK, u32);
 			seen_mark = true;
+		} else if (strcmp(*argv, "protect") == 0) {
+			NEXT_ARG();
+			if (seen_protect)
+				duparg("protect", *argv);
+			if (strcmp(*argv, "require") == 0)
+				u8 = DMVPN_PROTECT_REQUIRE;
+			else if (strcmp(*argv, "none") == 0)
+				u8 = DMVPN_PROTECT_NONE;
+			else
+				invarg("protect is \"require\" or \"none\"", *argv);
+			addattr8(n, 1024, IFLA_DMVPN_PROTECT, u8);
+			seen_protect = true;
 		} else if (strcmp(*argv, "help") == 0) {
 			dmvpn_print_help(lu, argc, argv, stderr);
 			return -1;
@@ -182,6 +195,11 @@ static void dmvpn_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	if (tb[IFLA_DMVPN_FWMARK] && rta_getattr_u32(tb[IFLA_DMVPN_FWMARK]))
 		print_0xhex(PRINT_ANY, "fwmark", "fwmark %#llx ",
 			    rta_getattr_u32(tb[IFLA_DMVPN_FWMARK]));
+	if (tb[IFLA_DMVPN_PROTECT])
+		print_string(PRINT_ANY, "protect", "protect %s ",
+			     rta_getattr_u8(tb[IFLA_DMVPN_PROTECT]) ==
+					     DMVPN_PROTECT_REQUIRE ?
+				     "require" : "none");
 }
 
 struct link_util dmvpn_link_util = {

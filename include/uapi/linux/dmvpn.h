@@ -29,7 +29,18 @@ enum {
 	IFLA_DMVPN_FWMARK,	/* u32: mark for the underlay route lookup and
 				 * the outer packet; 0 = the packet's own
 				 */
+	IFLA_DMVPN_PROTECT,	/* u8: DMVPN_PROTECT_*; default NONE */
 	__IFLA_DMVPN_MAX
+};
+
+/* IFLA_DMVPN_PROTECT. With REQUIRE no GRE leaves without an IPsec SA
+ * (xfrm bundle) to its peer, and none is taken in that did not come out
+ * of one (secpath): for want of one a packet is dropped and counted,
+ * never sent or delivered in clear.
+ */
+enum {
+	DMVPN_PROTECT_NONE,
+	DMVPN_PROTECT_REQUIRE,
 };
 
 #define IFLA_DMVPN_MAX (__IFLA_DMVPN_MAX - 1)
@@ -168,6 +179,8 @@ enum dmvpn_stats_attr {
 	DMVPN_STATS_A_MISS_EVENTS,	/* cache-miss notifications sent */
 	DMVPN_STATS_A_PAD,
 	DMVPN_STATS_A_TX_VIA_NHS,	/* unresolved: sent to an NHS instead */
+	DMVPN_STATS_A_TX_UNPROTECTED,	/* dropped: no IPsec SA (PROTECT) */
+	DMVPN_STATS_A_RX_UNPROTECTED,	/* dropped: came in clear (PROTECT) */
 	__DMVPN_STATS_A_MAX
 };
 
