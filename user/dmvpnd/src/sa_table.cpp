@@ -90,6 +90,18 @@ ike_sections(const vici::Section &m) {
   return out;
 }
 
+// Every IKE_SA of a message, or none if one does not read.
+std::optional<std::vector<IkeSa>> ike_sas(const vici::Section &m) {
+  std::vector<IkeSa> out;
+  for (const auto &[name, s] : ike_sections(m)) {
+    auto sa = ike_of(name, *s);
+    if (!sa)
+      return std::nullopt;
+    out.push_back(std::move(*sa));
+  }
+  return out;
+}
+
 } // namespace
 
 bool IkeSa::carries() const {
@@ -99,28 +111,20 @@ bool IkeSa::carries() const {
 }
 
 bool SaTable::on_list_sa(const vici::Section &m) {
-  std::vector<IkeSa> got;
-  for (const auto &[name, s] : ike_sections(m)) {
-    auto sa = ike_of(name, *s);
-    if (!sa)
-      return false;
-    got.push_back(std::move(*sa));
-  }
-  for (auto &sa : got)
+  auto got = ike_sas(m);
+  if (!got)
+    return false;
+  for (auto &sa : *got)
     ike_[sa.uniqueid] = std::move(sa);
   return true;
 }
 
 bool SaTable::on_ike_updown(const vici::Section &m) {
   bool up = yes(m, "up");
-  std::vector<IkeSa> got;
-  for (const auto &[name, s] : ike_sections(m)) {
-    auto sa = ike_of(name, *s);
-    if (!sa)
-      return false;
-    got.push_back(std::move(*sa));
-  }
-  for (auto &sa : got) {
+  auto got = ike_sas(m);
+  if (!got)
+    return false;
+  for (auto &sa : *got) {
     if (!up) {
       ike_.erase(sa.uniqueid);
       continue;
@@ -136,14 +140,10 @@ bool SaTable::on_ike_updown(const vici::Section &m) {
 
 bool SaTable::on_child_updown(const vici::Section &m) {
   bool up = yes(m, "up");
-  std::vector<IkeSa> got;
-  for (const auto &[name, s] : ike_sections(m)) {
-    auto sa = ike_of(name, *s);
-    if (!sa)
-      return false;
-    got.push_back(std::move(*sa));
-  }
-  for (auto &sa : got) {
+  auto got = ike_sas(m);
+  if (!got)
+    return false;
+  for (auto &sa : *got) {
     auto it = ike_.find(sa.uniqueid);
     if (it == ike_.end()) {
       if (!up)
