@@ -88,6 +88,7 @@ static int dmvpn_dev_init(struct net_device *dev)
 			       dmvpn_nl_notify, &dmvpn_pernet(d->net)->gen);
 	if (err)
 		goto err_gro;
+	d->cache.peers.gone = dmvpn_nl_notify_peer_gone;
 	return 0;
 
 err_gro:
@@ -138,6 +139,10 @@ static void dmvpn_dev_free(struct net_device *dev)
 {
 	struct dmvpn_dev *d = netdev_priv(dev);
 
+	/* The last key-manager notification that could queue it is gone
+	 * with the last RCU reader; the cache emptied the queues.
+	 */
+	cancel_delayed_work_sync(&d->hold_work);
 	dmvpn_cache_destroy(&d->cache);
 	dmvpn_nhrp_destroy(&d->nhrp);
 	gro_cells_destroy(&d->gro_cells);
@@ -224,6 +229,10 @@ static void dmvpn_setup(struct net_device *dev)
 	INIT_LIST_HEAD(&d->list);
 	d->p.ttl = DMVPN_DEFAULT_TTL;
 	d->cache.max_entries = DMVPN_DEFAULT_MAX_ENTRIES;
+	d->p.hold_peer = DMVPN_HOLD_PEER_DEFAULT;
+	d->p.hold_device = DMVPN_HOLD_DEVICE_DEFAULT;
+	d->p.hold_time = DMVPN_HOLD_TIME_DEFAULT;
+	INIT_DELAYED_WORK(&d->hold_work, dmvpn_hold_work);
 	dmvpn_nhrp_init(&d->nhrp, dmvpn_nl_notify_nhrp);
 	/* Cache misses wake the resolver; a flood of them must not. */
 	ratelimit_state_init(&d->miss_rs, HZ, 100);
@@ -236,6 +245,19 @@ static struct netlink_range_validation dmvpn_max_entries_range = {
 	.max = DMVPN_MAX_ENTRIES_LIMIT,
 };
 
+static struct netlink_range_validation dmvpn_hold_peer_range = {
+	.max = DMVPN_HOLD_PEER_LIMIT,
+};
+
+static struct netlink_range_validation dmvpn_hold_device_range = {
+	.max = DMVPN_HOLD_DEVICE_LIMIT,
+};
+
+static struct netlink_range_validation dmvpn_hold_time_range = {
+	.min = DMVPN_HOLD_TIME_MIN,
+	.max = DMVPN_HOLD_TIME_MAX,
+};
+
 static const struct nla_policy dmvpn_link_policy[IFLA_DMVPN_MAX + 1] = {
 	[IFLA_DMVPN_LOCAL] = { .type = NLA_BINARY, .len = 16 },
 	[IFLA_DMVPN_KEY] = { .type = NLA_U32 },
@@ -244,6 +266,12 @@ static const struct nla_policy dmvpn_link_policy[IFLA_DMVPN_MAX + 1] = {
 	[IFLA_DMVPN_TOS] = { .type = NLA_U8 },
 	[IFLA_DMVPN_FWMARK] = { .type = NLA_U32 },
 	[IFLA_DMVPN_PROTECT] = NLA_POLICY_MAX(NLA_U8, DMVPN_PROTECT_REQUIRE),
+	[IFLA_DMVPN_HOLD_PEER] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &dmvpn_hold_peer_range),
+	[IFLA_DMVPN_HOLD_DEVICE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &dmvpn_hold_device_range),
+	[IFLA_DMVPN_HOLD_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &dmvpn_hold_time_range),
 	[IFLA_DMVPN_MAX_ENTRIES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &dmvpn_max_entries_range),
 };
@@ -300,6 +328,15 @@ static void dmvpn_apply_mutable(struct dmvpn_dev *d, struct nlattr *data[])
 		WRITE_ONCE(d->p.fwmark, nla_get_u32(data[IFLA_DMVPN_FWMARK]));
 	if (data[IFLA_DMVPN_PROTECT])
 		WRITE_ONCE(d->p.protect, nla_get_u8(data[IFLA_DMVPN_PROTECT]));
+	if (data[IFLA_DMVPN_HOLD_PEER])
+		WRITE_ONCE(d->p.hold_peer,
+			   nla_get_u32(data[IFLA_DMVPN_HOLD_PEER]));
+	if (data[IFLA_DMVPN_HOLD_DEVICE])
+		WRITE_ONCE(d->p.hold_device,
+			   nla_get_u32(data[IFLA_DMVPN_HOLD_DEVICE]));
+	if (data[IFLA_DMVPN_HOLD_TIME])
+		WRITE_ONCE(d->p.hold_time,
+			   nla_get_u32(data[IFLA_DMVPN_HOLD_TIME]));
 }
 
 /* A hub forwards spoke-to-spoke traffic out of the device it came in on.
@@ -476,6 +513,9 @@ static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (old.fwmark != d->p.fwmark || old.tos != d->p.tos ||
 	    old.protect != d->p.protect)
 		rt_genid_bump_ipv4(d->net);
+	/* Held packets: released without protection, or expired sooner. */
+	if (old.protect != d->p.protect || old.hold_time != d->p.hold_time)
+		mod_delayed_work(system_wq, &d->hold_work, 0);
 	dmvpn_cache_set_max(&d->cache, max);
 	return 0;
 
@@ -494,7 +534,8 @@ static size_t dmvpn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +			/* TOS */
 	       nla_total_size(sizeof(u32)) +			/* MAX_ENTRIES */
 	       nla_total_size(sizeof(u32)) +			/* FWMARK */
-	       nla_total_size(sizeof(u8));			/* PROTECT */
+	       nla_total_size(sizeof(u8)) +			/* PROTECT */
+	       3 * nla_total_size(sizeof(u32));		/* HOLD_* */
 }
 
 static int dmvpn_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -509,7 +550,11 @@ static int dmvpn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_DMVPN_MAX_ENTRIES,
 			READ_ONCE(d->cache.max_entries)) ||
 	    nla_put_u32(skb, IFLA_DMVPN_FWMARK, READ_ONCE(d->p.fwmark)) ||
-	    nla_put_u8(skb, IFLA_DMVPN_PROTECT, READ_ONCE(d->p.protect)))
+	    nla_put_u8(skb, IFLA_DMVPN_PROTECT, READ_ONCE(d->p.protect)) ||
+	    nla_put_u32(skb, IFLA_DMVPN_HOLD_PEER, READ_ONCE(d->p.hold_peer)) ||
+	    nla_put_u32(skb, IFLA_DMVPN_HOLD_DEVICE,
+			READ_ONCE(d->p.hold_device)) ||
+	    nla_put_u32(skb, IFLA_DMVPN_HOLD_TIME, READ_ONCE(d->p.hold_time)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "cache.h"
 #include "config.h"
+#include "hold.h"
 
 #define DMVPN_DEFAULT_TTL		64
 #define DMVPN_DEFAULT_MAX_ENTRIES	65536
@@ -45,6 +46,9 @@ struct dmvpn_params {
 	u8 tos;
 	u32 fwmark;
 	u8 protect;	/* DMVPN_PROTECT_* */
+	u32 hold_peer;	/* packets held for an SA, per peer (hold.c) */
+	u32 hold_device;	/* and in all */
+	u32 hold_time;	/* ms a held packet waits */
 };
 
 /* Counters of events the generic netdev stats cannot express. */
@@ -61,6 +65,9 @@ enum dmvpn_counter {
 	DMVPN_CNT_TX_VIA_NHS,
 	DMVPN_CNT_TX_UNPROTECTED,
 	DMVPN_CNT_RX_UNPROTECTED,
+	DMVPN_CNT_TX_HELD,
+	DMVPN_CNT_TX_RELEASED,
+	DMVPN_CNT_HOLD_FULL,
 	DMVPN_CNT_MAX
 };
 
@@ -85,6 +92,8 @@ struct dmvpn_dev {
 	struct dmvpn_counters __percpu *cnt;
 	struct ratelimit_state miss_rs;
 	struct dmvpn_nhrp nhrp;
+	/* Releases and expires held packets (hold.c). */
+	struct delayed_work hold_work;
 };
 
 #define DMVPN_HASH_BITS 6
@@ -141,7 +150,17 @@ struct dmvpn_dev *dmvpn_dev_lookup_rcu(struct net *net, __be32 local,
 unsigned int dmvpn_tunnel_hlen(const struct dmvpn_dev *d);
 
 /* send.c */
+/* While a peer has no SA, how often traffic that has another way tries
+ * the direct one again (doubling), in jiffies.
+ */
+#define DMVPN_PROBE_MIN		HZ
+#define DMVPN_PROBE_MAX		(32 * HZ)
 netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev);
+void dmvpn_tx_drop(struct dmvpn_dev *d, struct sk_buff *skb,
+		   enum dmvpn_counter counter);
+bool dmvpn_peer_sa_up(struct dmvpn_dev *d, struct dmvpn_peer *p);
+void dmvpn_xmit_released(struct dmvpn_dev *d, struct sk_buff_head *list,
+			 __be32 nbma);
 
 /* receive.c */
 bool dmvpn_gre_overlaps(const struct net_device *gdev,
@@ -197,6 +216,9 @@ void dmvpn_nl_notify(struct dmvpn_cache *cache, enum dmvpn_event event,
 		     const struct dmvpn_entry *e, unsigned int count,
 		     gfp_t gfp);
 void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh);
+void dmvpn_nl_notify_peer_sa(struct dmvpn_dev *d, const struct dmvpn_peer *p);
+void dmvpn_nl_notify_peer_gone(struct dmvpn_peers *peers,
+			       const struct dmvpn_peer *p);
 
 /* netlink_config.c */
 enum dmvpn_nhs_req {

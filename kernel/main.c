@@ -18,6 +18,7 @@ static int __init dmvpn_init(void)
 	err = dmvpn_genl_init();
 	if (err)
 		goto err_device;
+	dmvpn_hold_km_register();
 	return 0;
 
 err_device:
@@ -27,6 +28,7 @@ err_device:
 
 static void __exit dmvpn_exit(void)
 {
+	dmvpn_hold_km_unregister();
 	dmvpn_genl_uninit();
 	dmvpn_device_uninit();
 	/* Cache entries are freed by RCU callbacks that live in this module. */

@@ -38,6 +38,9 @@ const struct nla_policy dmvpn_entry_policy[DMVPN_ENTRY_A_MAX + 1] = {
 	[DMVPN_ENTRY_A_USED] = DMVPN_READ_ONLY,
 	[DMVPN_ENTRY_A_PACKETS] = DMVPN_READ_ONLY,
 	[DMVPN_ENTRY_A_BYTES] = DMVPN_READ_ONLY,
+	[DMVPN_ENTRY_A_SA] = DMVPN_READ_ONLY,
+	[DMVPN_ENTRY_A_HELD] = DMVPN_READ_ONLY,
+	[DMVPN_ENTRY_A_HELD_AGE] = DMVPN_READ_ONLY,
 };
 EXPORT_SYMBOL_IF_KUNIT(dmvpn_entry_policy);
 
@@ -56,6 +59,7 @@ static const struct nla_policy dmvpn_policy[DMVPN_A_MAX + 1] = {
 	[DMVPN_A_TTL] = DMVPN_READ_ONLY,
 	[DMVPN_A_TOS] = DMVPN_READ_ONLY,
 	[DMVPN_A_MAX_ENTRIES] = DMVPN_READ_ONLY,
+	[DMVPN_A_PROTECT] = DMVPN_READ_ONLY,
 	[DMVPN_A_ENTRY_COUNT] = DMVPN_READ_ONLY,
 	[DMVPN_A_STATS] = DMVPN_READ_ONLY,
 	[DMVPN_A_ENTRY] = NLA_POLICY_NESTED(dmvpn_entry_policy),
@@ -270,7 +274,33 @@ int dmvpn_nl_put_addr(struct sk_buff *skb, int type,
 	 2 * nla_total_size(sizeof(struct in6_addr)) +	/* PROTO, NBMA */ \
 	 2 * nla_total_size(sizeof(u8)) +		/* PREFIXLEN, TYPE */ \
 	 4 * nla_total_size(sizeof(u32)) + /* FLAGS EXPIRES AGE USED */	\
-	 2 * nla_total_size_64bit(sizeof(u64)))	/* PACKETS, BYTES */
+	 2 * nla_total_size_64bit(sizeof(u64)) + /* PACKETS, BYTES */	\
+	 DMVPN_NL_SA_SIZE)
+
+/* A peer's IPsec state, in an entry's nest. */
+#define DMVPN_NL_SA_SIZE						\
+	(nla_total_size(sizeof(u8)) +			/* SA */	\
+	 2 * nla_total_size(sizeof(u32)))		/* HELD, HELD_AGE */
+
+/* Only on a protected device: a peer that never went through one has
+ * nothing to show.
+ */
+static int dmvpn_nl_put_sa(struct sk_buff *skb, const struct dmvpn_peer *p)
+{
+	u32 held = skb_queue_len_lockless(&p->hold);
+	u8 sa = READ_ONCE(p->sa);
+
+	if (sa == DMVPN_SA_UNKNOWN && !held)
+		return 0;
+	if (nla_put_u8(skb, DMVPN_ENTRY_A_SA, sa) ||
+	    nla_put_u32(skb, DMVPN_ENTRY_A_HELD, held))
+		return -EMSGSIZE;
+	if (!held)
+		return 0;
+	return nla_put_u32(skb, DMVPN_ENTRY_A_HELD_AGE,
+			   jiffies_to_msecs(jiffies -
+					    READ_ONCE(p->hold_oldest)));
+}
 
 static int dmvpn_nl_put_entry(struct sk_buff *skb, const struct dmvpn_entry *e)
 {
@@ -306,7 +336,8 @@ static int dmvpn_nl_put_entry(struct sk_buff *skb, const struct dmvpn_entry *e)
 	    (peer && (nla_put_u64_64bit(skb, DMVPN_ENTRY_A_PACKETS, t.packets,
 					DMVPN_ENTRY_A_PAD) ||
 		      nla_put_u64_64bit(skb, DMVPN_ENTRY_A_BYTES, t.bytes,
-					DMVPN_ENTRY_A_PAD)))) {
+					DMVPN_ENTRY_A_PAD) ||
+		      dmvpn_nl_put_sa(skb, peer)))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -362,6 +393,10 @@ static int dmvpn_nl_put_stats(struct sk_buff *skb, struct dmvpn_dev *d)
 		{ DMVPN_STATS_A_TX_VIA_NHS, dmvpn_counter_read(d, DMVPN_CNT_TX_VIA_NHS) },
 		{ DMVPN_STATS_A_TX_UNPROTECTED, dmvpn_counter_read(d, DMVPN_CNT_TX_UNPROTECTED) },
 		{ DMVPN_STATS_A_RX_UNPROTECTED, dmvpn_counter_read(d, DMVPN_CNT_RX_UNPROTECTED) },
+		{ DMVPN_STATS_A_TX_HELD, dmvpn_counter_read(d, DMVPN_CNT_TX_HELD) },
+		{ DMVPN_STATS_A_TX_RELEASED, dmvpn_counter_read(d, DMVPN_CNT_TX_RELEASED) },
+		{ DMVPN_STATS_A_TX_HOLD_OVERFLOW, dmvpn_counter_read(d, DMVPN_CNT_HOLD_FULL) },
+		{ DMVPN_STATS_A_TX_HOLD_EXPIRED, atomic64_read(&d->cache.peers.hold.expired) },
 	};
 
 	dev_get_tstats64(d->dev, &st);
@@ -409,6 +444,7 @@ static int dmvpn_nl_fill_dev(struct sk_buff *skb, struct dmvpn_dev *d,
 	    nla_put_u32(skb, DMVPN_A_MAX_ENTRIES,
 			READ_ONCE(d->cache.max_entries)) ||
 	    nla_put_u32(skb, DMVPN_A_ENTRY_COUNT, READ_ONCE(d->cache.count)) ||
+	    nla_put_u8(skb, DMVPN_A_PROTECT, READ_ONCE(d->p.protect)) ||
 	    dmvpn_nl_put_stats(skb, d) ||
 	    dmvpn_nl_put_config(skb, d, secret)) {
 		genlmsg_cancel(skb, hdr);
@@ -925,6 +961,62 @@ void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh)
 	}
 	nla_nest_end(msg, nest);
 	dmvpn_count(d, DMVPN_CNT_MISS_EVENTS);
+	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
+}
+
+/* From the transmit path, on a change only: GFP_ATOMIC. */
+void dmvpn_nl_notify_peer_sa(struct dmvpn_dev *d, const struct dmvpn_peer *p)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&dmvpn_genl_family, d->net, 0))
+		return;
+	msg = dmvpn_nl_event_msg(d, DMVPN_EVENT_PEER_SA,
+				 nla_total_size(0) +
+				 nla_total_size(sizeof(struct in6_addr)) +
+				 DMVPN_NL_SA_SIZE, GFP_ATOMIC, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, DMVPN_A_ENTRY);
+	if (!nest || dmvpn_nl_put_addr(msg, DMVPN_ENTRY_A_NBMA, &p->nbma) ||
+	    dmvpn_nl_put_sa(msg, p)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
+}
+
+/* So that dmvpnd can end the IKE_SA of a spoke no entry leads to any
+ * more. Not while the device goes: that is one FLUSHED event.
+ */
+void dmvpn_nl_notify_peer_gone(struct dmvpn_peers *peers,
+			       const struct dmvpn_peer *p)
+{
+	struct dmvpn_dev *d = container_of(peers, struct dmvpn_dev,
+					   cache.peers);
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE ||
+	    d->cache.dead ||
+	    !genl_has_listeners(&dmvpn_genl_family, d->net, 0))
+		return;
+	msg = dmvpn_nl_event_msg(d, DMVPN_EVENT_PEER_GONE,
+				 nla_total_size(0) +
+				 nla_total_size(sizeof(struct in6_addr)),
+				 GFP_ATOMIC, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, DMVPN_A_ENTRY);
+	if (!nest || dmvpn_nl_put_addr(msg, DMVPN_ENTRY_A_NBMA, &p->nbma)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
 	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
 }
 

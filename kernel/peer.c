@@ -34,6 +34,8 @@ struct dmvpn_peer *dmvpn_peer_alloc(void)
 		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
 	if (dst_cache_init(&p->dst_cache, DMVPN_GFP))
 		goto err;
+	__skb_queue_head_init(&p->hold);
+	INIT_LIST_HEAD(&p->hold_node);
 	return p;
 err:
 	free_percpu(p->stats);
@@ -106,6 +108,9 @@ void dmvpn_peer_put(struct dmvpn_peers *peers, struct dmvpn_peer *p)
 {
 	if (--p->refs)
 		return;
+	dmvpn_hold_forget(&peers->hold, p);
+	if (peers->gone)
+		peers->gone(peers, p);
 	rhashtable_remove_fast(&peers->ht, &p->node, dmvpn_peer_params);
 	peers->count--;
 	call_rcu(&p->rcu, dmvpn_peer_free_rcu);
@@ -137,6 +142,8 @@ EXPORT_SYMBOL_IF_KUNIT(dmvpn_peer_totals);
 int dmvpn_peers_init(struct dmvpn_peers *peers)
 {
 	peers->count = 0;
+	peers->gone = NULL;
+	dmvpn_hold_init(&peers->hold);
 	return rhashtable_init(&peers->ht, &dmvpn_peer_params);
 }
 

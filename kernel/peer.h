@@ -2,7 +2,8 @@
 /*
  * A peer is one NBMA (underlay) address of a dmvpn device and what belongs
  * to the path there, whichever overlay addresses lead to it: the route
- * cache, the traffic counters and, next, IPsec and NAT state. Host,
+ * cache, the traffic counters, the IPsec state and the packets that wait
+ * for an SA. Host,
  * shortcut and multicast entries point to their peer, as WireGuard's
  * allowedips point to its peers; entries that cannot transmit (incomplete,
  * negative) have none. A peer goes with the last entry pointing to it.
@@ -12,10 +13,12 @@
 
 #include <linux/gfp.h>
 #include <linux/rhashtable-types.h>
+#include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
 #include <net/dst_cache.h>
 
 #include "addr.h"
+#include "hold.h"
 
 /* What a cache allocates for whoever configures it: charged to their memory
  * cgroup, and failing at its limit rather than calling the OOM killer.
@@ -36,12 +39,28 @@ struct dmvpn_peer {
 	unsigned int refs;	/* entries pointing here; under the cache lock */
 	struct dmvpn_peer_stats __percpu *stats;
 	struct dst_cache dst_cache;
+	/* IPsec, on a protected device: what the last packet found
+	 * (enum dmvpn_sa_state) and, while there is no SA, when traffic
+	 * that has another way (an NHS) next tries the direct one.
+	 */
+	u8 sa;
+	unsigned long probe_at;		/* jiffies */
+	unsigned long probe_backoff;	/* jiffies */
+	/* Packets waiting for the SA; under dmvpn_hold.lock. */
+	struct sk_buff_head hold;
+	struct list_head hold_node;	/* on dmvpn_hold.peers */
+	unsigned long hold_oldest;	/* jiffies the first was held */
+	bool hold_busy;	/* held or being released: new packets queue */
+	bool hold_gone;	/* out of the table: hold nothing more */
 	struct rcu_head rcu;
 };
 
 struct dmvpn_peers {
 	struct rhashtable ht;
 	unsigned int count;
+	struct dmvpn_hold hold;
+	/* Told when a peer leaves the table; may be NULL. Atomic context. */
+	void (*gone)(struct dmvpn_peers *peers, const struct dmvpn_peer *p);
 };
 
 struct dmvpn_peer_totals {

@@ -75,8 +75,8 @@ static enum dmvpn_target dmvpn_ip6_target(struct sk_buff *skb,
 	return DMVPN_UNICAST;
 }
 
-static void dmvpn_tx_drop(struct dmvpn_dev *d, struct sk_buff *skb,
-			  enum dmvpn_counter counter)
+void dmvpn_tx_drop(struct dmvpn_dev *d, struct sk_buff *skb,
+		   enum dmvpn_counter counter)
 {
 	dmvpn_count(d, counter);
 	DEV_STATS_INC(d->dev, tx_dropped);
@@ -140,19 +140,84 @@ static struct rtable *dmvpn_route(struct dmvpn_dev *d, __be32 nbma, u8 tos,
 	return rt;
 }
 
-/* Consumes skb. @dc caches the route to @nbma; NULL when it may not. */
+static void dmvpn_sa_event(struct dmvpn_dev *d, struct dmvpn_peer *p, u8 sa)
+{
+	if (READ_ONCE(p->sa) == sa)
+		return;
+	WRITE_ONCE(p->sa, sa);
+	dmvpn_nl_notify_peer_sa(d, p);
+}
+
+/* A packet to @p went through an SA. */
+static void dmvpn_sa_is_up(struct dmvpn_dev *d, struct dmvpn_peer *p)
+{
+	if (READ_ONCE(p->sa) == DMVPN_SA_UP)
+		return;
+	WRITE_ONCE(p->probe_backoff, 0);
+	dmvpn_sa_event(d, p, DMVPN_SA_UP);
+}
+
+/* A packet to @p found no SA, and its lookup asked for one (an ACQUIRE,
+ * if a trap policy matches and none is being negotiated). Traffic that
+ * has another way tries the direct one again after a backoff.
+ */
+static void dmvpn_sa_is_pending(struct dmvpn_dev *d, struct dmvpn_peer *p)
+{
+	unsigned long backoff = READ_ONCE(p->probe_backoff);
+
+	backoff = clamp(backoff * 2, DMVPN_PROBE_MIN, DMVPN_PROBE_MAX);
+	WRITE_ONCE(p->probe_backoff, backoff);
+	WRITE_ONCE(p->probe_at, jiffies + backoff);
+	dmvpn_sa_event(d, p, DMVPN_SA_PENDING);
+}
+
+/* Whether @p's traffic should take another way for now. */
+static bool dmvpn_sa_wait(const struct dmvpn_dev *d,
+			  const struct dmvpn_peer *p, unsigned long now)
+{
+	return READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
+	       READ_ONCE(p->sa) == DMVPN_SA_PENDING &&
+	       time_before(now, READ_ONCE(p->probe_at));
+}
+
+/**
+ * dmvpn_encap() - encapsulate and send to a peer or an NBMA address
+ * @d: the device
+ * @skb: consumed
+ * @nbma: where to
+ * @p: the peer of @nbma, whose route is cached and which holds the
+ *	packet while it has no SA; NULL (NHRP frames, released packets):
+ *	no cache, and no SA is a drop
+ * @alt: where a packet for @p goes while @p has no SA (an NHS), or NULL
+ */
 static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
-			__be32 nbma, struct dst_cache *dc)
+			__be32 nbma, struct dmvpn_peer *p,
+			struct dmvpn_peer *alt)
 {
 	const struct iphdr *inner = ip_hdr(skb);
 	__be16 proto = skb->protocol;
 	unsigned int gre_hlen = dmvpn_tunnel_hlen(d) - sizeof(struct iphdr);
 	u8 tos = READ_ONCE(d->p.tos), ttl = READ_ONCE(d->p.ttl);
 	u32 mark = READ_ONCE(d->p.fwmark);
+	struct dst_cache *dc = p ? &p->dst_cache : NULL;
 	unsigned int headroom;
 	struct rtable *rt;
 	__be32 saddr;
 
+	/* Behind what the peer already holds, to keep the order, unless
+	 * there is another way.
+	 */
+	if (p && READ_ONCE(p->hold_busy)) {
+		if (!alt) {
+			dmvpn_hold_skb(d, p, skb);
+			return;
+		}
+		dmvpn_count(d, DMVPN_CNT_TX_VIA_NHS);
+		p = alt;
+		nbma = alt->nbma.ip4;
+		alt = NULL;
+		dc = &p->dst_cache;
+	}
 	if (tos == DMVPN_TOS_INHERIT) {
 		tos = ip_tunnel_get_dsfield(inner, skb);
 		/* The route may depend on the TOS: do not cache it. */
@@ -167,9 +232,21 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 		dc = NULL;
 	rt = dmvpn_route(d, nbma, tos, skb->mark, dc, &saddr);
 	if (PTR_ERR(rt) == -ENOPROTOOPT) {
-		dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_UNPROTECTED);
+		if (!p) {
+			dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_UNPROTECTED);
+			return;
+		}
+		dmvpn_sa_is_pending(d, p);
+		if (alt) {
+			dmvpn_count(d, DMVPN_CNT_TX_VIA_NHS);
+			dmvpn_encap(d, skb, alt->nbma.ip4, alt, NULL);
+		} else {
+			dmvpn_hold_skb(d, p, skb);
+		}
 		return;
 	}
+	if (p && READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE)
+		dmvpn_sa_is_up(d, p);
 	if (IS_ERR(rt)) {
 		DEV_STATS_INC(d->dev, tx_carrier_errors);
 		goto err;
@@ -240,8 +317,7 @@ static void dmvpn_xmit_mcast(struct dmvpn_dev *d, struct sk_buff *skb)
 			}
 			dmvpn_account(prev, prev_p, copy->len, true);
 			dmvpn_count(d, DMVPN_CNT_TX_MCAST);
-			dmvpn_encap(d, copy, prev_p->nbma.ip4,
-				    &prev_p->dst_cache);
+			dmvpn_encap(d, copy, prev_p->nbma.ip4, prev_p, NULL);
 		}
 		prev = e;
 		prev_p = p;
@@ -252,7 +328,7 @@ static void dmvpn_xmit_mcast(struct dmvpn_dev *d, struct sk_buff *skb)
 	}
 	dmvpn_account(prev, prev_p, skb->len, true);
 	dmvpn_count(d, DMVPN_CNT_TX_MCAST);
-	dmvpn_encap(d, skb, prev_p->nbma.ip4, &prev_p->dst_cache);
+	dmvpn_encap(d, skb, prev_p->nbma.ip4, prev_p, NULL);
 }
 
 /* An NHRP frame from AF_PACKET: header_ops->create put the outer header in
@@ -271,7 +347,7 @@ static void dmvpn_xmit_nhrp(struct dmvpn_dev *d, struct sk_buff *skb)
 	__skb_pull(skb, hlen);
 	skb_reset_network_header(skb);
 	dmvpn_count(d, DMVPN_CNT_TX_NHRP);
-	dmvpn_encap(d, skb, nbma, NULL);
+	dmvpn_encap(d, skb, nbma, NULL, NULL);
 	return;
 bad:
 	dmvpn_tx_drop(d, skb, DMVPN_CNT_TX_ERRORS);
@@ -285,9 +361,11 @@ static void dmvpn_xmit_unicast(struct dmvpn_dev *d, struct sk_buff *skb,
 			       const struct dmvpn_addr *dst,
 			       const struct dmvpn_addr *nh)
 {
+	struct dmvpn_peer *alt = NULL, *nhs_peer;
+	unsigned long now = jiffies;
 	struct dmvpn_route r;
 
-	dmvpn_cache_route(&d->cache, dst, nh, jiffies, &r);
+	dmvpn_cache_route(&d->cache, dst, nh, now, &r);
 	if (r.how == DMVPN_ROUTE_MISS)
 		dmvpn_nl_notify_miss(d, nh);
 	if (!r.entry) {
@@ -305,8 +383,57 @@ static void dmvpn_xmit_unicast(struct dmvpn_dev *d, struct sk_buff *skb,
 	}
 	if (r.how != DMVPN_ROUTE_ENTRY)
 		dmvpn_count(d, DMVPN_CNT_TX_VIA_NHS);
+	/* While a peer that is not an NHS negotiates its SA, its traffic
+	 * goes through an NHS not known to lack one, as in Phase 2 before
+	 * the resolution, instead of waiting.
+	 */
+	if (r.how == DMVPN_ROUTE_ENTRY &&
+	    READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
+	    dmvpn_cache_nhs(&d->cache, now, &nhs_peer) && nhs_peer != r.peer &&
+	    READ_ONCE(nhs_peer->sa) != DMVPN_SA_PENDING) {
+		alt = nhs_peer;
+		if (dmvpn_sa_wait(d, r.peer, now)) {
+			dmvpn_count(d, DMVPN_CNT_TX_VIA_NHS);
+			dmvpn_account(r.entry, alt, skb->len, false);
+			dmvpn_encap(d, skb, alt->nbma.ip4, alt, NULL);
+			return;
+		}
+	}
 	dmvpn_account(r.entry, r.peer, skb->len, false);
-	dmvpn_encap(d, skb, r.peer->nbma.ip4, &r.peer->dst_cache);
+	dmvpn_encap(d, skb, r.peer->nbma.ip4, r.peer, alt);
+}
+
+/* Whether @p has an SA now (a lookup as a packet's, which asks for one
+ * if not). Process context; @p reached under RCU.
+ */
+bool dmvpn_peer_sa_up(struct dmvpn_dev *d, struct dmvpn_peer *p)
+{
+	struct rtable *rt;
+	__be32 saddr;
+
+	local_bh_disable();
+	rt = dmvpn_route(d, p->nbma.ip4, 0, READ_ONCE(d->p.fwmark), NULL,
+			 &saddr);
+	if (!IS_ERR(rt)) {
+		ip_rt_put(rt);
+		dmvpn_sa_is_up(d, p);
+	}
+	local_bh_enable();
+	return !IS_ERR(rt);
+}
+
+/* Sends packets a peer held, in order, now that it has an SA. */
+void dmvpn_xmit_released(struct dmvpn_dev *d, struct sk_buff_head *list,
+			 __be32 nbma)
+{
+	struct sk_buff *skb;
+
+	local_bh_disable();
+	while ((skb = __skb_dequeue(list))) {
+		dmvpn_count(d, DMVPN_CNT_TX_RELEASED);
+		dmvpn_encap(d, skb, nbma, NULL, NULL);
+	}
+	local_bh_enable();
 }
 
 netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)

@@ -4,8 +4,9 @@
 # to its peer and takes in only what came out of one, whatever the
 # policies (here none, then hand-made transport SAs, as charon would
 # install them). Without an SA nothing leaves in clear (a capture on the
-# underlay sees no GRE) and the drops are counted; with one, only ESP is
-# on the wire; an unprotected member's clear GRE is refused and counted.
+# underlay sees no GRE) and the packets wait (ipsec_hold.sh); with one,
+# only ESP is on the wire; an unprotected member's clear GRE is refused
+# and counted.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_capture.sh"
 require jq tcpdump
@@ -52,10 +53,10 @@ check "and changes nothing" protect_is "$S1" require
 
 pcap=$(mktemp --suffix=.pcap)
 cap_start "$S1" eth0 "$pcap" 'ip proto 47 or esp' || exit 1
-before=$(dm_stat "$S1" dmvpn0 tx_unprotected)
+before=$(dm_stat "$S1" dmvpn0 tx_held)
 check "without an SA spoke 1 reaches nothing" ping_fails "$S1" $HUB_TUN
-check "the drops are counted (tx_unprotected)" \
-	stat_gt "$S1" dmvpn0 tx_unprotected "$before"
+check "its packets wait for one (tx_held)" \
+	stat_gt "$S1" dmvpn0 tx_held "$before"
 before=$(dm_stat "$HUB" dmvpn0 rx_unprotected)
 check "the hub refuses spoke 2's clear GRE" ping_fails "$S2" $HUB_TUN
 check "and counts it (rx_unprotected)" \
@@ -81,10 +82,10 @@ check "ESP carried the pings ($(esp_between "$pcap" $S1_NBMA $HUB_NBMA))" \
 	test "$(esp_between "$pcap" $S1_NBMA $HUB_NBMA)" -ge 10
 rm -f "$pcap"
 
-before=$(dm_stat "$HUB" dmvpn0 tx_unprotected)
+before=$(dm_stat "$HUB" dmvpn0 tx_held)
 check "the hub sends nothing to spoke 2, which has no SA" \
 	ping_fails "$HUB" $S2_TUN
-check "and counts that" stat_gt "$HUB" dmvpn0 tx_unprotected "$before"
+check "but holds it (tx_held)" stat_gt "$HUB" dmvpn0 tx_held "$before"
 protect "$HUB" none
 check "protect none: spoke 2 is taken in clear again" \
 	busywait 5000 ping_ok "$S2" $HUB_TUN

@@ -27,6 +27,8 @@ static const char *const events[DMVPN_EVENT_MAX + 1] = {
 	[DMVPN_EVENT_NHS_DELETED] = "nhs-deleted",
 	[DMVPN_EVENT_NHS_CHANGED] = "nhs-changed",
 	[DMVPN_EVENT_FLUSHED] = "flushed",
+	[DMVPN_EVENT_PEER_SA] = "peer-sa",
+	[DMVPN_EVENT_PEER_GONE] = "peer-gone",
 };
 
 static const char *const roles[DMVPN_ROLE_MAX + 1] = {

@@ -24,6 +24,15 @@ static const __u16 entry_policy[DMVPN_ENTRY_A_MAX + 1] = {
 	[DMVPN_ENTRY_A_USED] = 4,
 	[DMVPN_ENTRY_A_PACKETS] = 8,
 	[DMVPN_ENTRY_A_BYTES] = 8,
+	[DMVPN_ENTRY_A_SA] = 1,
+	[DMVPN_ENTRY_A_HELD] = 4,
+	[DMVPN_ENTRY_A_HELD_AGE] = 4,
+};
+
+static const char *const sa_names[] = {
+	[DMVPN_SA_UNKNOWN] = "unknown",
+	[DMVPN_SA_PENDING] = "pending",
+	[DMVPN_SA_UP] = "up",
 };
 
 static const __u16 mcast_policy[DMVPN_MCAST_A_MAX + 1] = {
@@ -34,7 +43,7 @@ static const __u16 mcast_policy[DMVPN_MCAST_A_MAX + 1] = {
 
 static const __u16 stats_policy[DMVPN_STATS_A_MAX + 1] = {
 	[DMVPN_STATS_A_TX_PACKETS ... DMVPN_STATS_A_MISS_EVENTS] = 8,
-	[DMVPN_STATS_A_TX_VIA_NHS ... DMVPN_STATS_A_RX_UNPROTECTED] = 8,
+	[DMVPN_STATS_A_TX_VIA_NHS ... DMVPN_STATS_A_TX_HOLD_EXPIRED] = 8,
 };
 
 /* Text groups the counters by direction, one line each. */
@@ -50,6 +59,11 @@ static const struct {
 	{ DMVPN_STATS_A_TX_NO_MAPPING, "tx_no_mapping", "no-mapping", 0 },
 	{ DMVPN_STATS_A_TX_VIA_NHS, "tx_via_nhs", "via-nhs", 0 },
 	{ DMVPN_STATS_A_TX_UNPROTECTED, "tx_unprotected", "unprotected", 0 },
+	{ DMVPN_STATS_A_TX_HELD, "tx_held", "held", 0 },
+	{ DMVPN_STATS_A_TX_RELEASED, "tx_released", "released", 0 },
+	{ DMVPN_STATS_A_TX_HOLD_OVERFLOW, "tx_hold_overflow", "hold-overflow",
+	  0 },
+	{ DMVPN_STATS_A_TX_HOLD_EXPIRED, "tx_hold_expired", "hold-expired", 0 },
 	{ DMVPN_STATS_A_TX_MCAST, "tx_mcast", "mcast", 0 },
 	{ DMVPN_STATS_A_TX_NHRP, "tx_nhrp", "nhrp", 0 },
 	{ DMVPN_STATS_A_MISS_EVENTS, "miss_events", "miss-events", 0 },
@@ -225,6 +239,23 @@ void print_dmvpn_ifname(struct rtattr **tb)
 		print_string(PRINT_ANY, "dev", " dev %s", dev);
 }
 
+/* The peer's IPsec state, on a protected device. */
+static void print_entry_sa(struct rtattr **tb)
+{
+	__u8 sa;
+
+	if (!tb[DMVPN_ENTRY_A_SA])
+		return;
+	sa = rta_getattr_u8(tb[DMVPN_ENTRY_A_SA]);
+	if (sa < ARRAY_SIZE(sa_names) && sa_names[sa])
+		print_string(PRINT_ANY, "sa", " sa %s", sa_names[sa]);
+	else
+		print_uint(PRINT_ANY, "sa", " sa %u", sa);
+	print_u32_attr(tb, DMVPN_ENTRY_A_HELD, "held", " held %u");
+	print_u32_attr(tb, DMVPN_ENTRY_A_HELD_AGE, "held_age_ms",
+		       " held-age %ums");
+}
+
 void print_dmvpn_entry(struct rtattr **top, bool lead)
 {
 	struct rtattr *tb[DMVPN_ENTRY_A_MAX + 1];
@@ -269,6 +300,7 @@ void print_dmvpn_entry(struct rtattr **top, bool lead)
 	print_u32_attr(tb, DMVPN_ENTRY_A_USED, "used", " used %u");
 	print_u64_attr(tb, DMVPN_ENTRY_A_PACKETS, "packets", " packets %llu");
 	print_u64_attr(tb, DMVPN_ENTRY_A_BYTES, "bytes", " bytes %llu");
+	print_entry_sa(tb);
 }
 
 void print_dmvpn_mcast(struct rtattr **top, bool lead)

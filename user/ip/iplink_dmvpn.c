@@ -28,6 +28,8 @@ static void dmvpn_print_help(struct link_util *lu, int argc, char **argv,
 		"			[ max-entries NUMBER ]\n"
 		"			[ fwmark MARK ]\n"
 		"			[ protect { require | none } ]\n"
+		"			[ hold-peer PACKETS ] [ hold-device PACKETS ]\n"
+		"			[ hold-time MSEC ]\n"
 		"\n"
 		"Where:	ADDR := IPv4 or IPv6 underlay (NBMA) address\n"
 		"	KEY  := { 0..4294967295 }\n"
@@ -42,6 +44,8 @@ static int dmvpn_parse_opt(struct link_util *lu, int argc, char **argv,
 	bool seen_local = false, seen_key = false, seen_dev = false;
 	bool seen_ttl = false, seen_tos = false, seen_max = false;
 	bool seen_mark = false, seen_protect = false;
+	bool seen_hold_peer = false, seen_hold_dev = false;
+	bool seen_hold_time = false;
 	inet_prefix local;
 	__u32 u32;
 	__u8 u8;
@@ -130,6 +134,30 @@ static int dmvpn_parse_opt(struct link_util *lu, int argc, char **argv,
 				invarg("protect is \"require\" or \"none\"", *argv);
 			addattr8(n, 1024, IFLA_DMVPN_PROTECT, u8);
 			seen_protect = true;
+		} else if (strcmp(*argv, "hold-peer") == 0) {
+			NEXT_ARG();
+			if (seen_hold_peer)
+				duparg("hold-peer", *argv);
+			if (get_u32(&u32, *argv, 0))
+				invarg("invalid hold-peer", *argv);
+			addattr32(n, 1024, IFLA_DMVPN_HOLD_PEER, u32);
+			seen_hold_peer = true;
+		} else if (strcmp(*argv, "hold-device") == 0) {
+			NEXT_ARG();
+			if (seen_hold_dev)
+				duparg("hold-device", *argv);
+			if (get_u32(&u32, *argv, 0))
+				invarg("invalid hold-device", *argv);
+			addattr32(n, 1024, IFLA_DMVPN_HOLD_DEVICE, u32);
+			seen_hold_dev = true;
+		} else if (strcmp(*argv, "hold-time") == 0) {
+			NEXT_ARG();
+			if (seen_hold_time)
+				duparg("hold-time", *argv);
+			if (get_u32(&u32, *argv, 0))
+				invarg("invalid hold-time", *argv);
+			addattr32(n, 1024, IFLA_DMVPN_HOLD_TIME, u32);
+			seen_hold_time = true;
 		} else if (strcmp(*argv, "help") == 0) {
 			dmvpn_print_help(lu, argc, argv, stderr);
 			return -1;
@@ -200,6 +228,15 @@ static void dmvpn_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 			     rta_getattr_u8(tb[IFLA_DMVPN_PROTECT]) ==
 					     DMVPN_PROTECT_REQUIRE ?
 				     "require" : "none");
+	if (tb[IFLA_DMVPN_HOLD_PEER])
+		print_uint(PRINT_ANY, "hold_peer", "hold-peer %u ",
+			   rta_getattr_u32(tb[IFLA_DMVPN_HOLD_PEER]));
+	if (tb[IFLA_DMVPN_HOLD_DEVICE])
+		print_uint(PRINT_ANY, "hold_device", "hold-device %u ",
+			   rta_getattr_u32(tb[IFLA_DMVPN_HOLD_DEVICE]));
+	if (tb[IFLA_DMVPN_HOLD_TIME])
+		print_uint(PRINT_ANY, "hold_time", "hold-time %u ",
+			   rta_getattr_u32(tb[IFLA_DMVPN_HOLD_TIME]));
 }
 
 struct link_util dmvpn_link_util = {

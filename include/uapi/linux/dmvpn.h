@@ -30,12 +30,23 @@ enum {
 				 * the outer packet; 0 = the packet's own
 				 */
 	IFLA_DMVPN_PROTECT,	/* u8: DMVPN_PROTECT_*; default NONE */
+	IFLA_DMVPN_HOLD_PEER,	/* u32: packets held per peer while its SA is
+				 * negotiated (PROTECT); default 256, 0 = none
+				 */
+	IFLA_DMVPN_HOLD_DEVICE,	/* u32: packets held on the device in all;
+				 * default 4096
+				 */
+	IFLA_DMVPN_HOLD_TIME,	/* u32 ms: how long a packet waits for its
+				 * SA; default 5000
+				 */
 	__IFLA_DMVPN_MAX
 };
 
 /* IFLA_DMVPN_PROTECT. With REQUIRE no GRE leaves without an IPsec SA
  * (xfrm bundle) to its peer, and none is taken in that did not come out
- * of one (secpath): for want of one a packet is dropped and counted,
+ * of one (secpath): for want of one a packet is held in the peer's queue
+ * until the SA is installed (IFLA_DMVPN_HOLD_*; or sent through an NHS
+ * whose SA is up, if the peer is not one), else dropped and counted;
  * never sent or delivered in clear.
  */
 enum {
@@ -95,6 +106,7 @@ enum dmvpn_attr {
 				  * learned (dynamic, incomplete, negative,
 				  * not an NHS), never configuration
 				  */
+	DMVPN_A_PROTECT,	/* u8, read-only: IFLA_DMVPN_PROTECT */
 	__DMVPN_A_MAX
 };
 
@@ -143,10 +155,24 @@ enum dmvpn_entry_attr {
 	DMVPN_ENTRY_A_PACKETS,	 /* u64: unicast to the entry's peer, i.e. */
 	DMVPN_ENTRY_A_BYTES,	 /* u64: by all entries of its NBMA (dump) */
 	DMVPN_ENTRY_A_PAD,
+	DMVPN_ENTRY_A_SA,	 /* u8: enum dmvpn_sa_state of the peer, on a
+				  * protected device (dump, PEER_SA event)
+				  */
+	DMVPN_ENTRY_A_HELD,	 /* u32: packets the peer holds for its SA */
+	DMVPN_ENTRY_A_HELD_AGE,	 /* u32 ms: age of the oldest of them */
 	__DMVPN_ENTRY_A_MAX
 };
 
 #define DMVPN_ENTRY_A_MAX (__DMVPN_ENTRY_A_MAX - 1)
+
+/* DMVPN_ENTRY_A_SA: what the last packet to the peer found. */
+enum dmvpn_sa_state {
+	DMVPN_SA_UNKNOWN,	/* nothing sent to it yet */
+	DMVPN_SA_PENDING,	/* no SA: its packets are held or go via an
+				 * NHS, and the lookup asked for one
+				 */
+	DMVPN_SA_UP,		/* sent through an SA */
+};
 
 #define DMVPN_MCAST_F_DYNAMIC	(1U << 0)	/* added by registration */
 
@@ -181,6 +207,12 @@ enum dmvpn_stats_attr {
 	DMVPN_STATS_A_TX_VIA_NHS,	/* unresolved: sent to an NHS instead */
 	DMVPN_STATS_A_TX_UNPROTECTED,	/* dropped: no IPsec SA (PROTECT) */
 	DMVPN_STATS_A_RX_UNPROTECTED,	/* dropped: came in clear (PROTECT) */
+	DMVPN_STATS_A_TX_HELD,		/* held for a peer's SA */
+	DMVPN_STATS_A_TX_RELEASED,	/* sent once the SA came */
+	DMVPN_STATS_A_TX_HOLD_OVERFLOW,	/* dropped: a hold limit was reached */
+	DMVPN_STATS_A_TX_HOLD_EXPIRED,	/* dropped: held too long, or the
+					 * peer went (out of the cache)
+					 */
 	__DMVPN_STATS_A_MAX
 };
 
@@ -200,6 +232,12 @@ enum dmvpn_event {
 	DMVPN_EVENT_NHS_CHANGED,	/* status (state) changed via NHS_SET */
 	DMVPN_EVENT_FLUSHED,	/* ENTRY_COUNT entries went at once (flush,
 				 * device removal): no event for each
+				 */
+	DMVPN_EVENT_PEER_SA,	/* a peer's SA state changed: ENTRY carries
+				 * NBMA, SA, HELD
+				 */
+	DMVPN_EVENT_PEER_GONE,	/* on a protected device, the last entry
+				 * with ENTRY's NBMA went: its SA may go
 				 */
 	__DMVPN_EVENT_MAX
 };

@@ -1,0 +1,164 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# protect require, while an SA is negotiated: a packet for a peer without
+# an SA waits in that peer's bounded queue and is sent, in order, the
+# moment the SA is installed (the key manager's notification, no poll);
+# what exceeds the limits or waits too long is dropped and counted; and
+# spoke-to-spoke traffic goes through the hub while the spokes' own SA is
+# missing, then straight across once it is there, without losing a
+# packet. SAs are made by hand here, as charon would install them.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_capture.sh"
+require jq tcpdump python3
+require_dmvpn
+setup_cloud || { echo "# setup failed"; exit 1; }
+UDP_SEQ=$(dirname "$0")/udp_seq.py
+
+# rfc4106(gcm(aes)): a 16-byte key and a 4-byte salt; test keys only.
+AEAD_KEY=0x00112233445566778899aabbccddeeff01020304
+
+# sa NS ME PEER OUT IN: transport SAs ME->PEER (SPI OUT) and PEER->ME
+# (SPI IN), and ME's GRE policies, in NS (ME's namespace).
+sa() {
+	local ns=$1 me=$2 peer=$3 out=$4 in=$5
+	ip -n "$ns" xfrm state add src "$me" dst "$peer" proto esp spi "$out" \
+		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128 &&
+	ip -n "$ns" xfrm state add src "$peer" dst "$me" proto esp spi "$in" \
+		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128 &&
+	ip -n "$ns" xfrm policy add src "$me" dst "$peer" proto gre dir out \
+		tmpl src "$me" dst "$peer" proto esp mode transport &&
+	ip -n "$ns" xfrm policy add src "$peer" dst "$me" proto gre dir in \
+		tmpl src "$peer" dst "$me" proto esp mode transport
+}
+# pair A_NS A B_NS B SPI: the SAs between A and B (A->B is SPI, B->A
+# SPI+1) on both sides, B's first: A may send the moment it has its own.
+pair() {
+	sa "$3" "$4" "$2" $(($5 + 1)) "$5" && sa "$1" "$2" "$4" "$5" $(($5 + 1))
+}
+unpair() {
+	ip -n "$1" xfrm state flush
+	ip -n "$1" xfrm policy flush
+}
+for ns in "$HUB" "$S1" "$S2"; do
+	ip -n "$ns" link set dmvpn0 type dmvpn protect require ||
+		{ echo "# protect require failed"; exit 1; }
+done
+dm "$S1" map replace $HUB_TUN nbma $HUB_NBMA dev dmvpn0 flags nhs || exit 1
+# Long enough for the checks below under TCG; expiry is tested with less.
+ip -n "$S1" link set dmvpn0 type dmvpn hold-peer 64 hold-time 60000
+hold_shown() {
+	[ "$(ip -n "$S1" -j -d link show dmvpn0 |
+		jq -r '.[0].linkinfo.info_data | "\(.hold_peer) \(.hold_time)"')" = \
+		"64 60000" ]
+}
+check "hold-peer is set and shown" hold_shown
+check_fail "a hold-peer over the limit is refused" \
+	ip -n "$S1" link set dmvpn0 type dmvpn hold-peer 70000
+check "and changes nothing" hold_shown
+
+pcap=$(mktemp --suffix=.pcap)
+cap_start "$S1" eth0 "$pcap" 'ip proto 47 or esp' || exit 1
+ev=$(mktemp)
+n "$S1" "$IPD" -j monitor >"$ev" &
+mon=$!
+# recv NS PORT COUNT FILE [SILENCE]: a receiver in NS that gives up after
+# SILENCE seconds without a packet (default 8); ready when this returns.
+recv() {
+	n "$1" python3 "$UDP_SEQ" recv "$2" "$3" "${5:-8}" >"$4" 2>"$4.err" &
+	busywait 10000 grep -qx ready "$4.err"
+}
+got() { cat "$1"; }
+# sa_held NS PROTO: "STATE HELD" of the peer of PROTO's entry.
+sa_held() {
+	dm "$1" -j map show dev dmvpn0 |
+		jq -r --arg p "$2" '.[] | select(.proto == $p) | "\(.sa) \(.held)"'
+}
+
+# ---- held, then released in order by the SA's arrival ----
+out=$(mktemp)
+recv "$HUB" 5000 40 "$out" 60 || exit 1
+n "$S1" python3 "$UDP_SEQ" send $HUB_TUN 5000 40 200
+check "40 packets without an SA are held (tx_held)" \
+	test "$(dm_stat "$S1" dmvpn0 tx_held)" -eq 40
+check "the hub's entry shows the SA pending and 40 held" test \
+	"$(sa_held "$S1" $HUB_TUN)" = "pending 40"
+check "with the age of the oldest" \
+	test "$(entry_field "$S1" $HUB_TUN held_age_ms)" -gt 0
+check "nothing left in clear meanwhile" \
+	test "$(tcpdump -n -r "$pcap" 'ip proto 47' 2>/dev/null | wc -l)" -eq 0
+pair "$S1" $S1_NBMA "$HUB" $HUB_NBMA 0x100 || skip "no xfrm states"
+wait_recv() { busywait 10000 grep -q received "$1"; }
+wait_recv "$out"
+check "the SA releases all 40, in order ($(got "$out"))" \
+	test "$(got "$out")" = "received 40 reordered 0 duplicates 0"
+check "counted as released" test "$(dm_stat "$S1" dmvpn0 tx_released)" -eq 40
+check "the entry shows the SA up, nothing held" test \
+	"$(sa_held "$S1" $HUB_TUN)" = "up 0"
+sa_events() { grep -c '"event":"peer-sa"' "$ev"; }
+check "the monitor saw the peer's SA state change (pending, up)" \
+	busywait 5000 test "$(sa_events)" -ge 2
+
+# ---- the limits, then expiry ----
+unpair "$S1"
+unpair "$HUB"
+before=$(dm_stat "$S1" dmvpn0 tx_hold_overflow)
+n "$S1" python3 "$UDP_SEQ" send $HUB_TUN 5001 100 500
+check "past hold-peer 64 the rest are dropped (tx_hold_overflow)" test \
+	$(($(dm_stat "$S1" dmvpn0 tx_hold_overflow) - before)) -eq 36
+before=$(dm_stat "$S1" dmvpn0 tx_hold_expired)
+ip -n "$S1" link set dmvpn0 type dmvpn hold-time 1000
+expired() {
+	[ $(($(dm_stat "$S1" dmvpn0 tx_hold_expired) - before)) -eq 64 ]
+}
+check "the 64 held expire without an SA (tx_hold_expired)" \
+	busywait 10000 expired
+check "and the queue is empty" \
+	test "$(entry_field "$S1" $HUB_TUN held)" -eq 0
+
+# ---- spoke to spoke: through the hub until their SA comes ----
+pair "$S1" $S1_NBMA "$HUB" $HUB_NBMA 0x100 &&
+	pair "$S2" $S2_NBMA "$HUB" $HUB_NBMA 0x200 || exit 1
+# Spoke 2 as resolution would leave it: an entry and a route whose
+# nexthop it is.
+dm "$S1" map add $S2_TUN nbma $S2_NBMA dev dmvpn0 || exit 1
+ip -n "$S1" route add $S2_TUN/32 dev dmvpn0
+check "spoke 1 reaches the hub again" busywait 10000 ping_ok "$S1" $HUB_TUN
+hub_fwd() { n "$HUB" cat /sys/class/net/dmvpn0/statistics/tx_packets; }
+via_nhs=$(dm_stat "$S1" dmvpn0 tx_via_nhs)
+fwd=$(hub_fwd)
+# 8 s at 1000 packets/s: the SA comes in the middle.
+recv "$S2" 5002 8000 "$out" || exit 1
+n "$S1" python3 "$UDP_SEQ" send $S2_TUN 5002 8000 1000 &
+sender=$!
+direct_pending() {
+	[ "$(entry_field "$S1" $S2_TUN sa)" = pending ]
+}
+check "spoke 2's SA is pending on spoke 1" busywait 5000 direct_pending
+pair "$S1" $S1_NBMA "$S2" $S2_NBMA 0x300 || exit 1
+wait "$sender"
+wait_recv "$out"
+check "8000 packets, none lost while the SA came ($(got "$out"))" \
+	grep -q "^received 8000 " "$out"
+check "some went through the hub first (tx_via_nhs)" \
+	stat_gt "$S1" dmvpn0 tx_via_nhs "$via_nhs"
+check "the hub forwarded them" test "$(hub_fwd)" -gt "$fwd"
+check "but not all: once the SA came they went straight across" \
+	test $(($(hub_fwd) - fwd)) -lt 8000
+check "spoke 2's entry shows the SA up ($(sa_held "$S1" $S2_TUN))" \
+	test "$(entry_field "$S1" $S2_TUN sa)" = up
+fwd=$(hub_fwd)
+recv "$S2" 5003 100 "$out" || exit 1
+n "$S1" python3 "$UDP_SEQ" send $S2_TUN 5003 100 500
+wait_recv "$out"
+check "then 100 more go straight across ($(got "$out"))" \
+	grep -q "^received 100 " "$out"
+check "none through the hub" test "$(hub_fwd)" -eq "$fwd"
+check "nothing was dropped for want of an SA" \
+	test "$(dm_stat "$S1" dmvpn0 tx_unprotected)" -eq 0
+
+kill "$mon" 2>/dev/null
+cap_stop "$pcap"
+check "no clear GRE left spoke 1 at any time" \
+	test "$(tcpdump -n -r "$pcap" 'ip proto 47' 2>/dev/null | wc -l)" -eq 0
+rm -f "$pcap" "$ev" "$out" "$out.err"
+finish
