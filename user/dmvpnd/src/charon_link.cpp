@@ -133,12 +133,10 @@ void CharonLink::initiate(const std::string &ike, const std::string &child) {
       });
 }
 
-void CharonLink::tidy(const std::string &conn) {
+void CharonLink::end_duplicates() {
   if (!listed_)
     return;
   for (auto id : sas_.duplicates())
-    terminate(id);
-  for (auto id : sas_.childless(conn))
     terminate(id);
 }
 

@@ -49,9 +49,8 @@ public:
   // Each IKE_SA is asked to go once.
   void terminate(std::uint32_t ike_id);
   void initiate(const std::string &ike, const std::string &child);
-  // Ends the duplicates of simultaneous initiations, and the IKE_SAs of
-  // connection `conn` that carry no CHILD_SA any more.
-  void tidy(const std::string &conn);
+  // Ends the duplicates of simultaneous initiations.
+  void end_duplicates();
 
 private:
   void connect();

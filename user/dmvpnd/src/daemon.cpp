@@ -36,6 +36,9 @@ public:
       sock_->flush();
   }
 
+  // On a protected device IPsec may still be coming: see Protection.
+  void set_protect(Protection *ipsec) { ipsec_ = ipsec; }
+
   void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
     if (!sock_)
       return;
@@ -43,6 +46,8 @@ public:
       sock_->queue(nbma, frame);
     else
       sock_->send(nbma, frame);
+    if (ipsec_)
+      ipsec_->sent(ifindex_, nbma, frame);
   }
   int entry_new(const EntrySpec &spec) override {
     return genl_.entry_new(ifindex_, spec);
@@ -96,6 +101,7 @@ private:
   NameLookup &names_;
   int ifindex_;
   PacketSocket *sock_ = nullptr;
+  Protection *ipsec_ = nullptr;
   bool batching_ = false;
 };
 
@@ -128,7 +134,16 @@ struct Daemon::Managed {
   Device dev;
 };
 
-Daemon::Daemon(Options opts) : opts_(std::move(opts)) {
+Daemon::Daemon(Options opts)
+    : opts_(std::move(opts)),
+      ipsec_(
+          timers_, opts_.ipsec,
+          [this](int old_fd, int new_fd) { watch_charon(old_fd, new_fd); },
+          [this](int ifindex, Ip4 nbma, std::span<const std::uint8_t> frame) {
+            auto it = devices_.find(ifindex);
+            if (it != devices_.end())
+              it->second->io.send(nbma, frame);
+          }) {
   epoll_ = Fd(epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_)
     fail("epoll_create1");
@@ -150,6 +165,22 @@ Daemon::Daemon(Options opts) : opts_(std::move(opts)) {
 }
 
 Daemon::~Daemon() = default;
+
+void Daemon::watch_charon(int old_fd, int new_fd) {
+  if (old_fd >= 0)
+    epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, old_fd, nullptr);
+  charon_out_ = false;
+  if (new_fd >= 0)
+    watch(new_fd);
+}
+
+void Daemon::on_charon(std::uint32_t events) {
+  auto &link = ipsec_.link();
+  if (events & EPOLLOUT)
+    link.on_writable();
+  if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && link.fd() >= 0)
+    link.on_readable();
+}
 
 void Daemon::watch(int fd) {
   epoll_event ev{};
@@ -222,6 +253,8 @@ void Daemon::resync() {
           info.local.str(), proto ? proto->str() : "none", info.config.holdtime,
           nhs.size());
       it = devices_.emplace(info.ifindex, std::move(m)).first;
+      it->second->io.set_protect(info.protect && ipsec_.enabled() ? &ipsec_
+                                                                  : nullptr);
       it->second->dev.update(info, proto, nhs);
       auto entries = genl_.dump_entries(info.ifindex);
       if (!entries) {
@@ -236,6 +269,8 @@ void Daemon::resync() {
       continue;
     }
     it->second->dev.update(info, proto, nhs);
+    it->second->io.set_protect(info.protect && ipsec_.enabled() ? &ipsec_
+                                                                : nullptr);
     if (reload) {
       if (auto entries = genl_.dump_entries(info.ifindex))
         it->second->dev.reload(*entries);
@@ -272,6 +307,10 @@ void Daemon::on_genl_event(const GenlEvent &ev) {
   case DMVPN_EVENT_NHS_DELETED:
   case DMVPN_EVENT_FLUSHED: // many entries went: one event, not one each
     resync_wanted_ = true;
+    return;
+  case DMVPN_EVENT_PEER_GONE:
+    if (ev.nbma)
+      ipsec_.on_peer_gone(*ev.nbma);
     return;
   default:
     break;
@@ -346,12 +385,22 @@ bool Daemon::handle_signal() {
 
 int Daemon::run() {
   timers_.advance(Clock::now());
+  ipsec_.start();
   resync();
   log(Level::notice, "dmvpnd running, {} device(s)", devices_.size());
   notify_ready();
   std::array<epoll_event, 32> events;
   while (!stop_) {
     arm_timer();
+    // Commands to charon wait for its socket to take them.
+    int cfd = ipsec_.link().fd();
+    if (cfd >= 0 && ipsec_.link().wants_write() != charon_out_) {
+      charon_out_ = !charon_out_;
+      epoll_event ev{};
+      ev.events = EPOLLIN | (charon_out_ ? EPOLLOUT : 0u);
+      ev.data.fd = cfd;
+      epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, cfd, &ev);
+    }
     int n = epoll_wait(epoll_.get(), events.data(),
                        static_cast<int>(events.size()), -1);
     if (n < 0) {
@@ -370,6 +419,8 @@ int Daemon::run() {
         }
       } else if (fd == genl_.event_fd()) {
         genl_.read_events([this](const GenlEvent &ev) { on_genl_event(ev); });
+      } else if (fd >= 0 && fd == ipsec_.link().fd()) {
+        on_charon(events[static_cast<std::size_t>(i)].events);
       } else if (fd == names_.fd()) {
         names_.run_completed();
       } else if (fd == rtnl_.event_fd()) {

@@ -13,6 +13,7 @@
 #include "genl.hpp"
 #include "name_lookup.hpp"
 #include "packet_socket.hpp"
+#include "protection.hpp"
 #include "rtnl.hpp"
 #include "timer_queue.hpp"
 
@@ -20,6 +21,7 @@ namespace dmvpnd {
 
 struct Options {
   std::set<std::string> devices; // empty = every configured one
+  Protection::Config ipsec;      // charon over VICI, if a socket is given
 };
 
 class Daemon {
@@ -36,6 +38,8 @@ private:
   void on_genl_event(const struct GenlEvent &ev);
   void log_counters();
   void watch(int fd);
+  void watch_charon(int old_fd, int new_fd);
+  void on_charon(std::uint32_t events);
   void arm_timer();
   bool handle_signal();
 
@@ -55,6 +59,8 @@ private:
   bool resync_wanted_ = false;
   bool events_lost_ = false; // re-read the caches at the next resync
   bool stop_ = false;
+  Protection ipsec_;
+  bool charon_out_ = false; // EPOLLOUT asked for on charon's socket
 };
 
 } // namespace dmvpnd

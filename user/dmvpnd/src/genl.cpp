@@ -115,6 +115,16 @@ DeviceConfig parse_config(nlattr *nest) {
 
 } // namespace
 
+// The NBMA address of an event's entry nest, which peer events carry
+// without a protocol address.
+static std::optional<Ip4> event_nbma(const void *p) {
+  auto *nest = static_cast<nlattr *>(const_cast<void *>(p));
+  nlattr *tb[DMVPN_ENTRY_A_MAX + 1];
+  if (nla_parse_nested(tb, DMVPN_ENTRY_A_MAX, nest, nullptr) < 0)
+    return std::nullopt;
+  return get_ip4(tb[DMVPN_ENTRY_A_NBMA]);
+}
+
 std::optional<KernelEntry> parse_entry_nest(const void *p) {
   auto *nest = static_cast<nlattr *>(const_cast<void *>(p));
   nlattr *tb[DMVPN_ENTRY_A_MAX + 1];
@@ -233,6 +243,8 @@ std::vector<DeviceInfo> Genl::dump_devices() {
     d.ifindex = static_cast<int>(nla_get_u32(tb[DMVPN_A_IFINDEX]));
     if (tb[DMVPN_A_IFNAME])
       d.name = nla_get_string(tb[DMVPN_A_IFNAME]);
+    if (tb[DMVPN_A_PROTECT])
+      d.protect = nla_get_u8(tb[DMVPN_A_PROTECT]) == DMVPN_PROTECT_REQUIRE;
     if (auto l = get_ip4(tb[DMVPN_A_LOCAL]))
       d.local = *l;
     d.local_ipv6 = ipv6_text(tb[DMVPN_A_LOCAL]);
@@ -652,8 +664,10 @@ void Genl::read_events(const std::function<void(const GenlEvent &)> &fn) {
         GenlEvent ev;
         ev.event = nla_get_u8(tb[DMVPN_A_EVENT]);
         ev.ifindex = static_cast<int>(nla_get_u32(tb[DMVPN_A_IFINDEX]));
-        if (tb[DMVPN_A_ENTRY])
+        if (tb[DMVPN_A_ENTRY]) {
           ev.entry = parse_entry_nest(tb[DMVPN_A_ENTRY]);
+          ev.nbma = event_nbma(tb[DMVPN_A_ENTRY]);
+        }
         fn(ev);
       }
     }

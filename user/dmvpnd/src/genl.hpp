@@ -38,6 +38,7 @@ struct GenlEvent {
   std::uint8_t event = 0;
   int ifindex = 0;
   std::optional<KernelEntry> entry;
+  std::optional<Ip4> nbma; // the entry nest's, also in peer events
 };
 
 struct NhsDump {

@@ -55,6 +55,7 @@ struct DeviceInfo {
   std::string local_ipv6; // the NBMA address when IPv6: not served yet
   DeviceConfig config;
   bool has_config = false;
+  bool protect = false; // IPsec required (protect require)
 };
 
 struct KernelEntry {

@@ -24,12 +24,17 @@ void usage(FILE *out) {
   std::fputs(
       "Usage: dmvpnd [--log-level debug|info|notice|warning|error]\n"
       "              [--dev NAME]... [--pid-file FILE] [--user NAME]\n"
+      "              [--vici SOCKET [--ike-dynamic CONNECTION]]\n"
       "              [--version] [--help]\n"
       "Runs NHRP (registration, resolution) for dmvpn devices whose NHRP\n"
       "configuration (ip dmvpn config set) has a network-id and a role.\n"
       "Once its sockets are open it keeps only CAP_NET_ADMIN and\n"
       "CAP_NET_RAW; --user also switches to that user. One dmvpnd per\n"
-      "network namespace; IPv4 underlay and tunnel addresses only.\n",
+      "network namespace; IPv4 underlay and tunnel addresses only.\n"
+      "--vici follows charon (strongSwan) for devices with protect\n"
+      "require: NHRP waits for a peer's SA, and the IKE_SAs of the\n"
+      "on-demand connection (--ike-dynamic, default dmvpn) go when no\n"
+      "entry leads to their peer.\n",
       out);
 }
 
@@ -66,6 +71,8 @@ int main(int argc, char **argv) {
       {"dev", required_argument, nullptr, 'd'},
       {"pid-file", required_argument, nullptr, 'p'},
       {"user", required_argument, nullptr, 'u'},
+      {"vici", required_argument, nullptr, 'v'},
+      {"ike-dynamic", required_argument, nullptr, 'i'},
       {"version", no_argument, nullptr, 'V'},
       {"help", no_argument, nullptr, 'h'},
       {nullptr, 0, nullptr, 0},
@@ -74,7 +81,8 @@ int main(int argc, char **argv) {
   std::string pid_file;
   std::string user;
   int c;
-  while ((c = getopt_long(argc, argv, "l:d:p:u:Vh", longopts, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "l:d:p:u:v:i:Vh", longopts, nullptr)) !=
+         -1) {
     switch (c) {
     case 'l': {
       auto level = dmvpnd::parse_level(optarg);
@@ -93,6 +101,12 @@ int main(int argc, char **argv) {
       break;
     case 'u':
       user = optarg;
+      break;
+    case 'v':
+      opts.ipsec.vici = optarg;
+      break;
+    case 'i':
+      opts.ipsec.dynamic = optarg;
       break;
     case 'V':
       std::printf("dmvpnd %s\n", DMVPND_VERSION);

@@ -114,8 +114,11 @@ bool SaTable::on_list_sa(const vici::Section &m) {
   auto got = ike_sas(m);
   if (!got)
     return false;
-  for (auto &sa : *got)
-    ike_[sa.uniqueid] = std::move(sa);
+  for (auto &sa : *got) {
+    auto id = sa.uniqueid;
+    ike_[id] = std::move(sa);
+    reindex(id);
+  }
   return true;
 }
 
@@ -125,15 +128,18 @@ bool SaTable::on_ike_updown(const vici::Section &m) {
   if (!got)
     return false;
   for (auto &sa : *got) {
+    auto id = sa.uniqueid;
     if (!up) {
-      ike_.erase(sa.uniqueid);
+      ike_.erase(id);
+      reindex(id);
       continue;
     }
     // Its children come with their own events.
-    auto &cur = ike_[sa.uniqueid];
+    auto &cur = ike_[id];
     auto children = std::move(cur.children);
     cur = std::move(sa);
     cur.children = std::move(children);
+    reindex(id);
   }
   return true;
 }
@@ -150,6 +156,7 @@ bool SaTable::on_child_updown(const vici::Section &m) {
         continue;
       // A child whose IKE_SA we have not heard of: take both.
       ike_[sa.uniqueid] = sa;
+      reindex(sa.uniqueid);
       continue;
     }
     for (const auto &[id, c] : sa.children) {
@@ -176,7 +183,10 @@ bool SaTable::on_ike_rekey(const vici::Section &m) {
       after->children = std::move(it->second.children);
       ike_.erase(it);
     }
-    ike_[after->uniqueid] = std::move(*after);
+    reindex(before->uniqueid);
+    auto id = after->uniqueid;
+    ike_[id] = std::move(*after);
+    reindex(id);
   }
   return true;
 }
@@ -191,6 +201,7 @@ bool SaTable::on_child_rekey(const vici::Section &m) {
     if (!cur.uniqueid) {
       cur = *sa;
       cur.children.clear();
+      reindex(cur.uniqueid);
     }
     for (const auto &e : children->entries) {
       const auto *cs = std::get_if<vici::Section>(&e.value);
@@ -207,22 +218,51 @@ bool SaTable::on_child_rekey(const vici::Section &m) {
   return true;
 }
 
+void SaTable::clear() {
+  ike_.clear();
+  remote_of_.clear();
+  by_remote_.clear();
+  shared_.clear();
+}
+
+void SaTable::reindex(std::uint32_t id) {
+  if (auto was = remote_of_.find(id); was != remote_of_.end()) {
+    auto &ids = by_remote_[was->second];
+    ids.erase(id);
+    if (ids.size() < 2)
+      shared_.erase(was->second);
+    if (ids.empty())
+      by_remote_.erase(was->second);
+    remote_of_.erase(was);
+  }
+  auto it = ike_.find(id);
+  if (it == ike_.end())
+    return;
+  auto be = it->second.remote.be;
+  remote_of_[id] = be;
+  auto &ids = by_remote_[be];
+  ids.insert(id);
+  if (ids.size() >= 2)
+    shared_.insert(be);
+}
+
 bool SaTable::protects(Ip4 nbma) const {
-  return std::any_of(ike_.begin(), ike_.end(), [&](const auto &kv) {
-    const IkeSa &sa = kv.second;
-    return sa.remote == nbma &&
-           std::any_of(
-               sa.children.begin(), sa.children.end(), [](const auto &c) {
-                 return c.second.state == "INSTALLED" && c.second.transport;
-               });
+  auto sas = to(nbma);
+  return std::any_of(sas.begin(), sas.end(), [](const IkeSa *sa) {
+    return std::any_of(
+        sa->children.begin(), sa->children.end(), [](const auto &c) {
+          return c.second.state == "INSTALLED" && c.second.transport;
+        });
   });
 }
 
 std::vector<const IkeSa *> SaTable::to(Ip4 nbma) const {
   std::vector<const IkeSa *> out;
-  for (const auto &[id, sa] : ike_)
-    if (sa.remote == nbma)
-      out.push_back(&sa);
+  auto it = by_remote_.find(nbma.be);
+  if (it == by_remote_.end())
+    return out;
+  for (auto id : it->second)
+    out.push_back(&ike_.at(id));
   return out;
 }
 
@@ -232,12 +272,12 @@ const IkeSa *SaTable::find(std::uint32_t ike_id) const {
 }
 
 std::vector<std::uint32_t> SaTable::duplicates() const {
-  std::map<Ip4, std::vector<const IkeSa *>> by_peer;
-  for (const auto &[id, sa] : ike_)
-    if (sa.state == "ESTABLISHED")
-      by_peer[sa.remote].push_back(&sa);
   std::vector<std::uint32_t> out;
-  for (auto &[peer, sas] : by_peer) {
+  for (auto be : shared_) {
+    std::vector<const IkeSa *> sas;
+    for (const IkeSa *sa : to(Ip4{be}))
+      if (sa->state == "ESTABLISHED")
+        sas.push_back(sa);
     if (sas.size() < 2)
       continue;
     auto keep = std::min_element(sas.begin(), sas.end(),

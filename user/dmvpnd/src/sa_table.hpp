@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ip4.hpp"
@@ -52,7 +54,7 @@ public:
   bool on_ike_rekey(const vici::Section &m);
   bool on_child_rekey(const vici::Section &m);
   // charon went away (or is about to be listed again).
-  void clear() { ike_.clear(); }
+  void clear();
 
   // An installed transport-mode CHILD_SA to `nbma`.
   [[nodiscard]] bool protects(Ip4 nbma) const;
@@ -71,7 +73,15 @@ public:
   childless(const std::string &conn) const;
 
 private:
+  // After any change to IKE_SA `id` (or its removal).
+  void reindex(std::uint32_t id);
+
   std::map<std::uint32_t, IkeSa> ike_; // by unique id
+  // By peer, so that a hub's lookups per NHRP packet do not cost the
+  // number of its spokes.
+  std::unordered_map<std::uint32_t, std::uint32_t> remote_of_; // id -> be
+  std::unordered_map<std::uint32_t, std::set<std::uint32_t>> by_remote_;
+  std::set<std::uint32_t> shared_; // peers with two IKE_SAs or more
 };
 
 } // namespace dmvpnd

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+// dmvpnd's IPsec duties against a fake charon: NHRP sent before a peer's
+// SA is sent again when the SA comes (and only then, and not forever);
+// the kernel's PEER_GONE ends the on-demand IKE_SA to that peer and no
+// other; an IKE_SA without a child goes after a sweep's grace.
+#include <gtest/gtest.h>
+
+#include "fake_charon.hpp"
+#include "protection.hpp"
+
+namespace dmvpnd {
+namespace {
+
+using namespace std::chrono_literals;
+using T = vici::PacketType;
+
+const char *kSpoke = "198.51.100.9";
+const char *kHub = "198.51.100.1";
+
+struct Resent {
+  int ifindex;
+  Ip4 nbma;
+  std::vector<std::uint8_t> frame;
+};
+
+struct Prot : ::testing::Test {
+  TimerQueue clock;
+  testing::FakeCharon fake;
+  std::vector<Resent> resent;
+  Protection prot{clock,
+                  {"/unused", "dmvpn"},
+                  [](int, int) {},
+                  [this](int i, Ip4 n, std::span<const std::uint8_t> f) {
+                    resent.push_back({i, n, {f.begin(), f.end()}});
+                  },
+                  [this] { return fake.connect(); }};
+
+  void SetUp() override {
+    clock.advance(TimePoint{100s});
+    prot.start();
+  }
+  // An event from charon.
+  void event(const char *name, const vici::Section &m) {
+    fake.put({T::event, name, m});
+    prot.link().on_readable();
+  }
+  // The IKE_SA ids charon was asked to terminate.
+  std::vector<std::string> terminated() {
+    std::vector<std::string> ids;
+    for (const auto &p : fake.received()) {
+      EXPECT_EQ(p.name, "terminate");
+      if (const auto *id = p.message.value("ike-id"))
+        ids.push_back(*id);
+    }
+    return ids;
+  }
+  void later(std::chrono::seconds s) { clock.advance(clock.now() + s); }
+};
+
+TEST_F(Prot, FramesWaitForTheirSa) {
+  vici::Section hub;
+  testing::add_sa(hub, 1, "11", kHub, true, "hub");
+  fake.serve_connect(prot.link(), {hub});
+  std::vector<std::uint8_t> f1{1, 2, 3}, f2{4, 5};
+  prot.sent(7, *Ip4::parse(kHub), f1); // the hub's SA is up: not kept
+  prot.sent(7, *Ip4::parse(kSpoke), f1);
+  prot.sent(7, *Ip4::parse(kSpoke), f2);
+  EXPECT_EQ(prot.waiting(), 2u);
+  EXPECT_TRUE(resent.empty());
+
+  vici::Section up;
+  up.add("up", "yes");
+  testing::add_sa(up, 2, "22", kSpoke);
+  event("child-updown", up);
+  ASSERT_EQ(resent.size(), 2u);
+  EXPECT_EQ(resent[0].ifindex, 7);
+  EXPECT_EQ(resent[0].nbma, *Ip4::parse(kSpoke));
+  EXPECT_EQ(resent[0].frame, f1);
+  EXPECT_EQ(resent[1].frame, f2); // in order
+  EXPECT_EQ(prot.waiting(), 0u);
+}
+
+TEST_F(Prot, FramesDoNotWaitForever) {
+  fake.serve_connect(prot.link(), {});
+  std::vector<std::uint8_t> f{1};
+  prot.sent(7, *Ip4::parse(kSpoke), f);
+  later(10s);
+  prot.sent(7, *Ip4::parse(kSpoke), f);
+  later(6s); // the first waited 16 s
+  EXPECT_EQ(prot.waiting(), 1u);
+  later(10s);
+  EXPECT_EQ(prot.waiting(), 0u);
+  vici::Section up;
+  up.add("up", "yes");
+  testing::add_sa(up, 2, "22", kSpoke);
+  event("child-updown", up);
+  EXPECT_TRUE(resent.empty());
+}
+
+TEST_F(Prot, PeerGoneEndsOnlyItsOnDemandSa) {
+  vici::Section hub, spoke, other;
+  testing::add_sa(hub, 1, "11", kHub, true, "hub");
+  testing::add_sa(spoke, 2, "22", kSpoke);
+  testing::add_sa(other, 3, "33", "198.51.100.13");
+  fake.serve_connect(prot.link(), {hub, spoke, other});
+  prot.sent(7, *Ip4::parse("198.51.100.17"), std::vector<std::uint8_t>{1});
+  prot.on_peer_gone(*Ip4::parse(kSpoke));
+  prot.on_peer_gone(*Ip4::parse(kHub)); // a server's SA is not ours
+  prot.on_peer_gone(*Ip4::parse("198.51.100.17"));
+  EXPECT_EQ(terminated(), std::vector<std::string>{"2"});
+  EXPECT_EQ(prot.waiting(), 0u); // nothing waits for a peer that went
+}
+
+TEST_F(Prot, ChildlessSaGoesAfterASweep) {
+  vici::Section bare, hub;
+  testing::add_sa(bare, 4, "44", kSpoke, false);
+  testing::add_sa(hub, 1, "11", kHub, false, "hub");
+  fake.serve_connect(prot.link(), {bare, hub});
+  later(Protection::kSweep);
+  EXPECT_TRUE(terminated().empty()); // its child may be on its way
+  later(Protection::kSweep);
+  EXPECT_EQ(terminated(), std::vector<std::string>{"4"});
+}
+
+TEST_F(Prot, DuplicatesEnd) {
+  vici::Section a, b;
+  testing::add_sa(a, 5, "0f", kSpoke);
+  fake.serve_connect(prot.link(), {a});
+  vici::Section up;
+  up.add("up", "yes");
+  testing::add_sa(up, 6, "0a", kSpoke);
+  event("ike-updown", up);
+  // Both ends keep the IKE_SA with the lower initiator SPI.
+  EXPECT_EQ(terminated(), std::vector<std::string>{"5"});
+}
+
+} // namespace
+} // namespace dmvpnd
