@@ -156,6 +156,15 @@ check "none through the hub" test "$(hub_fwd)" -eq "$fwd"
 check "nothing was dropped for want of an SA" \
 	test "$(dm_stat "$S1" dmvpn0 tx_unprotected)" -eq 0
 
+# The device goes with packets held: freed with it (kmemleak and KASAN
+# kernels check that).
+unpair "$S1"
+ip -n "$S1" link set dmvpn0 type dmvpn hold-time 60000
+n "$S1" python3 "$UDP_SEQ" send $HUB_TUN 5004 10 500
+check "10 held" test "$(entry_field "$S1" $HUB_TUN held)" -eq 10
+check "the device can be deleted with packets held" \
+	ip -n "$S1" link del dmvpn0
+
 kill "$mon" 2>/dev/null
 cap_stop "$pcap"
 check "no clear GRE left spoke 1 at any time" \
