@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# The protected NHRP cloud of the charon tests: setup_cloud's hub and two
+# spokes plus a third spoke (attacker_site's S3), all four devices
+# `protect require`, NHRP by dmvpnd (the spokes name the hub as their
+# NHS, no static map), IKE by one charon per namespace (lib_charon.sh).
+# And what a capture of the underlay must show: IKE and ESP only.
+# Source after lib.sh, lib_dmvpnd.sh, lib_capture.sh and lib_charon.sh.
+
+IPSEC_HOLD=60
+
+# ipsec_cloud: the topology, configured; no daemon started.
+ipsec_cloud() {
+	local ns
+	setup_cloud && attacker_site || return 1
+	dm "$HUB" map flush dev dmvpn0
+	for ns in "$S1" "$S2"; do
+		dm "$ns" map flush dev dmvpn0
+		# The nexthop is the destination itself, so it can be resolved.
+		ip -n "$ns" route replace 192.0.2.0/24 dev dmvpn0
+	done
+	ip -n "$S3" route add 192.0.2.0/24 dev dmvpn0
+	dm "$HUB" config set dev dmvpn0 role hub network-id 1 \
+		holdtime $IPSEC_HOLD || return 1
+	for ns in "$S1" "$S2" "$S3"; do
+		dm "$ns" config set dev dmvpn0 role spoke network-id 1 \
+			holdtime $IPSEC_HOLD &&
+		dm "$ns" nhs add dev dmvpn0 nbma $HUB_NBMA proto $HUB_TUN ||
+			return 1
+	done
+	for ns in "$HUB" "$S1" "$S2" "$S3"; do
+		ip -n "$ns" link set dmvpn0 type dmvpn protect require ||
+			return 1
+	done
+}
+
+# ipsec_charons AUTH [PSK]: the hub's and spokes 1 and 2's charons
+# (AUTH psk or cert, see dmvpn_conn), started and loaded; spoke 3's is
+# left to the test.
+ipsec_charons() {
+	charon_hub "$HUB" $HUB_NBMA "$@" &&
+	charon_spoke "$S1" $S1_NBMA $HUB_NBMA "$@" &&
+	charon_spoke "$S2" $S2_NBMA $HUB_NBMA "$@" || return 1
+	charon_start "$HUB" "$S1" "$S2" &&
+	charon_load "$HUB" && charon_load "$S1" && charon_load "$S2"
+}
+
+# spokes_registered: spokes 1 and 2 bring their SAs to the hub up, then
+# (dmvpnd started everywhere) register through them. Checks.
+spokes_registered() {
+	check "spoke 1's SA to the hub is up" \
+		busywait 30000 charon_sa_up "$S1" $HUB_NBMA
+	check "spoke 2's SA to the hub is up" \
+		busywait 30000 charon_sa_up "$S2" $HUB_NBMA
+	check "the hub has both" bash -c \
+		"charon_sa_up $HUB $S1_NBMA && charon_sa_up $HUB $S2_NBMA"
+	start_dmvpnd "$HUB"
+	start_dmvpnd "$S1"
+	start_dmvpnd "$S2"
+	check "both spokes registered through their SAs" busywait 20000 bash -c \
+		"entry_has $HUB $S1_TUN dynamic $S1_NBMA registered &&
+		 entry_has $HUB $S2_TUN dynamic $S2_NBMA registered"
+}
+
+# spoke_to_spoke: spoke 1 reaches spoke 2's tunnel address over a direct
+# entry and a direct SA; the hub carries none of the data on the way.
+# Checks, each its own line. Pings are retried: a protected device drops
+# (and counts) what it would send while an SA is still being negotiated.
+spoke_to_spoke() {
+	local ping_pid used0 hub_rx hub_nhrp hub_data got
+	# Traffic keeps the resolution going (a MISS for every packet sent
+	# through the hub) until the entry is there.
+	n "$S1" ping -q -i 0.2 -c 400 -W 1 $S2_TUN >/dev/null 2>&1 &
+	ping_pid=$!
+	check "spoke 1 resolves spoke 2 to its NBMA address" \
+		busywait 60000 entry_has "$S1" $S2_TUN dynamic $S2_NBMA
+	check "spoke 1 has a direct CHILD SA with spoke 2 (trap, ACQUIRE)" \
+		busywait 30000 charon_sa_up "$S1" $S2_NBMA
+	check "spoke 2's charon has it too" charon_sa_up "$S2" $S1_NBMA
+	check "a ping crosses the direct SA" busywait 20000 ping_ok "$S1" $S2_TUN
+	kill "$ping_pid" 2>/dev/null
+	wait "$ping_pid" 2>/dev/null
+	used0=$(entry_field "$S1" $S2_TUN packets)
+	hub_rx=$(dm_stat "$HUB" dmvpn0 rx_packets)
+	hub_nhrp=$(dm_stat "$HUB" dmvpn0 rx_nhrp)
+	got=$(n "$S1" ping -q -i 0.1 -c 20 -W 1 $S2_TUN 2>/dev/null |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	check "20 pings from spoke 1 to spoke 2 answered (${got:-0})" \
+		test "${got:-0}" -ge 18
+	check "spoke 1 sent them on the direct entry" \
+		test "$(entry_field "$S1" $S2_TUN packets)" -ge $((used0 + 18))
+	# Registration refreshes still reach the hub; data packets must not.
+	hub_data=$(($(dm_stat "$HUB" dmvpn0 rx_packets) - hub_rx -
+		   ($(dm_stat "$HUB" dmvpn0 rx_nhrp) - hub_nhrp)))
+	check "the hub no longer carries them ($hub_data data packets)" \
+		test $hub_data -le 2
+	# Until the kernel holds packets while an SA comes up, it drops
+	# them (and counts them): what the pings above had to retry.
+	log "dropped for want of an SA: spoke 1 $(dm_stat "$S1" dmvpn0 \
+		tx_unprotected), spoke 2 $(dm_stat "$S2" dmvpn0 tx_unprotected)"
+}
+
+# spoke3_refused REGEX: spoke 3's charon (configured, not started) fails
+# to authenticate to the hub, whose log has exactly one line matching
+# REGEX for it; spoke 3 gets no SA, and its dmvpnd's registrations
+# never leave it. Checks.
+spoke3_refused() {
+	local before
+	charon_start "$S3" && charon_load "$S3" ||
+		{ echo "# charon setup failed"; exit 1; }
+	check "spoke 3 is told its authentication failed" busywait 30000 \
+		charon_log_has "$S3" "received AUTHENTICATION_FAILED notify error"
+	check "the hub logs why, once" \
+		test "$(charon_log_count "$HUB" "$1")" -eq 1
+	check "spoke 3 has no IKE_SA" test "$(charon_ike_count "$S3")" -eq 0
+	check "the hub has none with spoke 3" \
+		test "$(charon_ike_count "$HUB" $S3_NBMA)" -eq 0
+	before=$(dm_stat "$S3" dmvpn0 tx_unprotected)
+	start_dmvpnd "$S3"
+	check "spoke 3's registrations are dropped for want of an SA" \
+		busywait 10000 stat_gt "$S3" dmvpn0 tx_unprotected $((before + 1))
+	check "the hub has not registered spoke 3" entry_gone "$HUB" $S3_TUN
+}
+
+# The capture of the whole test on the underlay router (all its links).
+IPSEC_PCAP=$(mktemp --suffix=.pcap)
+ipsec_capture() { cap_start "$UL" any "$IPSEC_PCAP" ip; }
+
+cap_count() { tcpdump -n -r "$IPSEC_PCAP" "$1" 2>/dev/null | wc -l; }
+IPSEC_IKE='udp port 500 or udp port 4500'
+
+# ipsec_capture_checks ESP_MIN: stop the capture; check that no GRE
+# crossed the underlay in clear, that nothing but IKE and ESP did, and
+# that spokes 1 and 2 exchanged at least ESP_MIN ESP packets directly.
+ipsec_capture_checks() {
+	local gre other esp
+	cap_stop "$IPSEC_PCAP"
+	gre=$(cap_count 'ip proto 47')
+	check "no clear GRE on the underlay, all test long ($gre)" \
+		test "$gre" -eq 0
+	other=$(cap_count "ip and not esp and not ($IPSEC_IKE)")
+	[ "$other" -eq 0 ] || {
+		log "not IKE nor ESP on the underlay:"
+		tcpdump -n -r "$IPSEC_PCAP" "ip and not esp and not ($IPSEC_IKE)" \
+			2>/dev/null | head -n 10 | sed 's/^/#   /'
+	}
+	check "nothing but IKE and ESP on it ($other other packets)" \
+		test "$other" -eq 0
+	check "IKE was on it ($(cap_count "$IPSEC_IKE"))" \
+		test "$(cap_count "$IPSEC_IKE")" -gt 0
+	esp=$(cap_count "esp and host $S1_NBMA and host $S2_NBMA")
+	check "ESP between the spokes carried their pings ($esp >= $1)" \
+		test "$esp" -ge "$1"
+	rm -f "$IPSEC_PCAP"
+}
