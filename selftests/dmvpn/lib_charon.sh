@@ -26,6 +26,10 @@
 CHARON=${CHARON:-/usr/lib/ipsec/charon}
 SWANCTL=${SWANCTL:-swanctl}
 PKI=${PKI:-pki}
+# CHARON_ROOT: run strongSwan from this root (another Debian suite's, see
+# ipsec_charon6.sh) with chroot: the test's /tmp (where the instances'
+# directories are), /proc, /dev, /sys and /run must be bound into it.
+CHARON_ROOT=${CHARON_ROOT:-}
 CHARON_DIR=$(mktemp -d)
 # A node's certificate and key, in its swanctl directory's x509/ and private/.
 CHARON_CERT=node.pem
@@ -38,12 +42,40 @@ CHARON_TOOL_PLUGINS="random openssl kdf pem pkcs1 pkcs8 x509 pubkey"
 declare -A CHARON_PID
 
 require_charon() {
-	[ -x "$CHARON" ] || skip "$CHARON not installed (strongswan-charon)"
-	require "$SWANCTL" "$PKI" unshare
+	[ -x "$CHARON_ROOT$CHARON" ] ||
+		skip "$CHARON_ROOT$CHARON not installed (strongswan-charon)"
+	if [ -n "$CHARON_ROOT" ]; then
+		[ -x "$CHARON_ROOT/usr/sbin/$SWANCTL" ] &&
+			[ -x "$CHARON_ROOT/usr/bin/$PKI" ] ||
+			skip "no swanctl or pki in $CHARON_ROOT"
+	else
+		require "$SWANCTL" "$PKI"
+	fi
+	require unshare
+}
+
+# in_root CMD...: CMD, in CHARON_ROOT if there is one.
+in_root() {
+	if [ -n "$CHARON_ROOT" ]; then
+		chroot "$CHARON_ROOT" "$@"
+	else
+		"$@"
+	fi
 }
 
 charon_dir() { echo "$CHARON_DIR/$1"; }
 charon_uri() { echo "unix://$CHARON_DIR/$1/charon.vici"; }
+
+# present LIST: the plugins of LIST that this strongSwan has (6.0 has no
+# kdf plugin: openssl derives the keys itself).
+present() {
+	local p out=""
+	for p in $1; do
+		[ -f "$CHARON_ROOT/usr/lib/ipsec/plugins/libstrongswan-$p.so" ] &&
+			out+=" $p"
+	done
+	echo "${out# }"
+}
 
 # charon_conf NS: the instance's strongswan.conf. Logs go to stderr (a
 # file of the instance's, see charon_start), so that what charon says
@@ -53,7 +85,7 @@ charon_conf() {
 	d=$(charon_dir "$1")
 	cat <<-EOF
 	charon {
-		load = $CHARON_PLUGINS
+		load = $(present "$CHARON_PLUGINS")
 		install_routes = no
 		install_virtual_ip = no
 		# The default 16 threads are for a busy gateway, not a TCG
@@ -78,10 +110,7 @@ charon_conf() {
 		}
 	}
 	swanctl {
-		load = $CHARON_TOOL_PLUGINS
-	}
-	pki {
-		load = $CHARON_TOOL_PLUGINS
+		load = $(present "$CHARON_TOOL_PLUGINS")
 	}
 	EOF
 }
@@ -92,7 +121,7 @@ swanctl_ns() {
 	d=$(charon_dir "$ns")
 	shift
 	STRONGSWAN_CONF=$d/strongswan.conf SWANCTL_DIR=$d/swanctl \
-		"$SWANCTL" "$@" --uri "$(charon_uri "$ns")"
+		in_root "$SWANCTL" "$@" --uri "$(charon_uri "$ns")"
 }
 
 # charon_prepare NS: NS's instance directory, its strongswan.conf and an
@@ -111,16 +140,20 @@ charon_prepare() {
 # has its VICI socket. That is early enough for swanctl: a request that
 # connects before charon's threads run waits for them.
 charon_start() {
-	local ns d
+	local ns d run=/var/run cmd=("$CHARON")
+	# (/var/run is /run in the roots of Debian's suites; seen from
+	# outside, a root's absolute link would lead to ours.)
+	[ -n "$CHARON_ROOT" ] &&
+		run=$CHARON_ROOT/run cmd=(chroot "$CHARON_ROOT" "$CHARON")
 	for ns in "$@"; do
 		d=$(charon_dir "$ns")
 		charon_prepare "$ns" || return 1
-		# ip netns exec, unshare and sh exec: $! is charon itself.
+		# ip netns exec, unshare, sh and chroot exec: $! is charon.
 		# shellcheck disable=SC2016 # sh expands them
 		STRONGSWAN_CONF=$d/strongswan.conf \
 			ip netns exec "$ns" unshare --mount --propagation private \
-			sh -c 'mount --bind "$1" /var/run && shift && exec "$@"' \
-			sh "$d/run" "$CHARON" 2>>"$d/charon.log" >&2 &
+			sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' \
+			sh "$d/run" "$run" "${cmd[@]}" 2>>"$d/charon.log" >&2 &
 		CHARON_PID[$ns]=$!
 	done
 	for ns in "$@"; do
@@ -216,7 +249,9 @@ CHARON_ESP_PROPOSAL=${CHARON_ESP_PROPOSAL:-aes128gcm16}
 # psk (the secrets section's key) or cert (charon_cert's certificate,
 # identity the NBMA address: the certificate's subjectAltName). START is
 # the child's start_action: none (answer only), trap (on demand) or
-# start (at load, and again whenever it fails: keyingtries 0).
+# start (at load, and again whenever it fails: keyingtries 0). GRE is
+# named by number: swanctl resolves "gre" through /etc/protocols, which
+# a minimal root (ipsec_charon6.sh) has not.
 dmvpn_conn() {
 	local name=$1 local=$2 remote=$3 auth=$4 start=$5 id
 	id="id = $local"
@@ -245,8 +280,8 @@ dmvpn_conn() {
 			children {
 				$name {
 					mode = transport
-					local_ts = dynamic[gre]
-					remote_ts = dynamic[gre]
+					local_ts = dynamic[47]
+					remote_ts = dynamic[47]
 					esp_proposals = $CHARON_ESP_PROPOSAL
 					start_action = $start
 				}
@@ -291,9 +326,9 @@ charon_spoke() {
 # pki_run ARGS...: strongSwan's pki with the tests' plugins only.
 pki_run() {
 	[ -f "$CHARON_DIR/pki.conf" ] ||
-		printf 'pki {\n\tload = %s\n}\n' "$CHARON_TOOL_PLUGINS" \
+		printf 'pki {\n\tload = %s\n}\n' "$(present "$CHARON_TOOL_PLUGINS")" \
 			>"$CHARON_DIR/pki.conf"
-	STRONGSWAN_CONF=$CHARON_DIR/pki.conf "$PKI" "$@"
+	STRONGSWAN_CONF=$CHARON_DIR/pki.conf in_root "$PKI" "$@"
 }
 
 # charon_ca NAME: a test CA (Ed25519: quick to make in a TCG guest), its
@@ -347,6 +382,6 @@ charon_cleanup() {
 }
 trap charon_cleanup EXIT
 
-export -f swanctl_ns charon_uri charon_dir charon_sas charon_child_count \
+export -f in_root swanctl_ns charon_uri charon_dir charon_sas charon_child_count \
 	charon_sa_up charon_ike_count charon_log_has charon_log_count
-export CHARON_DIR SWANCTL
+export CHARON_DIR SWANCTL CHARON_ROOT
