@@ -13,11 +13,13 @@
 #   configuration here includes nothing from /etc).
 # - charon.plugins.vici.socket moves the VICI socket (default
 #   /var/run/charon.vici); swanctl reaches it with --uri.
-# - The pid file is not configurable: charon 5.9 writes
+# - The pid file is not configurable: charon (5.9 and 6.0 alike) writes
 #   /var/run/charon.pid and refuses to start while a live process holds
 #   it. So each charon runs in a mount namespace of its own in which its
-#   own directory's run/ is bound over /var/run: the second instance does
-#   not see the first one's pid file.
+#   own directory's run/ is bound over /var/run (a root's /run, see
+#   CHARON_ROOT): the second instance does not see the first one's pid
+#   file. Nothing else of charon's lives there once the VICI socket has
+#   moved.
 # - SWANCTL_DIR points swanctl at the instance's credentials.
 # - Only the plugins needed are loaded: every plugin costs start-up time
 #   in a TCG guest, and an explicit list keeps a distribution's optional
@@ -33,9 +35,9 @@ CHARON_ROOT=${CHARON_ROOT:-}
 CHARON_DIR=$(mktemp -d)
 # A node's certificate and key, in its swanctl directory's x509/ and private/.
 CHARON_CERT=node.pem
-# charon: IKE crypto from openssl (AES-GCM, SHA-2, X25519, Ed25519; kdf makes
-# IKE's key derivation of its PRF),
-# keys and certificates, the kernel's xfrm, UDP sockets, VICI.
+# charon: IKE crypto from openssl (AES-GCM, SHA-2, X25519, Ed25519; in
+# 5.9 kdf builds IKE's key derivation on its PRF), keys and
+# certificates, the kernel's xfrm, UDP sockets, VICI.
 CHARON_PLUGINS="random nonce openssl kdf pem pkcs1 pkcs8 x509 pubkey constraints kernel-netlink socket-default vici"
 # swanctl and pki only parse keys and certificates.
 CHARON_TOOL_PLUGINS="random openssl kdf pem pkcs1 pkcs8 x509 pubkey"
@@ -382,6 +384,8 @@ charon_cleanup() {
 }
 trap charon_cleanup EXIT
 
-export -f in_root swanctl_ns charon_uri charon_dir charon_sas charon_child_count \
-	charon_sa_up charon_ike_count charon_log_has charon_log_count
+# Checks may run helpers in a child shell (bash -c).
+export -f in_root swanctl_ns charon_uri charon_dir charon_sas \
+	charon_child_count charon_sa_up charon_ike_count charon_log_has \
+	charon_log_count
 export CHARON_DIR SWANCTL CHARON_ROOT
