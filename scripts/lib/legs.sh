@@ -68,6 +68,16 @@ kernel_leg() {
 		line="$line; VM run FAILED (exit $rc, see above)"
 	fi
 	summary+=("$line")
+	# What failed, again in the summary: CI reports often keep only the
+	# end of a run's output.
+	if [ "$rc" -ne 0 ]; then
+		while IFS= read -r l; do
+			summary+=("  | $l")
+		done < <({
+			grep -a '^not ok ' "$log"
+			sed -n '/^vm-run: /,$p' "$log" | grep -aE '^(vm-run: |  )'
+		} | head -n 30)
+	fi
 	rm -f "$log"
 	leg_time "kernel $k (module, VM)" "$t"
 }
