@@ -389,6 +389,27 @@ static int dmvpn_max_entries(const struct net *net, struct nlattr **data,
 	return 0;
 }
 
+/* What ESP adds at most with the usual suites, NAT-T's UDP header
+ * included: 8 (UDP) + 8 (SPI, sequence number) + 16 (an AES-CBC IV) +
+ * 17 (padding to a 16-byte block, and ESP's trailer) + 16 (a 128-bit
+ * ICV). Inner packets that fit the MTU then need no fragmentation of
+ * the ESP packet below them.
+ */
+#define DMVPN_ESP_OVERHEAD 65
+
+/* The MTU of a device whose administrator set none: the underlay's,
+ * less GRE, and less ESP on a protected device.
+ */
+static unsigned int dmvpn_default_mtu(const struct dmvpn_dev *d,
+				      const struct net_device *link)
+{
+	int mtu = (link ? link->mtu : ETH_DATA_LEN) - dmvpn_tunnel_hlen(d);
+
+	if (d->p.protect == DMVPN_PROTECT_REQUIRE)
+		mtu -= DMVPN_ESP_OVERHEAD;
+	return max_t(int, mtu, ETH_MIN_MTU);
+}
+
 static int dmvpn_newlink(struct net_device *dev,
 			 struct rtnl_newlink_params *params,
 			 struct netlink_ext_ack *extack)
@@ -397,7 +418,6 @@ static int dmvpn_newlink(struct net_device *dev,
 	struct dmvpn_dev *d = netdev_priv(dev);
 	struct net *net = dev_net(dev);
 	struct net_device *link = NULL, *gdev;
-	unsigned int mtu;
 	int err;
 
 	if (!data || !data[IFLA_DMVPN_LOCAL]) {
@@ -450,8 +470,7 @@ static int dmvpn_newlink(struct net_device *dev,
 			return -EINVAL;
 		}
 	} else {
-		mtu = (link ? link->mtu : ETH_DATA_LEN) - dmvpn_tunnel_hlen(d);
-		dev->mtu = max_t(int, mtu, ETH_MIN_MTU);
+		dev->mtu = dmvpn_default_mtu(d, link);
 	}
 	dev->hard_header_len = dmvpn_tunnel_hlen(d);
 	/* So that AF_PACKET SOCK_RAW always puts the network header after
@@ -484,7 +503,9 @@ static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 			    struct netlink_ext_ack *extack)
 {
 	struct dmvpn_dev *d = netdev_priv(dev);
+	struct net_device *link;
 	struct dmvpn_params old;
+	unsigned int mtu;
 	struct nlattr *a;
 	u32 max;
 	int err;
@@ -504,8 +525,13 @@ static int dmvpn_changelink(struct net_device *dev, struct nlattr *tb[],
 	err = dmvpn_max_entries(d->net, data, &max, extack);
 	if (err)
 		return err;
+	link = d->p.link ? __dev_get_by_index(d->net, d->p.link) : NULL;
+	mtu = dmvpn_default_mtu(d, link);
 	old = d->p;
 	dmvpn_apply_mutable(d, data);
+	/* An MTU of the administrator's stays; the default follows. */
+	if (old.protect != d->p.protect && dev->mtu == mtu)
+		dev_set_mtu(dev, dmvpn_default_mtu(d, link));
 	/* The peers' cached routes were looked up with the old mark, TOS
 	 * and protection (a plain route or an IPsec bundle): make every
 	 * IPv4 route of the namespace be looked up again.

@@ -939,54 +939,50 @@ void dmvpn_nl_notify(struct dmvpn_cache *cache, enum dmvpn_event event,
 	dmvpn_nl_event_send(d, msg, hdr, gfp);
 }
 
-void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh)
+/* An event whose entry is one address (@attr: PROTO or NBMA) and, with
+ * @sa_of, that peer's SA state. From the transmit path: GFP_ATOMIC.
+ * True if it was sent.
+ */
+static bool dmvpn_nl_event_addr(struct dmvpn_dev *d, enum dmvpn_event event,
+				int attr, const struct dmvpn_addr *a,
+				const struct dmvpn_peer *sa_of)
 {
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!genl_has_listeners(&dmvpn_genl_family, d->net, 0) ||
-	    !__ratelimit(&d->miss_rs))
-		return;
-	msg = dmvpn_nl_event_msg(d, DMVPN_EVENT_MISS,
-				 nla_total_size(0) +
-				 nla_total_size(sizeof(struct in6_addr)),
+	msg = dmvpn_nl_event_msg(d, event, nla_total_size(0) +
+				 nla_total_size(sizeof(struct in6_addr)) +
+				 (sa_of ? DMVPN_NL_SA_SIZE : 0),
 				 GFP_ATOMIC, &hdr);
 	if (!msg)
-		return;
+		return false;
 	nest = nla_nest_start(msg, DMVPN_A_ENTRY);
-	if (!nest || dmvpn_nl_put_addr(msg, DMVPN_ENTRY_A_PROTO, nh)) {
+	if (!nest || dmvpn_nl_put_addr(msg, attr, a) ||
+	    (sa_of && dmvpn_nl_put_sa(msg, sa_of))) {
 		nlmsg_free(msg);
-		return;
+		return false;
 	}
 	nla_nest_end(msg, nest);
-	dmvpn_count(d, DMVPN_CNT_MISS_EVENTS);
 	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
+	return true;
 }
 
-/* From the transmit path, on a change only: GFP_ATOMIC. */
+void dmvpn_nl_notify_miss(struct dmvpn_dev *d, const struct dmvpn_addr *nh)
+{
+	if (genl_has_listeners(&dmvpn_genl_family, d->net, 0) &&
+	    __ratelimit(&d->miss_rs) &&
+	    dmvpn_nl_event_addr(d, DMVPN_EVENT_MISS, DMVPN_ENTRY_A_PROTO, nh,
+				NULL))
+		dmvpn_count(d, DMVPN_CNT_MISS_EVENTS);
+}
+
+/* On a change of the peer's SA state only. */
 void dmvpn_nl_notify_peer_sa(struct dmvpn_dev *d, const struct dmvpn_peer *p)
 {
-	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr;
-
-	if (!genl_has_listeners(&dmvpn_genl_family, d->net, 0))
-		return;
-	msg = dmvpn_nl_event_msg(d, DMVPN_EVENT_PEER_SA,
-				 nla_total_size(0) +
-				 nla_total_size(sizeof(struct in6_addr)) +
-				 DMVPN_NL_SA_SIZE, GFP_ATOMIC, &hdr);
-	if (!msg)
-		return;
-	nest = nla_nest_start(msg, DMVPN_A_ENTRY);
-	if (!nest || dmvpn_nl_put_addr(msg, DMVPN_ENTRY_A_NBMA, &p->nbma) ||
-	    dmvpn_nl_put_sa(msg, p)) {
-		nlmsg_free(msg);
-		return;
-	}
-	nla_nest_end(msg, nest);
-	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
+	if (genl_has_listeners(&dmvpn_genl_family, d->net, 0))
+		dmvpn_nl_event_addr(d, DMVPN_EVENT_PEER_SA, DMVPN_ENTRY_A_NBMA,
+				    &p->nbma, p);
 }
 
 /* So that dmvpnd can end the IKE_SA of a spoke no entry leads to any
@@ -997,27 +993,12 @@ void dmvpn_nl_notify_peer_gone(struct dmvpn_peers *peers,
 {
 	struct dmvpn_dev *d = container_of(peers, struct dmvpn_dev,
 					   cache.peers);
-	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr;
 
-	if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE ||
-	    d->cache.dead ||
-	    !genl_has_listeners(&dmvpn_genl_family, d->net, 0))
-		return;
-	msg = dmvpn_nl_event_msg(d, DMVPN_EVENT_PEER_GONE,
-				 nla_total_size(0) +
-				 nla_total_size(sizeof(struct in6_addr)),
-				 GFP_ATOMIC, &hdr);
-	if (!msg)
-		return;
-	nest = nla_nest_start(msg, DMVPN_A_ENTRY);
-	if (!nest || dmvpn_nl_put_addr(msg, DMVPN_ENTRY_A_NBMA, &p->nbma)) {
-		nlmsg_free(msg);
-		return;
-	}
-	nla_nest_end(msg, nest);
-	dmvpn_nl_event_send(d, msg, hdr, GFP_ATOMIC);
+	if (READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
+	    !d->cache.dead &&
+	    genl_has_listeners(&dmvpn_genl_family, d->net, 0))
+		dmvpn_nl_event_addr(d, DMVPN_EVENT_PEER_GONE,
+				    DMVPN_ENTRY_A_NBMA, &p->nbma, NULL);
 }
 
 static const struct genl_small_ops dmvpn_genl_ops[] = {

@@ -6,7 +6,7 @@
 # install them). Without an SA nothing leaves in clear (a capture on the
 # underlay sees no GRE) and the packets wait (ipsec_hold.sh); with one,
 # only ESP is on the wire; an unprotected member's clear GRE is refused
-# and counted.
+# and counted. The default MTU leaves room for ESP.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_capture.sh"
 require jq tcpdump
@@ -51,6 +51,16 @@ check "protect require is set and shown" shown
 check_fail "an unknown protection is refused" protect "$S1" maybe
 check "and changes nothing" protect_is "$S1" require
 
+# The default MTU leaves room for ESP (and NAT-T): 1500 less GRE with a
+# key (28) less 65; one the administrator set is left alone.
+mtu_is() { [ "$(ip -n "$1" -j link show dmvpn0 | jq '.[0].mtu')" -eq "$2" ]; }
+check "a protected device's MTU leaves room for ESP (1407)" mtu_is "$S1" 1407
+check "an unprotected one's does not (1472)" mtu_is "$S2" 1472
+ip -n "$S2" link set dmvpn0 mtu 1400 && protect "$S2" require &&
+	protect "$S2" none
+check "an MTU set by hand stays when protection changes" mtu_is "$S2" 1400
+ip -n "$S2" link set dmvpn0 mtu 1472
+
 pcap=$(mktemp --suffix=.pcap)
 cap_start "$S1" eth0 "$pcap" 'ip proto 47 or esp' || exit 1
 before=$(dm_stat "$S1" dmvpn0 tx_held)
@@ -71,7 +81,13 @@ ten_pings() { n "$S1" ping -q -c 10 -i 0.1 -W 1 $HUB_TUN >/dev/null; }
 check "ten pings through the SA" ten_pings
 check "none dropped for want of an SA" \
 	test "$(dm_stat "$S1" dmvpn0 tx_unprotected)" -eq "$before"
+# A packet of the full MTU (DF) crosses as one ESP packet.
+check "a packet of the protected MTU crosses (DF)" \
+	n "$S1" ping -q -c 2 -i 0.2 -W 2 -Mdo -s $((1407 - 28)) $HUB_TUN
 cap_stop "$pcap"
+frags=$(tcpdump -n -r "$pcap" 'ip[6:2] & 0x3fff != 0' 2>/dev/null | wc -l)
+check "and ESP needed no fragmentation for it ($frags fragments)" \
+	test "$frags" -eq 0
 check "no clear GRE left spoke 1 at any time ($(gre_from "$pcap" $S1_NBMA))" \
 	test "$(gre_from "$pcap" $S1_NBMA)" -eq 0
 check "no clear GRE reached it from the hub" \
