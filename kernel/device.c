@@ -88,6 +88,7 @@ static int dmvpn_dev_init(struct net_device *dev)
 			       dmvpn_nl_notify, &dmvpn_pernet(d->net)->gen);
 	if (err)
 		goto err_gro;
+	d->cache.peers.born = dmvpn_hold_peer_born;
 	d->cache.peers.gone = dmvpn_nl_notify_peer_gone;
 	return 0;
 

@@ -159,6 +159,7 @@ netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev);
 void dmvpn_tx_drop(struct dmvpn_dev *d, struct sk_buff *skb,
 		   enum dmvpn_counter counter);
 bool dmvpn_peer_sa_up(struct dmvpn_dev *d, struct dmvpn_peer *p);
+void dmvpn_peer_probe(struct dmvpn_dev *d, struct dmvpn_peer *p);
 void dmvpn_xmit_released(struct dmvpn_dev *d, struct sk_buff_head *list,
 			 __be32 nbma);
 

@@ -102,6 +102,27 @@ void dmvpn_hold_skb(struct dmvpn_dev *d, struct dmvpn_peer *p,
 	queue_delayed_work(system_wq, &d->hold_work, dmvpn_hold_time(d));
 }
 
+/* A new peer on a protected device asks for its SA at once, not with its
+ * first packet: the work's route lookup sends charon the ACQUIRE (with a
+ * trap policy), and marks the peer pending until the SA comes, so that
+ * traffic with another way takes it meanwhile.
+ */
+void dmvpn_hold_peer_born(struct dmvpn_peers *peers, struct dmvpn_peer *p)
+{
+	struct dmvpn_dev *d = container_of(peers, struct dmvpn_dev,
+					   cache.peers);
+	struct dmvpn_hold *h = &peers->hold;
+
+	if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE)
+		return;
+	spin_lock_bh(&h->lock);
+	p->hold_probe = true;
+	if (list_empty(&p->hold_node))
+		list_add_tail(&p->hold_node, &h->peers);
+	spin_unlock_bh(&h->lock);
+	mod_delayed_work(system_wq, &d->hold_work, 0);
+}
+
 /* Moves @p's packets held @timeout or longer to @out. */
 static void dmvpn_hold_expire(struct dmvpn_hold *h, struct dmvpn_peer *p,
 			      unsigned long now, unsigned long timeout,
@@ -153,7 +174,7 @@ void dmvpn_hold_work(struct work_struct *work)
 	struct dmvpn_peer *p;
 	LIST_HEAD(todo);
 	unsigned int n;
-	bool up;
+	bool up, probe;
 
 	__skb_queue_head_init(&expired);
 	/* A peer that leaves the table meanwhile is freed after a grace
@@ -165,9 +186,16 @@ void dmvpn_hold_work(struct work_struct *work)
 	while (!list_empty(&todo)) {
 		p = list_first_entry(&todo, struct dmvpn_peer, hold_node);
 		list_del_init(&p->hold_node);
+		probe = p->hold_probe;
+		p->hold_probe = false;
 		dmvpn_hold_expire(h, p, now, timeout, &expired);
 		if (skb_queue_empty(&p->hold)) {
 			WRITE_ONCE(p->hold_busy, false);
+			if (probe && !p->hold_gone) {
+				spin_unlock_bh(&h->lock);
+				dmvpn_peer_probe(d, p);
+				spin_lock_bh(&h->lock);
+			}
 			continue;
 		}
 		spin_unlock_bh(&h->lock);

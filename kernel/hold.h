@@ -40,6 +40,8 @@ void dmvpn_hold_forget(struct dmvpn_hold *h, struct dmvpn_peer *p);
 void dmvpn_hold_skb(struct dmvpn_dev *d, struct dmvpn_peer *p,
 		    struct sk_buff *skb);
 void dmvpn_hold_work(struct work_struct *work);
+struct dmvpn_peers;
+void dmvpn_hold_peer_born(struct dmvpn_peers *peers, struct dmvpn_peer *p);
 void dmvpn_hold_km_register(void);
 void dmvpn_hold_km_unregister(void);
 

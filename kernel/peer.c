@@ -98,6 +98,8 @@ struct dmvpn_peer *dmvpn_peer_get(struct dmvpn_peers *peers,
 	*spare = NULL;
 	p->refs = 1;
 	peers->count++;
+	if (peers->born)
+		peers->born(peers, p);
 	return p;
 }
 

@@ -52,6 +52,7 @@ struct dmvpn_peer {
 	unsigned long hold_oldest;	/* jiffies the first was held */
 	bool hold_busy;	/* held or being released: new packets queue */
 	bool hold_gone;	/* out of the table: hold nothing more */
+	bool hold_probe; /* new: the work asks for its SA */
 	struct rcu_head rcu;
 };
 
@@ -59,7 +60,10 @@ struct dmvpn_peers {
 	struct rhashtable ht;
 	unsigned int count;
 	struct dmvpn_hold hold;
-	/* Told when a peer leaves the table; may be NULL. Atomic context. */
+	/* Told when a peer joins or leaves the table; may be NULL. Atomic
+	 * context, the cache lock held.
+	 */
+	void (*born)(struct dmvpn_peers *peers, struct dmvpn_peer *p);
 	void (*gone)(struct dmvpn_peers *peers, const struct dmvpn_peer *p);
 };
 

@@ -422,6 +422,19 @@ bool dmvpn_peer_sa_up(struct dmvpn_dev *d, struct dmvpn_peer *p)
 	return !IS_ERR(rt);
 }
 
+/* Asks for @p's SA if it has none: a lookup as a packet's; without an SA
+ * the peer is pending, as after a packet. Process context; @p reached
+ * under RCU.
+ */
+void dmvpn_peer_probe(struct dmvpn_dev *d, struct dmvpn_peer *p)
+{
+	if (dmvpn_peer_sa_up(d, p))
+		return;
+	local_bh_disable();
+	dmvpn_sa_is_pending(d, p);
+	local_bh_enable();
+}
+
 /* Sends packets a peer held, in order, now that it has an SA. */
 void dmvpn_xmit_released(struct dmvpn_dev *d, struct sk_buff_head *list,
 			 __be32 nbma)

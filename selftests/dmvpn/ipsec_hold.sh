@@ -6,7 +6,8 @@
 # what exceeds the limits or waits too long is dropped and counted; and
 # spoke-to-spoke traffic goes through the hub while the spokes' own SA is
 # missing, then straight across once it is there, without losing a
-# packet. SAs are made by hand here, as charon would install them.
+# packet; a new peer asks for its SA at once. SAs are made by hand here,
+# as charon would install them.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_capture.sh"
 require jq tcpdump python3
@@ -18,17 +19,29 @@ UDP_SEQ=$(dirname "$0")/udp_seq.py
 AEAD_KEY=0x00112233445566778899aabbccddeeff01020304
 
 # sa NS ME PEER OUT IN: transport SAs ME->PEER (SPI OUT) and PEER->ME
-# (SPI IN), and ME's GRE policies, in NS (ME's namespace).
+# (SPI IN), and ME's GRE policies, in NS (ME's namespace). The policies
+# replace a trap's, as charon's do.
 sa() {
 	local ns=$1 me=$2 peer=$3 out=$4 in=$5
 	ip -n "$ns" xfrm state add src "$me" dst "$peer" proto esp spi "$out" \
 		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128 &&
 	ip -n "$ns" xfrm state add src "$peer" dst "$me" proto esp spi "$in" \
 		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128 &&
-	ip -n "$ns" xfrm policy add src "$me" dst "$peer" proto gre dir out \
-		tmpl src "$me" dst "$peer" proto esp mode transport &&
-	ip -n "$ns" xfrm policy add src "$peer" dst "$me" proto gre dir in \
+	trap_policy "$ns" "$me" "$peer" &&
+	ip -n "$ns" xfrm policy update src "$peer" dst "$me" proto gre dir in \
 		tmpl src "$peer" dst "$me" proto esp mode transport
+}
+# trap_policy NS ME PEER: ME's outbound GRE policy to PEER: with no SA
+# yet, a trap (a lookup that matches it makes the kernel ask for one).
+trap_policy() {
+	ip -n "$1" xfrm policy update src "$2" dst "$3" proto gre dir out \
+		tmpl src "$2" dst "$3" proto esp mode transport
+}
+# acquired NS ME PEER: NS's kernel has asked for an SA ME->PEER (its
+# larval state, which lasts 30 s, is there).
+acquired() {
+	ip -n "$1" xfrm state | grep -A1 "^src $2 dst $3\$" |
+		grep -q 'spi 0x00000000'
 }
 # pair A_NS A B_NS B SPI: the SAs between A and B (A->B is SPI, B->A
 # SPI+1) on both sides, B's first: A may send the moment it has its own.
@@ -119,8 +132,17 @@ check "and the queue is empty" \
 pair "$S1" $S1_NBMA "$HUB" $HUB_NBMA 0x100 &&
 	pair "$S2" $S2_NBMA "$HUB" $HUB_NBMA 0x200 || exit 1
 # Spoke 2 as resolution would leave it: an entry and a route whose
-# nexthop it is.
+# nexthop it is. With a trap policy to spoke 2 (charon's on-demand
+# connection), the new peer asks for its SA at once, before any packet.
+trap_policy "$S1" $S1_NBMA $S2_NBMA || exit 1
+check_fail "no SA asked for spoke 2 before its entry" \
+	acquired "$S1" $S1_NBMA $S2_NBMA
 dm "$S1" map add $S2_TUN nbma $S2_NBMA dev dmvpn0 || exit 1
+check "its new peer asks for its SA at once (an ACQUIRE)" \
+	busywait 5000 acquired "$S1" $S1_NBMA $S2_NBMA
+check "and is pending, with no packet sent to it" test \
+	"$(entry_field "$S1" $S2_TUN sa) $(entry_field "$S1" $S2_TUN packets)" \
+	= "pending 0"
 ip -n "$S1" route add $S2_TUN/32 dev dmvpn0
 check "spoke 1 reaches the hub again" busywait 10000 ping_ok "$S1" $HUB_TUN
 hub_fwd() { n "$HUB" cat /sys/class/net/dmvpn0/statistics/tx_packets; }
