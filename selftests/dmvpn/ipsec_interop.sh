@@ -58,6 +58,9 @@ dm "$HUB" map add $PEER_TUN nbma $PEER_NBMA dev dmvpn0 ||
 # tunnel source and destination / tunnel key 42.
 ip -n "$PEER" link add gre1 type gre local $PEER_NBMA remote $HUB_NBMA \
 	key $KEY &&
+# IOS sends nothing on a tunnel but what is routed to it; Linux would
+# send IPv6 router solicitations, in clear before the SA is up.
+ip -n "$PEER" link set gre1 addrgenmode none &&
 ip -n "$PEER" addr add $PEER_TUN/24 dev gre1 &&
 ip -n "$PEER" link set gre1 up || { echo "# setup failed"; exit 1; }
 
@@ -210,9 +213,14 @@ gre_transport() {
 	local ns=$1 sas pols bad
 	sas=$(xfrm_sas "$ns")
 	pols=$(xfrm_pols "$ns")
-	bad=$(awk -v h=$HUB_NBMA -v p=$PEER_NBMA '
+	# (One stream, the states, "--", the policies: the guest's /dev has
+	# no /dev/fd for <(...).)
+	bad=$(printf '%s\n--\n%s\n' "$sas" "$pols" |
+		awk -v h=$HUB_NBMA -v p=$PEER_NBMA '
 		function gre(x) { return x == "gre" || x == 47 }
-		FNR == 1 { file++ }
+		BEGIN { file = 1 }
+		/^--$/ { file = 2; next }
+		/^$/ { next }
 		file == 1 {
 			ok = $3 == "esp" && $4 == "transport" && gre($7) &&
 				$5 == $1 "/32" && $6 == $2 "/32" &&
@@ -235,7 +243,7 @@ gre_transport() {
 				print "states hub->peer " out + 0 ", peer->hub " in_ + 0
 			if (!pout || !pin)
 				print "policies out " pout + 0 ", in " pin + 0
-		}' <(echo "$sas") <(echo "$pols"))
+		}') || bad="awk failed"
 	[ -z "$bad" ] && return 0
 	log "${ns%%-*}'s xfrm states and policies are not GRE transport ones:"
 	printf '#   %s\n' "${bad//$'\n'/$'\n#   '}" "states:" \
@@ -259,12 +267,21 @@ hub_counter() { dm_stat "$HUB" dmvpn0 "$1"; }
 entry() { entry_field "$HUB" $PEER_TUN "$1"; }
 entry_sa_up() { [ "$(entry sa)" = up ]; }
 
-# pings N NS DST: N pings from NS to DST, all answered.
+# pings N NS DST [WAIT]: N pings from NS to DST, all answered (each
+# within WAIT seconds, default 2).
 pings() {
 	local got
-	got=$(n "$2" ping -q -i 0.2 -c "$1" -W 2 "$3" 2>/dev/null |
+	got=$(n "$2" ping -q -i 0.2 -c "$1" -W "${4:-2}" "$3" 2>/dev/null |
 		sed -n 's/.* \([0-9]*\) received.*/\1/p')
 	[ "${got:-0}" -eq "$1" ] || { log "$1 pings to $3: ${got:-0} answered"; return 1; }
+}
+
+# unanswered N NS DST: N pings from NS to DST, none answered.
+unanswered() {
+	local got
+	got=$(n "$2" ping -q -i 0.2 -c "$1" -W 1 "$3" 2>/dev/null |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	[ "${got:-x}" = 0 ]
 }
 
 # overlay NAME: the checks of an SA that is up: the xfrm state of both
@@ -275,7 +292,6 @@ overlay() {
 	check "$name: the hub's xfrm states and policies are GRE transport ones" \
 		gre_transport "$HUB"
 	check "$name: the peer's are too" gre_transport "$PEER"
-	check "$name: the hub's static entry has its SA up" entry_sa_up
 	rx=$(hub_counter rx_unprotected)
 	tx=$(hub_counter tx_unprotected)
 	used=$(entry packets)
@@ -283,6 +299,8 @@ overlay() {
 		pings 10 "$PEER" $HUB_TUN
 	check "$name: 10 pings from the hub to the peer, all answered" \
 		pings 10 "$HUB" $PEER_TUN
+	# (The entry's SA state is what the hub's last send found.)
+	check "$name: the hub's static entry shows its SA up" entry_sa_up
 	check "$name: the hub sent 20 packets on the static entry ($used + $(($(entry packets) - used)))" \
 		test "$(entry packets)" -ge $((used + 20))
 	check "$name: no unprotected GRE in or out of the hub meanwhile" \
@@ -334,7 +352,7 @@ sa_keys() {
 # address to the peer's.
 esp_decoded() {
 	local spi ek ak got want
-	read -r spi ek ak < <(sa_keys "$HUB" $HUB_NBMA $PEER_NBMA)
+	read -r spi ek ak <<<"$(sa_keys "$HUB" $HUB_NBMA $PEER_NBMA)"
 	[ -n "$ak" ] || { log "no outbound SA on the hub to decode with"; return 1; }
 	spi=$(printf 0x%08x "$spi")
 	got=$(tshark -n -r "$1" -o esp.enable_encryption_decode:TRUE \
@@ -384,8 +402,7 @@ check "the peer terminated its IKE_SA, and the hub lost it too" \
 check "the peer has no IPsec policy left" test -z "$(xfrm_pols "$PEER")"
 cap_start "$UL" any "$PCAP_CLEAR" ip || exit 1
 rx=$(hub_counter rx_unprotected)
-check_fail "the peer's pings in clear GRE get no answer" \
-	n "$PEER" ping -q -c 5 -i 0.2 -W 1 $HUB_TUN
+check "the peer's pings in clear GRE get no answer" unanswered 5 "$PEER" $HUB_TUN
 check "the hub dropped and counted them (rx_unprotected $rx -> $(hub_counter rx_unprotected))" \
 	test "$(hub_counter rx_unprotected)" -ge $((rx + 5))
 cap_stop "$PCAP_CLEAR"
@@ -402,13 +419,13 @@ cap_start "$UL" any "$PCAP2" ip || exit 1
 held=$(hub_counter tx_held)
 released=$(hub_counter tx_released)
 check "phase 2: the hub's first ping, held for the SA, is answered" \
-	n "$HUB" ping -q -c 1 -W 20 $PEER_TUN
+	pings 1 "$HUB" $PEER_TUN 20
 check "phase 2: it was held (tx_held $held -> $(hub_counter tx_held)) and released (tx_released $released -> $(hub_counter tx_released))" \
 	test "$(hub_counter tx_held)" -gt "$held" -a \
 	"$(hub_counter tx_released)" -gt "$released"
 check "phase 2: the hub initiated the SA" initiator "$HUB"
 check "phase 2: the hub's charon was asked by the kernel (acquire)" \
-	charon_log_has "$HUB" "creating acquire job for policy $HUB_NBMA/32\[(gre|47)\] === $PEER_NBMA/32\[(gre|47)\]"
+	charon_log_has "$HUB" "creating acquire job for policy $HUB_NBMA/32\[(gre|47)[^]]*\] === $PEER_NBMA/32\[(gre|47)"
 check "phase 2: the peer has the SA" charon_sa_up "$PEER" $HUB_NBMA
 overlay "phase 2"
 check "phase 2: tshark decrypts the hub's ESP, directly over IP, to GRE with key $KEY" \
