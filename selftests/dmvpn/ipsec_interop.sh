@@ -204,11 +204,14 @@ xfrm_pols() {
 		END { flush() }'
 }
 
-# gre_transport NS: NS's xfrm states and policies are all ESP in
-# transport mode for GRE between the hub and the peer: a state each way
-# (selectors the two addresses, /32, protocol 47, AES-CBC-256 and
-# HMAC-SHA-256 as proposed), an outbound and an inbound policy; logs them
-# otherwise.
+# gre_transport NS ME OTHER: NS's xfrm states and policies are all ESP
+# in transport mode for GRE between ME and OTHER: a state each way
+# (selector the two addresses, /32; AES-CBC-256 and HMAC-SHA-256 as
+# proposed), a policy for GRE (protocol 47) out to OTHER and one in from
+# it; logs them otherwise. (charon leaves the protocol out of a
+# transport state's selector, so that other SAs between the same hosts
+# may carry other protocols: the policies and the CHILD_SA's traffic
+# selectors name it, see child_ts.)
 gre_transport() {
 	local ns=$1 sas pols bad
 	sas=$(xfrm_sas "$ns")
@@ -216,13 +219,14 @@ gre_transport() {
 	# (One stream, the states, "--", the policies: the guest's /dev has
 	# no /dev/fd for <(...).)
 	bad=$(printf '%s\n--\n%s\n' "$sas" "$pols" |
-		awk -v h=$HUB_NBMA -v p=$PEER_NBMA '
+		awk -v h="$2" -v p="$3" '
 		function gre(x) { return x == "gre" || x == 47 }
 		BEGIN { file = 1 }
 		/^--$/ { file = 2; next }
 		/^$/ { next }
 		file == 1 {
-			ok = $3 == "esp" && $4 == "transport" && gre($7) &&
+			ok = $3 == "esp" && $4 == "transport" &&
+				($7 == "-" || gre($7)) &&
 				$5 == $1 "/32" && $6 == $2 "/32" &&
 				$8 == "cbc(aes)" && $9 == "hmac(sha256)"
 			if (ok && $1 == h && $2 == p) out++
@@ -248,6 +252,20 @@ gre_transport() {
 	log "${ns%%-*}'s xfrm states and policies are not GRE transport ones:"
 	printf '#   %s\n' "${bad//$'\n'/$'\n#   '}" "states:" \
 		"${sas//$'\n'/$'\n#   '}" "policies:" "${pols//$'\n'/$'\n#   '}"
+	return 1
+}
+
+# child_ts NS ME OTHER: NS's charon has one CHILD_SA, whose traffic
+# selectors are GRE from ME to OTHER, host to host (VICI's raw listing:
+# local-ts=[ME/32[gre]] remote-ts=[OTHER/32[gre]], 47 for gre without
+# /etc/protocols).
+child_ts() {
+	local ts
+	ts=$(swanctl_ns "$1" --list-sas --noblock --raw 2>/dev/null |
+		grep -o 'local-ts=\[[^ ]*\] remote-ts=\[[^ ]*\]')
+	[[ $ts =~ ^local-ts=\["$2"/32\[(gre|47)\]\]\ remote-ts=\["$3"/32\[(gre|47)\]\]$ ]] &&
+		return 0
+	log "${1%%-*}'s CHILD_SA traffic selectors: ${ts:-none}"
 	return 1
 }
 
@@ -290,8 +308,11 @@ unanswered() {
 overlay() {
 	local name=$1 rx tx used
 	check "$name: the hub's xfrm states and policies are GRE transport ones" \
-		gre_transport "$HUB"
-	check "$name: the peer's are too" gre_transport "$PEER"
+		gre_transport "$HUB" $HUB_NBMA $PEER_NBMA
+	check "$name: the peer's are too" gre_transport "$PEER" $PEER_NBMA $HUB_NBMA
+	check "$name: the hub's CHILD_SA is for GRE host to host" \
+		child_ts "$HUB" $HUB_NBMA $PEER_NBMA
+	check "$name: the peer's too" child_ts "$PEER" $PEER_NBMA $HUB_NBMA
 	rx=$(hub_counter rx_unprotected)
 	tx=$(hub_counter tx_unprotected)
 	used=$(entry packets)
