@@ -145,6 +145,12 @@ check "A's first ping to C is answered, through the hub" \
 check "the hub carried it ($(($(hub_data) - h0)) data packets)" \
 	test $(($(hub_data) - h0)) -ge 2
 spoke_to_spoke "$A" "$C" $C_TUN $NAT_A $C_NBMA
+check "C holds A at the NAT's address" \
+	entry_has "$C" $A_TUN dynamic $NAT_A
+e=$(xfrm_encap "$C" $NAT_A $C_NBMA)
+check "C's ESP state from A is in UDP too (${e:-none})" \
+	grep -qE "^encap type espinudp sport [0-9]+ dport 4500$" <<<"$e"
+log "A's IKE_SAs: $(charon_sas "$A" | paste -sd ';')"
 
 cap_stop "$IPSEC_PCAP"
 # The MTU pings as ESP in UDP (1480 bytes), each way: three requests
@@ -161,6 +167,10 @@ for f in 'ip proto 47' 'ip proto 50' "ip and not ($IPSEC_IKE)"; do
 done
 check "ESP in UDP 4500 from the NAT's address ($(cap_count "src $NAT_A and udp port 4500"))" \
 	test "$(cap_count "src $NAT_A and udp port 4500")" -ge 10
+# 20 pings direct, their answers: 40 packets.
+c=$(cap_count "host $NAT_A and host $C_NBMA and udp port 4500")
+check "A's and C's direct ESP in UDP crossed the NAT ($c >= 20)" \
+	test "$c" -ge 20
 check "the MTU pings left as ESP in UDP ($(cap_count "src $NAT_A and $big"))" \
 	test "$(cap_count "src $NAT_A and $big")" -ge 3
 check "their answers came back so ($(cap_count "dst $NAT_A and $big"))" \
