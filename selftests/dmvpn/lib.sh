@@ -201,6 +201,27 @@ link_pair() {
 	ip -n "$4" link set "$5" up
 }
 
+# nat_router NS: a home router (needs nft): masquerade what leaves by
+# wan; what comes in by wan for the router itself (a GRE or IKE packet
+# no inside host has asked for) is dropped before conntrack keeps it:
+# else it would hold the tuple that the inside host's own tunnel to that
+# peer needs.
+nat_router() {
+	n "$1" nft -f - <<-EOF
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "wan" masquerade
+		}
+		chain in {
+			type filter hook input priority filter;
+			iifname "wan" ct state established,related accept
+			iifname "wan" drop
+		}
+	}
+	EOF
+}
+
 # add_dmvpn NS LOCAL TUNADDR [ip link args...]
 add_dmvpn() {
 	local ns=$1 local=$2 addr=$3
@@ -263,6 +284,7 @@ entry_field() {
 }
 
 # Predicates for busywait, which re-runs a command, not an expansion.
+mtu_is() { [ "$(ip -n "$1" -j link show dmvpn0 | jq '.[0].mtu')" -eq "$2" ]; }
 stat_gt() { [ "$(dm_stat "$1" "$2" "$3")" -gt "$4" ]; }
 entry_gone() { [ -z "$(entry_field "$1" "$2" nbma)" ]; }
 

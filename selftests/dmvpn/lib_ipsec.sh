@@ -67,35 +67,49 @@ spokes_registered() {
 		 entry_has $HUB $S2_TUN dynamic $S2_NBMA registered"
 }
 
-# spoke_to_spoke: spoke 1 reaches spoke 2's tunnel address over a direct
-# entry and a direct SA; the hub carries none of the data on the way.
-# Checks, each its own line. Pings are retried: a protected device drops
-# (and counts) what it would send while an SA is still being negotiated.
+# spoke_name NS: "spoke 1" for S1's namespace, "spoke A" for A's.
+spoke_name() {
+	local v=${1%%-*}
+	echo "spoke ${v#S}"
+}
+
+# spoke_to_spoke [FROM TO TO_TUN FROM_SEEN TO_SEEN]: spoke FROM (default
+# spoke 1) reaches spoke TO's tunnel address TO_TUN (spoke 2's) over a
+# direct entry and a direct SA; the hub carries none of the data on the
+# way. FROM_SEEN and TO_SEEN are their NBMA addresses as the other sees
+# them (after NAT). Checks, each its own line. Pings are retried: a
+# protected device drops (and counts) what it would send while an SA is
+# still being negotiated.
 spoke_to_spoke() {
+	local from=${1:-$S1} to=${2:-$S2} to_tun=${3:-$S2_TUN}
+	local from_seen=${4:-$S1_NBMA} to_seen=${5:-$S2_NBMA}
+	local a b
+	a=$(spoke_name "$from") b=$(spoke_name "$to")
 	local ping_pid used0 hub_rx hub_nhrp hub_data got failed
 	# Traffic keeps the resolution going (a MISS for every packet sent
 	# through the hub) until the entry is there.
-	n "$S1" ping -q -i 0.2 -c 400 -W 1 $S2_TUN >/dev/null 2>&1 &
+	n "$from" ping -q -i 0.2 -c 400 -W 1 "$to_tun" >/dev/null 2>&1 &
 	ping_pid=$!
-	check "spoke 1 resolves spoke 2 to its NBMA address" \
-		busywait 60000 entry_has "$S1" $S2_TUN dynamic $S2_NBMA
-	check "spoke 1 has a direct CHILD SA with spoke 2 (trap, ACQUIRE)" \
-		busywait 30000 charon_sa_up "$S1" $S2_NBMA
-	check "spoke 2's charon has it too" charon_sa_up "$S2" $S1_NBMA
+	check "$a resolves $b to its NBMA address" \
+		busywait 60000 entry_has "$from" "$to_tun" dynamic "$to_seen"
+	check "$a has a direct CHILD SA with $b (trap, ACQUIRE)" \
+		busywait 30000 charon_sa_up "$from" "$to_seen"
+	check "$b's charon has it too" charon_sa_up "$to" "$from_seen"
 	failed=$FAILED
-	check "a ping crosses the direct SA" busywait 20000 ping_ok "$S1" $S2_TUN
-	[ "$FAILED" -eq "$failed" ] || spokes_diag
+	check "a ping crosses the direct SA" \
+		busywait 20000 ping_ok "$from" "$to_tun"
+	[ "$FAILED" -eq "$failed" ] || spokes_diag "$from" "$to"
 	kill "$ping_pid" 2>/dev/null
 	wait "$ping_pid" 2>/dev/null
-	used0=$(entry_field "$S1" $S2_TUN packets)
+	used0=$(entry_field "$from" "$to_tun" packets)
 	hub_rx=$(dm_stat "$HUB" dmvpn0 rx_packets)
 	hub_nhrp=$(dm_stat "$HUB" dmvpn0 rx_nhrp)
-	got=$(n "$S1" ping -q -i 0.1 -c 20 -W 1 $S2_TUN 2>/dev/null |
+	got=$(n "$from" ping -q -i 0.1 -c 20 -W 1 "$to_tun" 2>/dev/null |
 		sed -n 's/.* \([0-9]*\) received.*/\1/p')
-	check "20 pings from spoke 1 to spoke 2 answered (${got:-0})" \
+	check "20 pings from $a to $b answered (${got:-0})" \
 		test "${got:-0}" -ge 18
-	check "spoke 1 sent them on the direct entry" \
-		test "$(entry_field "$S1" $S2_TUN packets)" -ge $((used0 + 18))
+	check "$a sent them on the direct entry" \
+		test "$(entry_field "$from" "$to_tun" packets)" -ge $((used0 + 18))
 	# Registration refreshes still reach the hub; data packets must not.
 	hub_data=$(($(dm_stat "$HUB" dmvpn0 rx_packets) - hub_rx -
 		   ($(dm_stat "$HUB" dmvpn0 rx_nhrp) - hub_nhrp)))
@@ -104,10 +118,10 @@ spoke_to_spoke() {
 	# What the protected devices did while the direct SA came up:
 	# held packets, those sent through the hub instead, drops.
 	local st ns
-	for ns in "$S1" "$S2"; do
+	for ns in "$from" "$to"; do
 		st=$(dm "$ns" -j -s dev show dev dmvpn0 | jq -r '.[0].stats |
 			"held \(.tx_held) released \(.tx_released) via-nhs \(.tx_via_nhs) unprotected \(.tx_unprotected) expired \(.tx_hold_expired)"')
-		log "spoke ${ns:1:1}: $st"
+		log "$(spoke_name "$ns"): $st"
 	done
 }
 
@@ -135,10 +149,12 @@ spoke3_refused() {
 	check "the hub has not registered spoke 3" entry_gone "$HUB" $S3_TUN
 }
 
-# spokes_diag: what spokes 1 and 2 hold about each other, for the log.
+# spokes_diag [NS...]: what these spokes (1 and 2) hold about each
+# other, for the log.
 spokes_diag() {
 	local ns
-	for ns in "$S1" "$S2"; do
+	[ $# -gt 0 ] || set -- "$S1" "$S2"
+	for ns in "$@"; do
 		log "---- ${ns%%-*}: ip dmvpn, xfrm states, charon's SAs"
 		{
 			dm "$ns" -s dev show dev dmvpn0

@@ -25,26 +25,6 @@ NAT_B=198.51.100.9
 C_NBMA=198.51.100.13
 A_TUN=192.0.2.11 B_TUN=192.0.2.12 C_TUN=192.0.2.13
 
-# nat_router NS: masquerade what leaves by wan; what comes in by wan
-# for the router itself (a GRE packet no inside host has asked for) is
-# dropped before conntrack keeps it, as home routers do: else it would
-# hold the tuple that the inside host's own tunnel to that peer needs.
-nat_router() {
-	n "$1" nft -f - <<-EOF
-	table ip nat {
-		chain post {
-			type nat hook postrouting priority srcnat;
-			oifname "wan" masquerade
-		}
-		chain in {
-			type filter hook input priority filter;
-			iifname "wan" ct state established,related accept
-			iifname "wan" drop
-		}
-	}
-	EOF
-}
-
 topology() {
 	setup_ns UL HUB NA NB A B C || return 1
 	link_pair "$HUB" eth0 $HUB_NBMA/30 "$UL" hub 198.51.100.2/30 &&
