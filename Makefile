@@ -35,10 +35,13 @@ check-captures:
 demo:
 	scripts/demo
 
-# Data path (dmvpn vs ip_gre) and hub registration rate (dmvpnd vs FRR).
+# Data path (dmvpn vs ip_gre), hub registration rate (dmvpnd vs FRR) and
+# IPsec (protected dmvpn vs strongSwan-protected ip_gre, SA setup, a hub
+# with many charon spokes).
 bench:
 	scripts/bench-datapath
 	scripts/bench-hub
+	scripts/bench-ipsec
 
 # For distro builds on the running kernel: make install KDIR=/lib/modules/$(uname -r)/build
 KDIR ?= /lib/modules/$(shell uname -r)/build
