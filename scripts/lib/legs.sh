@@ -77,7 +77,8 @@ kernel_leg() {
 		while IFS= read -r l; do
 			summary+=("  | $l")
 		done < <({
-			grep -a '^not ok ' "$log"
+			# A test's own failed checks ("# not ok") and its verdict.
+			grep -aE '^(# )?not ok ' "$log"
 			sed -n '/^vm-run: /,$p' "$log" | grep -aE '^(vm-run: |  )'
 		} | head -n 30)
 	fi
