@@ -21,6 +21,7 @@ import time
 # Python names these only in some versions; the values are Linux's.
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 IP_RECVTTL = getattr(socket, "IP_RECVTTL", 12)
+SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
 
 
 def send(addr, port, count, pps, stamp):
@@ -42,7 +43,13 @@ def send(addr, port, count, pps, stamp):
 
 def recv(port, count, silence, ttl):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    # Room for seconds of the stream: a receiver starved of CPU (TCG on a
+    # loaded machine) must not lose what the network delivered. Past
+    # rmem_max only with CAP_NET_ADMIN, as the tests run.
+    try:
+        s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
+    except PermissionError:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
     if ttl is not None:
         s.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)
         s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
