@@ -98,6 +98,8 @@ void CharonLink::on_event(const std::string &name, const vici::Section &m) {
     return;
   }
   std::erase_if(terminating_, [&](auto id) { return !sas_.find(id); });
+  std::erase_if(emptied_, [&](auto id) { return !sas_.find(id); });
+  std::erase_if(ending_children_, [&](auto id) { return !sas_.has_child(id); });
   // A streamed list-sa is part of a listing still under way.
   if (name != "list-sa" && listed_)
     hooks_.changed();
@@ -133,11 +135,55 @@ void CharonLink::initiate(const std::string &ike, const std::string &child) {
       });
 }
 
+void CharonLink::terminate_child(std::uint32_t child_id) {
+  if (!client_.connected() || !ending_children_.insert(child_id).second)
+    return;
+  vici::Section args;
+  args.add("child-id", std::to_string(child_id)).add("timeout", "-1");
+  client_.command(
+      "terminate", std::move(args), [child_id](std::optional<vici::Section> r) {
+        const auto *ok = r ? r->value("success") : nullptr;
+        if (!ok || *ok != "yes")
+          log(Level::warning, "charon: terminating CHILD_SA {} failed: {}",
+              child_id,
+              r && r->value("errmsg") ? *r->value("errmsg") : "no answer");
+      });
+}
+
+// A duplicate's CHILD_SAs go first, each by an INFORMATIONAL delete of
+// its own: the end that asks keeps its inbound SA until the peer has
+// answered, so what the peer sent on it meanwhile still arrives. Ending
+// the IKE_SA at once would drop the children's SAs at one end while the
+// other still sends on them. The IKE_SA goes once the children it had
+// are gone; one that has none yet is left alone: charon reports an
+// IKE_SA up before the CHILD_SA made with it (and the childless sweep
+// ends one that never gets any).
 void CharonLink::end_duplicates() {
   if (!listed_)
     return;
-  for (auto id : sas_.duplicates())
-    terminate(id);
+  for (auto id : sas_.duplicates()) {
+    const IkeSa *sa = sas_.find(id);
+    if (!sa || terminating_.contains(id))
+      continue;
+    if (sa->children.empty()) {
+      if (!emptied_.contains(id))
+        continue;
+      log(Level::info, "charon: ending duplicate IKE_SA {} to {}", id,
+          sa->remote.str());
+      terminate(id);
+      continue;
+    }
+    emptied_.insert(id);
+    for (const auto &[child_id, child] : sa->children) {
+      if (ending_children_.contains(child_id))
+        continue;
+      log(Level::info,
+          "charon: ending duplicate CHILD_SA {} of IKE_SA {} to {} (both "
+          "ends initiated)",
+          child_id, id, sa->remote.str());
+      terminate_child(child_id);
+    }
+  }
 }
 
 } // namespace dmvpnd

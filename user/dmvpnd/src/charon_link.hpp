@@ -48,6 +48,8 @@ public:
 
   // Each IKE_SA is asked to go once.
   void terminate(std::uint32_t ike_id);
+  // Each CHILD_SA too.
+  void terminate_child(std::uint32_t child_id);
   void initiate(const std::string &ike, const std::string &child);
   // Ends the duplicates of simultaneous initiations.
   void end_duplicates();
@@ -66,6 +68,9 @@ private:
   bool listed_ = false;
   bool warned_ = false; // "charon not reachable" said once per outage
   std::set<std::uint32_t> terminating_;
+  std::set<std::uint32_t> ending_children_;
+  // Duplicate IKE_SAs whose CHILD_SAs were asked to go.
+  std::set<std::uint32_t> emptied_;
 };
 
 } // namespace dmvpnd

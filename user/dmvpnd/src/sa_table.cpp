@@ -271,6 +271,12 @@ const IkeSa *SaTable::find(std::uint32_t ike_id) const {
   return it == ike_.end() ? nullptr : &it->second;
 }
 
+bool SaTable::has_child(std::uint32_t child_id) const {
+  return std::any_of(ike_.begin(), ike_.end(), [&](const auto &e) {
+    return e.second.children.contains(child_id);
+  });
+}
+
 std::vector<std::uint32_t> SaTable::duplicates() const {
   std::vector<std::uint32_t> out;
   for (auto be : shared_) {

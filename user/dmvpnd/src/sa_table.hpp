@@ -60,6 +60,8 @@ public:
   [[nodiscard]] bool protects(Ip4 nbma) const;
   [[nodiscard]] std::vector<const IkeSa *> to(Ip4 nbma) const;
   [[nodiscard]] const IkeSa *find(std::uint32_t ike_id) const;
+  // A CHILD_SA of any IKE_SA (a walk: for the few being ended).
+  [[nodiscard]] bool has_child(std::uint32_t child_id) const;
   [[nodiscard]] std::size_t size() const { return ike_.size(); }
 
   // Of two or more established IKE_SAs to one peer (both ends initiated

@@ -44,13 +44,15 @@ struct Prot : ::testing::Test {
     fake.put({T::event, name, m});
     prot.link().on_readable();
   }
-  // The IKE_SA ids charon was asked to terminate.
+  // What charon was asked to terminate: IKE_SA ids, and "child N".
   std::vector<std::string> terminated() {
     std::vector<std::string> ids;
     for (const auto &p : fake.received()) {
       EXPECT_EQ(p.name, "terminate");
       if (const auto *id = p.message.value("ike-id"))
         ids.push_back(*id);
+      if (const auto *id = p.message.value("child-id"))
+        ids.push_back("child " + *id);
     }
     return ids;
   }
@@ -130,7 +132,13 @@ TEST_F(Prot, DuplicatesEnd) {
   up.add("up", "yes");
   testing::add_sa(up, 6, "0a", kSpoke);
   event("ike-updown", up);
-  // Both ends keep the IKE_SA with the lower initiator SPI.
+  // Both ends keep the IKE_SA with the lower initiator SPI; the other's
+  // CHILD_SA goes first, then, childless, the IKE_SA.
+  EXPECT_EQ(terminated(), std::vector<std::string>{"child 50"});
+  vici::Section down;
+  down.add("up", "no");
+  testing::add_sa(down, 5, "0f", kSpoke);
+  event("child-updown", down);
   EXPECT_EQ(terminated(), std::vector<std::string>{"5"});
 }
 
