@@ -48,7 +48,7 @@ kernel_leg() {
 	local skip_tests=${DMVPN_SELFTESTS_SKIP:-}
 	if [ "$k" != 6.1 ] && [ "${DMVPN_FULL:-0}" != 1 ]; then
 		skip_tests="$skip_tests interop_frr.sh interop_frr10.sh nhrp_phase2.sh nhrp_nhs_state.sh nhrp_robust.sh nhrp_hijack.sh nhs_failover.sh nhrp_nat.sh nhrp_hierarchy.sh ipdmvpn_config.sh dmvpnd_privs.sh ipsec_charon6.sh ipsec_interop.sh ipsec_natt.sh"
-		[ "$k" = debug ] && skip_tests="$skip_tests gre_key.sh rx_tunnel.sh nhrp_frames.sh ipsec_policy.sh ipsec_protect.sh ipsec_charon.sh ipsec_certs.sh limits.sh config_nl.sh nhs_fallback.sh"
+		[ "$k" = debug ] && skip_tests="$skip_tests gre_key.sh rx_tunnel.sh nhrp_frames.sh ipsec_policy.sh ipsec_protect.sh ipsec_charon.sh ipsec_certs.sh ipsec_zeroloss.sh limits.sh config_nl.sh nhs_fallback.sh"
 	fi
 	log=$(mktemp)
 	set +e

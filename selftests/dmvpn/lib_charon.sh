@@ -243,6 +243,14 @@ charon_sa_up() { [ "$(charon_child_count "$1" "$2")" -ge 1 ]; }
 # "esp-gcm" transform set offer.
 CHARON_IKE_PROPOSAL=${CHARON_IKE_PROPOSAL:-aes128gcm16-prfsha256-x25519}
 CHARON_ESP_PROPOSAL=${CHARON_ESP_PROPOSAL:-aes128gcm16}
+# One reqid for every CHILD_SA of a node's dmvpn connections. Two spokes
+# that initiate at each other at once get two CHILD_SAs with the same
+# selectors; with charon's own reqids (the trap's for the one a node
+# initiated, a new one for the one it answered) a node's policy names one
+# of them, and what the peer sends on the other fails the policy check
+# until dmvpnd has ended the duplicate. With one reqid either SA passes.
+# Far above the reqids charon counts up from 1 for other connections.
+CHARON_REQID=${CHARON_REQID:-4747}
 
 # dmvpn_conn NAME LOCAL REMOTE AUTH START: a connection of a dmvpn node's
 # swanctl.conf, as Documentation/ipsec.rst has it: IKEv2 from LOCAL (the
@@ -286,6 +294,7 @@ dmvpn_conn() {
 					remote_ts = dynamic[47]
 					esp_proposals = $CHARON_ESP_PROPOSAL
 					start_action = $start
+					reqid = $CHARON_REQID
 				}
 			}
 		}

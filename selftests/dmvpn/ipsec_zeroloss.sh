@@ -1,0 +1,234 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# No packet lost while SAs come and go, through charon (the cloud of
+# ipsec_charon.sh: every device `protect require`, dmvpnd, one charon per
+# namespace). A sequence-numbered UDP stream at 1000 packets/s must
+# arrive whole: from spoke 1 to spoke 2 while their SA is negotiated from
+# nothing; across a rekey of the CHILD_SA; across a restart of spoke 1's
+# dmvpnd; from nothing again, after removing the spokes' entries has
+# ended their SA. Both ways at once, both spokes initiating, is opt-in
+# (below). A capture of the underlay holds IKE and ESP only.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_dmvpnd.sh"
+source "$(dirname "$0")/lib_capture.sh"
+source "$(dirname "$0")/lib_charon.sh"
+source "$(dirname "$0")/lib_ipsec.sh"
+require_dmvpn
+require_dmvpnd
+require_charon
+require tcpdump python3
+UDP_SEQ=$(dirname "$0")/udp_seq.py
+ipsec_cloud || { echo "# setup failed"; exit 1; }
+ipsec_capture || exit 1
+ipsec_charons psk dmvpn-zeroloss-test-key ||
+	{ echo "# charon setup failed"; exit 1; }
+spokes_registered
+
+# 8 s of stream: room for resolution and IKE under TCG.
+COUNT=8000
+PPS=1000
+declare -A RECV
+
+# stream_recv NS PORT: a receiver of COUNT datagrams in NS, ready on
+# return; it gives up after 15 s of silence.
+stream_recv() {
+	local f
+	f=$(mktemp)
+	RECV[$2]=$f
+	n "$1" python3 "$UDP_SEQ" recv "$2" $COUNT 15 >"$f" 2>"$f.err" &
+	busywait 10000 grep -qx ready "$f.err"
+}
+# stream_send NS DST PORT: COUNT datagrams at PPS, in the background.
+stream_send() {
+	n "$1" python3 "$UDP_SEQ" send "$2" "$3" $COUNT $PPS &
+}
+# stream_result PORT: the receiver's verdict, once it has one.
+stream_result() {
+	busywait 60000 grep -q received "${RECV[$1]}"
+	cat "${RECV[$1]}"
+	rm -f "${RECV[$1]}" "${RECV[$1]}.err"
+}
+# stream_whole NAME PORT: a check that every datagram arrived.
+stream_whole() {
+	local r
+	r=$(stream_result "$2")
+	check "$1: $COUNT sent, all arrived ($r)" \
+		grep -q "^received $COUNT " <<<"$r"
+}
+# spokes_esp NS: ESP SAs between the spokes on NS (SPI 0, a larval
+# state of an ACQUIRE, is not an SA).
+spokes_esp() {
+	ip -n "$1" xfrm state | grep -A1 -E "^src ($S1_NBMA dst $S2_NBMA|$S2_NBMA dst $S1_NBMA)$" |
+		grep -c "proto esp spi 0x[0-9a-f]*[1-9a-f][0-9a-f]*("
+}
+# larval NS ME PEER: ME's larval states towards PEER in NS.
+larval() {
+	ip -n "$1" xfrm state list src "$2" dst "$3" proto esp |
+		grep -c "spi 0x00000000"
+}
+# spokes_apart: no entry, no IKE_SA and no ESP state between the spokes.
+spokes_apart() {
+	entry_gone "$S1" $S2_TUN && entry_gone "$S2" $S1_TUN &&
+		[ "$(charon_ike_count "$S1" $S2_NBMA)" -eq 0 ] &&
+		[ "$(charon_ike_count "$S2" $S1_NBMA)" -eq 0 ] &&
+		[ "$(spokes_esp "$S1")" -eq 0 ] && [ "$(spokes_esp "$S2")" -eq 0 ]
+}
+# part: remove the spokes' entries of each other; their SA goes with them.
+part() {
+	dm "$S1" map del $S2_TUN dev dmvpn0 2>/dev/null
+	dm "$S2" map del $S1_TUN dev dmvpn0 2>/dev/null
+	busywait 30000 spokes_apart
+}
+drops() {
+	local ns sum=0
+	for ns in "$S1" "$S2"; do
+		sum=$((sum + $(dm "$ns" -j -s dev show dev dmvpn0 | jq -r '.[0].stats |
+			.tx_unprotected + .tx_hold_overflow + .tx_hold_expired')))
+	done
+	echo $sum
+}
+drops0=$(drops)
+
+# ---- both ways at once: both spokes initiate (DMVPN_ZEROLOSS_BOTH=1) ----
+# Not yet lossless, so not run by default. Measured on 6.1 under TCG:
+# 51 to 206 of 15000 lost each way, as many as the receiving spoke's
+# XfrmAcquireError; no xfrm input error, no dmvpn drop, and the lost
+# packets never reach the receiver's dmvpn (its rx_packets is short by
+# as many). See Documentation/ipsec.rst. Run first, from nothing (a node
+# that answered while its own ACQUIRE was pending may not initiate again
+# for a while), and the spokes part after it. IKE between them is held
+# up on the underlay until both have sent their IKE_SA_INIT, so that two
+# IKE_SAs come up whatever the timing; charon retransmits once it is let
+# through. Meanwhile the streams go through the hub. 15 s of stream: the
+# duplicates carry part of it.
+initiated() { charon_log_count "$1" "initiating IKE_SA dmvpn"; }
+both_initiated() {
+	[ "$(initiated "$S1")" -gt "$i1" ] && [ "$(initiated "$S2")" -gt "$i2" ]
+}
+one_ike_sa() {
+	[ "$(charon_ike_count "$S1" $S2_NBMA)" -eq 1 ] &&
+		[ "$(charon_ike_count "$S2" $S1_NBMA)" -eq 1 ]
+}
+# dup_ended: a spoke's dmvpnd ended the duplicate's CHILD_SA, then the
+# IKE_SA.
+dup_ended() {
+	local logs=("$DMVPND_LOGDIR/$S1.log" "$DMVPND_LOGDIR/$S2.log")
+	grep -q 'ending duplicate CHILD_SA' "${logs[@]}" &&
+		grep -q 'ending duplicate IKE_SA' "${logs[@]}"
+}
+both_at_once() {
+	local i1 i2 s1 s2 ns
+	i1=$(initiated "$S1") i2=$(initiated "$S2")
+	n "$UL" nft -f - <<-EOF || exit 1
+		table inet zeroloss {
+			chain forward {
+				type filter hook forward priority 0;
+				ip saddr { $S1_NBMA, $S2_NBMA } ip daddr { $S1_NBMA, $S2_NBMA } udp dport { 500, 4500 } drop
+			}
+		}
+	EOF
+	COUNT=15000
+	stream_recv "$S2" 6002 && stream_recv "$S1" 6003 || exit 1
+	stream_send "$S1" $S2_TUN 6002
+	s1=$!
+	stream_send "$S2" $S1_TUN 6003
+	s2=$!
+	check "both spokes initiate an IKE_SA to the other" \
+		busywait 20000 both_initiated
+	n "$UL" nft delete table inet zeroloss
+	wait "$s1" "$s2"
+	stream_whole "both ways at once, spoke 1 to spoke 2" 6002
+	stream_whole "both ways at once, spoke 2 to spoke 1" 6003
+	for ns in "$S1" "$S2" "$HUB"; do
+		log "${ns%%-*}: xfrm errors: $(n "$ns" awk \
+			'$2 != 0 { printf "%s=%s ", $1, $2 }' /proc/net/xfrm_stat)"
+		log "${ns%%-*}: $(n "$ns" ip -s -j link show dmvpn0 | jq -c \
+			'.[0].stats64 | {rx: .rx.dropped, tx: .tx.dropped, txerr: .tx.errors}')" \
+			"$(dm "$ns" -j -s dev show dev dmvpn0 | jq -c '.[0].stats')"
+	done
+	log "softnet drops: $(awk '{ printf "%s ", $2 }' /proc/net/softnet_stat)"
+	check "dmvpnd ended the duplicate, CHILD_SA first" \
+		busywait 20000 dup_ended
+	check "one IKE_SA between the spokes remains" busywait 20000 one_ike_sa
+	check "the spokes part" part
+	COUNT=8000
+}
+[ "${DMVPN_ZEROLOSS_BOTH:-0}" = 1 ] && both_at_once
+
+# ---- from nothing: spoke 1 to spoke 2 ----
+stream_recv "$S2" 6001 || exit 1
+via0=$(dm_stat "$S1" dmvpn0 tx_via_nhs)
+stream_send "$S1" $S2_TUN 6001
+sender=$!
+wait "$sender"
+stream_whole "from nothing" 6001
+check "spoke 1 has a direct SA with spoke 2" charon_sa_up "$S1" $S2_NBMA
+check "some went through the hub while it came" \
+	stat_gt "$S1" dmvpn0 tx_via_nhs "$via0"
+check "the rest went direct" \
+	test "$(entry_field "$S1" $S2_TUN packets)" -gt 0
+
+# ---- a rekey of the CHILD_SA under load ----
+stat_entry_gt() { [ "$(entry_field "$S1" $S2_TUN packets)" -gt "$1" ]; }
+spis() {
+	ip -n "$S1" xfrm state list src $S1_NBMA dst $S2_NBMA proto esp |
+		sed -n 's/.* spi \(0x[0-9a-f]*\) .*/\1/p' | grep -vx 0x00000000
+}
+# (No process substitution: the guest has no /dev/fd.)
+rekeyed() { [ -n "$(spis)" ] && ! spis | grep -qxF "$spi0"; }
+spi0=$(spis)
+stream_recv "$S2" 6004 || exit 1
+used0=$(entry_field "$S1" $S2_TUN packets)
+stream_send "$S1" $S2_TUN 6004
+sender=$!
+# The rekey once the stream runs on the old SA.
+busywait 10000 stat_entry_gt $((used0 + 1000))
+swanctl_ns "$S1" --rekey --child dmvpn >/dev/null 2>&1
+wait "$sender"
+stream_whole "across a rekey" 6004
+check "the CHILD_SA was rekeyed (SPI ${spi0//$'\n'/ } -> $(spis | paste -sd' '))" \
+	rekeyed
+
+# ---- a restart of spoke 1's dmvpnd under load ----
+stream_recv "$S2" 6005 || exit 1
+stream_send "$S1" $S2_TUN 6005
+sender=$!
+stop_dmvpnd "$S1"
+start_dmvpnd "$S1" --vici "$(charon_dir "$S1")/charon.vici"
+wait "$sender"
+stream_whole "across a restart of spoke 1's dmvpnd" 6005
+check "the SA to spoke 2 is still up" charon_sa_up "$S1" $S2_NBMA
+
+# ---- the entries go, and their SA with them ----
+failed=$FAILED
+check "removing the spokes' entries ends their IKE_SA and ESP states" part
+[ "$FAILED" -eq "$failed" ] || spokes_diag
+# A node that answered the peer's IKE while its own ACQUIRE was pending
+# can keep that ACQUIRE's larval state (charon sets xfrm_acq_expires to
+# 165 s); while it lives the kernel asks for no new SA to that peer, and
+# traffic takes the hub. Known, see Documentation/ipsec.rst; removed
+# here so that both spokes initiate below.
+# A node that answered the peer's IKE while its own ACQUIRE was pending
+# can keep that ACQUIRE (a larval state; charon sets xfrm_acq_expires
+# to 165 s): while it lives it asks for no new SA to that peer. The peer
+# still can, and traffic takes the hub meanwhile (below).
+log "larval states left: spoke 1 $(larval "$S1" $S1_NBMA $S2_NBMA), spoke 2 $(larval "$S2" $S2_NBMA $S1_NBMA)"
+
+# ---- from nothing again, spoke 1 to spoke 2 ----
+stream_recv "$S2" 6006 || exit 1
+via1=$(dm_stat "$S1" dmvpn0 tx_via_nhs)
+stream_send "$S1" $S2_TUN 6006
+sender=$!
+wait "$sender"
+stream_whole "from nothing again" 6006
+check "spoke 1 has a direct SA with spoke 2" charon_sa_up "$S1" $S2_NBMA
+check "some went through the hub while it came" \
+	stat_gt "$S1" dmvpn0 tx_via_nhs "$via1"
+check "the rest went direct" \
+	test "$(entry_field "$S1" $S2_TUN packets)" -gt 0
+
+check "nothing dropped for want of an SA, overflow or expiry" \
+	test "$(drops)" -eq "$drops0"
+# Streams only: ESP between the spokes is checked above.
+ipsec_capture_checks 0
+finish
