@@ -105,19 +105,28 @@ void CharonLink::on_event(const std::string &name, const vici::Section &m) {
     hooks_.changed();
 }
 
-void CharonLink::terminate(std::uint32_t ike_id) {
-  if (!client_.connected() || !terminating_.insert(ike_id).second)
+// An SA by unique id (`key`: ike-id or child-id), once per id (`asked`).
+void CharonLink::end(const char *key, const char *what, std::uint32_t id,
+                     std::set<std::uint32_t> &asked) {
+  if (!client_.connected() || !asked.insert(id).second)
     return;
   vici::Section args;
-  args.add("ike-id", std::to_string(ike_id)).add("timeout", "-1");
+  args.add(key, std::to_string(id)).add("timeout", "-1");
   client_.command(
-      "terminate", std::move(args), [ike_id](std::optional<vici::Section> r) {
+      "terminate", std::move(args), [what, id](std::optional<vici::Section> r) {
         const auto *ok = r ? r->value("success") : nullptr;
         if (!ok || *ok != "yes")
-          log(Level::warning, "charon: terminating IKE_SA {} failed: {}",
-              ike_id,
+          log(Level::warning, "charon: terminating {} {} failed: {}", what, id,
               r && r->value("errmsg") ? *r->value("errmsg") : "no answer");
       });
+}
+
+void CharonLink::terminate(std::uint32_t ike_id) {
+  end("ike-id", "IKE_SA", ike_id, terminating_);
+}
+
+void CharonLink::terminate_child(std::uint32_t child_id) {
+  end("child-id", "CHILD_SA", child_id, ending_children_);
 }
 
 void CharonLink::initiate(const std::string &ike, const std::string &child) {
@@ -131,21 +140,6 @@ void CharonLink::initiate(const std::string &ike, const std::string &child) {
         const auto *ok = r ? r->value("success") : nullptr;
         if (!ok || *ok != "yes")
           log(Level::warning, "charon: initiating {}/{} failed: {}", ike, child,
-              r && r->value("errmsg") ? *r->value("errmsg") : "no answer");
-      });
-}
-
-void CharonLink::terminate_child(std::uint32_t child_id) {
-  if (!client_.connected() || !ending_children_.insert(child_id).second)
-    return;
-  vici::Section args;
-  args.add("child-id", std::to_string(child_id)).add("timeout", "-1");
-  client_.command(
-      "terminate", std::move(args), [child_id](std::optional<vici::Section> r) {
-        const auto *ok = r ? r->value("success") : nullptr;
-        if (!ok || *ok != "yes")
-          log(Level::warning, "charon: terminating CHILD_SA {} failed: {}",
-              child_id,
               r && r->value("errmsg") ? *r->value("errmsg") : "no answer");
       });
 }

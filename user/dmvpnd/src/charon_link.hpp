@@ -55,6 +55,8 @@ public:
   void end_duplicates();
 
 private:
+  void end(const char *key, const char *what, std::uint32_t id,
+           std::set<std::uint32_t> &asked);
   void connect();
   void lost(const char *why);
   void list();
