@@ -55,9 +55,7 @@ spokes_registered() {
 	check "the hub has both" bash -c \
 		"charon_sa_up $HUB $S1_NBMA && charon_sa_up $HUB $S2_NBMA"
 	# dmvpnd follows charon: NHRP waits for a peer's SA, and of two
-	# IKE_SAs that spokes initiated at each other at once one goes
-	# (their CHILD_SAs have different reqids, and each end's inbound
-	# policy names one of them: the other's packets fail the policy).
+	# IKE_SAs that spokes initiated at each other at once one goes.
 	local ns
 	for ns in "$HUB" "$S1" "$S2"; do
 		start_dmvpnd "$ns" --vici "$(charon_dir "$ns")/charon.vici"
