@@ -146,12 +146,11 @@ void CharonLink::initiate(const std::string &ike, const std::string &child) {
 
 // A duplicate's CHILD_SAs go first, each by an INFORMATIONAL delete of
 // its own: the end that asks keeps its inbound SA until the peer has
-// answered, so what the peer sent on it meanwhile still arrives. Ending
-// the IKE_SA at once would drop the children's SAs at one end while the
-// other still sends on them. The IKE_SA goes once the children it had
-// are gone; one that has none yet is left alone: charon reports an
-// IKE_SA up before the CHILD_SA made with it (and the childless sweep
-// ends one that never gets any).
+// answered, so what the peer sent on it meanwhile still arrives; an
+// IKE_SA's delete gives the children no such order. The IKE_SA goes once
+// the children it had are gone; one that has none yet is left alone:
+// charon reports an IKE_SA up before the CHILD_SA made with it (and the
+// childless sweep ends one that never gets any).
 void CharonLink::end_duplicates() {
   if (!listed_)
     return;
