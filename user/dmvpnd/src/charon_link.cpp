@@ -115,9 +115,14 @@ void CharonLink::end(const char *key, const char *what, std::uint32_t id,
   client_.command(
       "terminate", std::move(args), [what, id](std::optional<vici::Section> r) {
         const auto *ok = r ? r->value("success") : nullptr;
-        if (!ok || *ok != "yes")
-          log(Level::warning, "charon: terminating {} {} failed: {}", what, id,
-              r && r->value("errmsg") ? *r->value("errmsg") : "no answer");
+        if (ok && *ok == "yes")
+          return;
+        const auto *err = r ? r->value("errmsg") : nullptr;
+        // Both ends end a duplicate: the peer's delete may come first.
+        bool gone = err && err->find("no matching") != std::string::npos;
+        log(gone ? Level::info : Level::warning,
+            "charon: terminating {} {} failed: {}", what, id,
+            err ? *err : "no answer");
       });
 }
 
