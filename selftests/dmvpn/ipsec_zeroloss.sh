@@ -108,10 +108,12 @@ from_nothing() {
 
 # ---- both ways at once: both spokes initiate (DMVPN_ZEROLOSS_BOTH=1) ----
 # Not yet lossless, so not run by default. Measured on 6.1 under TCG:
-# 51 to 206 of 15000 lost each way, as many as the receiving spoke's
-# XfrmAcquireError; no xfrm input error, no dmvpn drop, and the lost
-# packets never reach the receiver's dmvpn (its rx_packets is short by
-# as many). See Documentation/ipsec.rst. Run first, from nothing (a node
+# 51 to 206 of 15000 lost each way, each one counted as the receiving
+# spoke's XfrmAcquireError: ESP for an SPI the receiver allocated as IKE
+# initiator but had not installed yet. The responder sends on its new SA
+# as soon as it has answered IKE_AUTH (and the xfrm core prefers the
+# newest SA), before the initiator has read the answer. See
+# Documentation/ipsec.rst. Run first, from nothing (a node
 # that answered while its own ACQUIRE was pending may not initiate again
 # for a while), and the spokes part after it. IKE between them is held
 # up on the underlay until both have sent their IKE_SA_INIT, so that two
