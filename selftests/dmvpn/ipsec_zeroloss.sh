@@ -79,6 +79,8 @@ part() {
 	dm "$S2" map del $S1_TUN dev dmvpn0 2>/dev/null
 	busywait 30000 spokes_apart
 }
+# drops: what spokes 1 and 2 dropped for want of an SA, or held too long
+# or too much.
 drops() {
 	local ns sum=0
 	for ns in "$S1" "$S2"; do
