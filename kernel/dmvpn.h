@@ -94,6 +94,10 @@ struct dmvpn_dev {
 	struct dmvpn_nhrp nhrp;
 	/* Releases and expires held packets (hold.c). */
 	struct delayed_work hold_work;
+	/* The latest time a peer settles until (settle.c): before it, the
+	 * receive path looks for the peer of protected GRE.
+	 */
+	unsigned long settle_until;
 };
 
 #define DMVPN_HASH_BITS 6
@@ -162,6 +166,22 @@ bool dmvpn_peer_sa_up(struct dmvpn_dev *d, struct dmvpn_peer *p);
 void dmvpn_peer_probe(struct dmvpn_dev *d, struct dmvpn_peer *p);
 void dmvpn_xmit_released(struct dmvpn_dev *d, struct sk_buff_head *list,
 			 __be32 nbma);
+
+/* settle.c */
+/* How long traffic that has another way keeps taking it after a peer's
+ * SA came, unless the peer is heard over it first: longer than an IKE
+ * initiator takes to install an SA its responder already sends on.
+ */
+#define DMVPN_SETTLE		HZ
+/* A new inbound SA this soon after the first settles again (the second
+ * CHILD_SA when both ends initiated); later ones are rekeys.
+ */
+#define DMVPN_SETTLE_WINDOW	(10 * HZ)
+void dmvpn_settle_start(struct dmvpn_dev *d, struct dmvpn_peer *p,
+			unsigned long now);
+void dmvpn_settle_inbound(struct net *net, __be32 nbma, __be32 spi);
+void dmvpn_settle_heard(struct dmvpn_dev *d, __be32 nbma,
+			const struct sk_buff *skb);
 
 /* receive.c */
 bool dmvpn_gre_overlaps(const struct net_device *gdev,

@@ -268,8 +268,12 @@ static int dmvpn_km_notify(struct xfrm_state *x, const struct km_event *c)
 	if (!x || (c->event != XFRM_MSG_NEWSA && c->event != XFRM_MSG_UPDSA) ||
 	    x->props.family != AF_INET)
 		return 0;
+	/* Outbound, the peer is the destination; inbound, the source (the
+	 * other lookup finds no peer: our own address is none).
+	 */
 	nbma.ip4 = x->id.daddr.a4;
 	dmvpn_hold_kick(xs_net(x), &nbma);
+	dmvpn_settle_inbound(xs_net(x), x->props.saddr.a4, x->id.spi);
 	return 0;
 }
 

@@ -46,6 +46,12 @@ struct dmvpn_peer {
 	u8 sa;
 	unsigned long probe_at;		/* jiffies */
 	unsigned long probe_backoff;	/* jiffies */
+	/* A new SA settles (settle.c): until settle_until, unless the peer
+	 * is heard first on settle_spi, its newest inbound SA.
+	 */
+	unsigned long up_since;		/* jiffies the SA came */
+	unsigned long settle_until;	/* jiffies */
+	__be32 settle_spi;
 	/* Packets waiting for the SA; under dmvpn_hold.lock. */
 	struct sk_buff_head hold;
 	struct list_head hold_node;	/* on dmvpn_hold.peers */
@@ -100,6 +106,15 @@ static inline void dmvpn_peer_account(struct dmvpn_peer *p, unsigned int len,
 		u64_stats_add(&s->bytes, len);
 	}
 	u64_stats_update_end(&s->syncp);
+}
+
+/* Whether traffic to @p that has another way takes it while @p's new SA
+ * settles (settle.c).
+ */
+static inline bool dmvpn_settling(const struct dmvpn_peer *p,
+				  unsigned long now)
+{
+	return time_before(now, READ_ONCE(p->settle_until));
 }
 
 #endif /* _DMVPN_PEER_H */

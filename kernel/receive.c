@@ -72,6 +72,7 @@ static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
 	struct dmvpn_dev *d;
 	unsigned int off;
 	u8 outer_tos;
+	__be32 saddr;
 	int hlen;
 
 	iph = ip_hdr(skb);
@@ -106,6 +107,7 @@ static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
 		skb_checksum_try_convert(skb, IPPROTO_GRE, null_compute_pseudo);
 	}
 	outer_tos = iph->tos;
+	saddr = iph->saddr;
 	/* What ip_local_deliver would have checked for the GRE protocol. It
 	 * may pull, which moves the headers: iph is not read after it.
 	 */
@@ -122,6 +124,8 @@ static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
 		dmvpn_count(d, DMVPN_CNT_RX_UNPROTECTED);
 		goto drop;
 	}
+	if (time_before(jiffies, READ_ONCE(d->settle_until)))
+		dmvpn_settle_heard(d, saddr, skb);
 
 	/* An NHRP frame keeps the outer IP header as its link-layer header:
 	 * parse() hands the sender's NBMA address to AF_PACKET readers from

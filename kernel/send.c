@@ -148,12 +148,20 @@ static void dmvpn_sa_event(struct dmvpn_dev *d, struct dmvpn_peer *p, u8 sa)
 	dmvpn_nl_notify_peer_sa(d, p);
 }
 
-/* A packet to @p went through an SA. */
+/* A packet to @p went through an SA. One that came while we asked for it
+ * settles (settle.c).
+ */
 static void dmvpn_sa_is_up(struct dmvpn_dev *d, struct dmvpn_peer *p)
 {
-	if (READ_ONCE(p->sa) == DMVPN_SA_UP)
+	unsigned long now = jiffies;
+	u8 was = READ_ONCE(p->sa);
+
+	if (was == DMVPN_SA_UP)
 		return;
 	WRITE_ONCE(p->probe_backoff, 0);
+	WRITE_ONCE(p->up_since, now);
+	if (was == DMVPN_SA_PENDING)
+		dmvpn_settle_start(d, p, now);
 	dmvpn_sa_event(d, p, DMVPN_SA_UP);
 }
 
@@ -250,6 +258,12 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 	if (IS_ERR(rt)) {
 		DEV_STATS_INC(d->dev, tx_carrier_errors);
 		goto err;
+	}
+	if (alt && dmvpn_settling(p, jiffies)) {
+		ip_rt_put(rt);
+		dmvpn_count(d, DMVPN_CNT_TX_VIA_NHS);
+		dmvpn_encap(d, skb, alt->nbma.ip4, alt, NULL);
+		return;
 	}
 	if (rt->dst.dev == d->dev) {
 		/* The underlay route points into the overlay: a loop. */
@@ -383,16 +397,17 @@ static void dmvpn_xmit_unicast(struct dmvpn_dev *d, struct sk_buff *skb,
 	}
 	if (r.how != DMVPN_ROUTE_ENTRY)
 		dmvpn_count(d, DMVPN_CNT_TX_VIA_NHS);
-	/* While a peer that is not an NHS negotiates its SA, its traffic
-	 * goes through an NHS not known to lack one, as in Phase 2 before
-	 * the resolution, instead of waiting.
+	/* While a peer that is not an NHS negotiates its SA, or the new SA
+	 * settles, its traffic goes through an NHS not known to lack one,
+	 * as in Phase 2 before the resolution, instead of waiting.
 	 */
 	if (r.how == DMVPN_ROUTE_ENTRY &&
 	    READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
 	    dmvpn_cache_nhs(&d->cache, now, &nhs_peer) && nhs_peer != r.peer &&
 	    READ_ONCE(nhs_peer->sa) != DMVPN_SA_PENDING) {
 		alt = nhs_peer;
-		if (dmvpn_sa_wait(d, r.peer, now)) {
+		if (dmvpn_sa_wait(d, r.peer, now) ||
+		    dmvpn_settling(r.peer, now)) {
 			dmvpn_count(d, DMVPN_CNT_TX_VIA_NHS);
 			dmvpn_account(r.entry, alt, skb->len, false);
 			dmvpn_encap(d, skb, alt->nbma.ip4, alt, NULL);

@@ -102,6 +102,14 @@ charon_conf() {
 				# not needed and costs start-up time.
 				load_legacy = no
 			}
+			kernel-netlink {
+				# The life of the kernel's larval state of an
+				# ACQUIRE, during which no other is sent for
+				# that peer: 20 s, not 165, so that one whose
+				# charon is gone (a restart) or that a node
+				# answered instead is soon asked again.
+				xfrm_acq_expires = 20
+			}
 		}
 		filelog {
 			stderr {
@@ -150,6 +158,9 @@ charon_start() {
 	for ns in "$@"; do
 		d=$(charon_dir "$ns")
 		charon_prepare "$ns" || return 1
+		# A socket left by an instance before this one (a restart)
+		# would pass the wait below at once.
+		rm -f "$d/charon.vici"
 		# ip netns exec, unshare, sh and chroot exec: $! is charon.
 		# shellcheck disable=SC2016 # sh expands them
 		STRONGSWAN_CONF=$d/strongswan.conf \
