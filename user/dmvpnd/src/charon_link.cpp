@@ -156,10 +156,10 @@ void CharonLink::initiate(const std::string &ike, const std::string &child) {
 // the children it had are gone; one that has none yet is left alone:
 // charon reports an IKE_SA up before the CHILD_SA made with it (and the
 // childless sweep ends one that never gets any).
-void CharonLink::end_duplicates() {
+void CharonLink::end_duplicates(const std::string &dynamic) {
   if (!listed_)
     return;
-  for (auto id : sas_.duplicates()) {
+  for (auto id : sas_.duplicates(dynamic)) {
     const IkeSa *sa = sas_.find(id);
     if (!sa || terminating_.contains(id))
       continue;
@@ -176,9 +176,8 @@ void CharonLink::end_duplicates() {
       if (ending_children_.contains(child_id))
         continue;
       log(Level::info,
-          "charon: ending duplicate CHILD_SA {} of IKE_SA {} to {} (both "
-          "ends initiated)",
-          child_id, id, sa->remote.str());
+          "charon: ending duplicate CHILD_SA {} of IKE_SA {} ({}) to {}",
+          child_id, id, sa->name, sa->remote.str());
       terminate_child(child_id);
     }
   }

@@ -51,8 +51,8 @@ public:
   // Each CHILD_SA too.
   void terminate_child(std::uint32_t child_id);
   void initiate(const std::string &ike, const std::string &child);
-  // Ends the duplicates of simultaneous initiations.
-  void end_duplicates();
+  // Ends duplicate IKE_SAs (SaTable::duplicates), child first.
+  void end_duplicates(const std::string &dynamic);
 
 private:
   void end(const char *key, const char *what, std::uint32_t id,

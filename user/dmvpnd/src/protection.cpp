@@ -81,7 +81,7 @@ void Protection::on_changed() {
   });
   for (const auto &w : ready)
     resend_(w.ifindex, w.nbma, w.frame);
-  link_.end_duplicates();
+  link_.end_duplicates(cfg_.dynamic);
 }
 
 void Protection::expire() {

@@ -277,7 +277,8 @@ bool SaTable::has_child(std::uint32_t child_id) const {
   });
 }
 
-std::vector<std::uint32_t> SaTable::duplicates() const {
+std::vector<std::uint32_t>
+SaTable::duplicates(const std::string &dynamic) const {
   std::vector<std::uint32_t> out;
   for (auto be : shared_) {
     std::vector<const IkeSa *> sas;
@@ -286,10 +287,17 @@ std::vector<std::uint32_t> SaTable::duplicates() const {
         sas.push_back(sa);
     if (sas.size() < 2)
       continue;
-    auto keep = std::min_element(sas.begin(), sas.end(),
-                                 [](const IkeSa *a, const IkeSa *b) {
-                                   return a->initiator_spi < b->initiator_spi;
-                                 });
+    auto mine = [](const IkeSa *sa) { return sa->initiator; };
+    if (std::none_of(sas.begin(), sas.end(), mine))
+      continue;
+    bool all_mine = std::all_of(sas.begin(), sas.end(), mine);
+    auto keep = std::min_element(
+        sas.begin(), sas.end(), [&](const IkeSa *a, const IkeSa *b) {
+          bool named_a = a->name != dynamic, named_b = b->name != dynamic;
+          if (all_mine && named_a != named_b)
+            return named_a;
+          return a->initiator_spi < b->initiator_spi;
+        });
     for (const IkeSa *sa : sas)
       if (sa != *keep)
         out.push_back(sa->uniqueid);

@@ -64,11 +64,15 @@ public:
   [[nodiscard]] bool has_child(std::uint32_t child_id) const;
   [[nodiscard]] std::size_t size() const { return ike_.size(); }
 
-  // Of two or more established IKE_SAs to one peer (both ends initiated
-  // at once), all but one: the one kept has the lowest initiator SPI.
-  // Both ends see the same SPIs, whatever NAT did to their addresses, so
-  // they keep the same one.
-  [[nodiscard]] std::vector<std::uint32_t> duplicates() const;
+  // Of two or more established IKE_SAs to one peer, all but one. When
+  // both ends initiated some, the one kept has the lowest initiator SPI:
+  // both ends see the same SPIs, whatever NAT did to their addresses, so
+  // they keep the same one. When this end initiated them all (a spoke's
+  // connection to its NHS and the on-demand one `dynamic`, both started
+  // at once), it keeps one not made from `dynamic` if there is one, and
+  // the peer, which initiated none, leaves the choice to it.
+  [[nodiscard]] std::vector<std::uint32_t>
+  duplicates(const std::string &dynamic) const;
   // Established IKE_SAs of `conn` without a CHILD_SA (a wildcard acquire
   // makes a new IKE_SA each time; its child may have gone).
   [[nodiscard]] std::vector<std::uint32_t>

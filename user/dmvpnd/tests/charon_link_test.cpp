@@ -114,8 +114,8 @@ TEST_F(Link, DuplicatesEndByIdOnce) {
   sa(two, 2, "0011");
   sa(bare, 3, "0022", false);
   serve_connect({one, two, bare});
-  link.end_duplicates();
-  link.end_duplicates();
+  link.end_duplicates("dmvpn");
+  link.end_duplicates("dmvpn");
   auto got = received();
   std::vector<std::string> ids;
   for (const auto &p : got) {

@@ -149,8 +149,8 @@ TEST(SaTable, BothEndsDropTheSameDuplicate) {
   ike(b, "dmvpn", 9, true, "0000000000000011", {{71}});
   ASSERT_TRUE(here.on_list_sa(a));
   ASSERT_TRUE(there.on_list_sa(b));
-  EXPECT_EQ(here.duplicates(), std::vector<std::uint32_t>{1});
-  EXPECT_EQ(there.duplicates(), std::vector<std::uint32_t>{7});
+  EXPECT_EQ(here.duplicates("dmvpn"), std::vector<std::uint32_t>{1});
+  EXPECT_EQ(there.duplicates("dmvpn"), std::vector<std::uint32_t>{7});
   // One per peer is no duplicate; nor is one still connecting.
   SaTable single;
   vici::Section c;
@@ -159,7 +159,31 @@ TEST(SaTable, BothEndsDropTheSameDuplicate) {
   ike(c, "dmvpn", 3, true, "cc", {{12}}, "ESTABLISHED",
       *Ip4::parse("198.51.100.13"));
   ASSERT_TRUE(single.on_list_sa(c));
-  EXPECT_TRUE(single.duplicates().empty());
+  EXPECT_TRUE(single.duplicates("dmvpn").empty());
+}
+
+TEST(SaTable, OneEndsTwoItInitiatedKeepingTheNamedOne) {
+  // A spoke started its NHS's connection and, its first NHRP frame
+  // caught by the on-demand trap, the on-demand one to the same hub: the
+  // spoke keeps the NHS's (whose SPI is not the lowest), the hub, the
+  // initiator of neither, leaves them alone.
+  SaTable spoke, hub;
+  vici::Section a, b;
+  ike(a, "nhs", 1, true, "00000000000000ff", {{10}});
+  ike(a, "dmvpn", 2, true, "0000000000000011", {{11}});
+  ike(b, "dmvpn", 7, false, "00000000000000ff", {{70}});
+  ike(b, "dmvpn", 9, false, "0000000000000011", {{71}});
+  ASSERT_TRUE(spoke.on_list_sa(a));
+  ASSERT_TRUE(hub.on_list_sa(b));
+  EXPECT_EQ(spoke.duplicates("dmvpn"), std::vector<std::uint32_t>{2});
+  EXPECT_TRUE(hub.duplicates("dmvpn").empty());
+  // Two on-demand ones it initiated: the lowest SPI stays.
+  SaTable both;
+  vici::Section c;
+  ike(c, "dmvpn", 1, true, "00000000000000ff", {{10}});
+  ike(c, "dmvpn", 2, true, "0000000000000011", {{11}});
+  ASSERT_TRUE(both.on_list_sa(c));
+  EXPECT_EQ(both.duplicates("dmvpn"), std::vector<std::uint32_t>{1});
 }
 
 TEST(SaTable, MalformedMessagesChangeNothing) {
