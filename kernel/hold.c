@@ -228,31 +228,44 @@ void dmvpn_hold_work(struct work_struct *work)
 				   time_after(next, now) ? next - now : 0);
 }
 
-/* Something to @nbma (NULL: to anyone) may have become protected in
- * @net: the peers it leads to try their direct path with their next
- * packet, and what they hold is released if it is. Atomic context.
+/* Something to @nbma (NULL: to anyone) may have become protected on @d:
+ * the peers it leads to try their direct path with their next packet,
+ * and what they hold is released if it is. Under RCU.
  */
-static void dmvpn_hold_kick(struct net *net, const struct dmvpn_addr *nbma)
+static void dmvpn_hold_kick(struct dmvpn_dev *d, const struct dmvpn_addr *nbma)
+{
+	struct dmvpn_peer *p;
+
+	if (!nbma) {
+		if (READ_ONCE(d->cache.peers.hold.total))
+			mod_delayed_work(system_wq, &d->hold_work, 0);
+		return;
+	}
+	p = dmvpn_peer_find(&d->cache.peers, nbma);
+	if (!p)
+		return;
+	WRITE_ONCE(p->probe_at, jiffies);
+	if (READ_ONCE(p->hold_busy))
+		mod_delayed_work(system_wq, &d->hold_work, 0);
+}
+
+/* What a new SA or policy in @net means to its protected devices: @out
+ * (NULL: anyone) may have become protected, and @in, if not 0, has a new
+ * inbound SA @spi to us. Atomic context.
+ */
+static void dmvpn_km_event(struct net *net, const struct dmvpn_addr *out,
+			   __be32 in, __be32 spi)
 {
 	struct dmvpn_net *dn = dmvpn_pernet(net);
-	struct dmvpn_peer *p;
 	struct dmvpn_dev *d;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(d, &dn->devs, list) {
 		if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE)
 			continue;
-		if (!nbma) {
-			if (READ_ONCE(d->cache.peers.hold.total))
-				mod_delayed_work(system_wq, &d->hold_work, 0);
-			continue;
-		}
-		p = dmvpn_peer_find(&d->cache.peers, nbma);
-		if (!p)
-			continue;
-		WRITE_ONCE(p->probe_at, jiffies);
-		if (READ_ONCE(p->hold_busy))
-			mod_delayed_work(system_wq, &d->hold_work, 0);
+		dmvpn_hold_kick(d, out);
+		if (in)
+			dmvpn_settle_inbound(d, in, spi);
 	}
 	rcu_read_unlock();
 }
@@ -272,8 +285,7 @@ static int dmvpn_km_notify(struct xfrm_state *x, const struct km_event *c)
 	 * other lookup finds no peer: our own address is none).
 	 */
 	nbma.ip4 = x->id.daddr.a4;
-	dmvpn_hold_kick(xs_net(x), &nbma);
-	dmvpn_settle_inbound(xs_net(x), x->props.saddr.a4, x->id.spi);
+	dmvpn_km_event(xs_net(x), &nbma, x->props.saddr.a4, x->id.spi);
 	return 0;
 }
 
@@ -290,8 +302,8 @@ static int dmvpn_km_notify_policy(struct xfrm_policy *xp, int dir,
 	    xp->family != AF_INET)
 		return 0;
 	nbma.ip4 = xp->selector.daddr.a4;
-	dmvpn_hold_kick(xp_net(xp),
-			xp->selector.prefixlen_d == 32 ? &nbma : NULL);
+	dmvpn_km_event(xp_net(xp),
+		       xp->selector.prefixlen_d == 32 ? &nbma : NULL, 0, 0);
 	return 0;
 }
 

@@ -30,34 +30,25 @@ void dmvpn_settle_start(struct dmvpn_dev *d, struct dmvpn_peer *p,
 		WRITE_ONCE(d->settle_until, until);
 }
 
-/* An inbound SA from @nbma was installed in @net: it is the newest, and
- * soon after the first one it is a second CHILD_SA (both ends initiated),
+/* An inbound SA @spi from @nbma was installed: it is the newest, and soon
+ * after the first one it is a second CHILD_SA (both ends initiated),
  * which the peer may not have yet either. Later ones are rekeys, whose
  * responder installs its outbound half only once the initiator has both.
- * Atomic context.
+ * Under RCU.
  */
-void dmvpn_settle_inbound(struct net *net, __be32 nbma, __be32 spi)
+void dmvpn_settle_inbound(struct dmvpn_dev *d, __be32 nbma, __be32 spi)
 {
 	struct dmvpn_addr a = { .family = AF_INET, .ip4 = nbma };
-	struct dmvpn_net *dn = dmvpn_pernet(net);
 	unsigned long now = jiffies;
 	struct dmvpn_peer *p;
-	struct dmvpn_dev *d;
 
-	rcu_read_lock();
-	list_for_each_entry_rcu(d, &dn->devs, list) {
-		if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE)
-			continue;
-		p = dmvpn_peer_find(&d->cache.peers, &a);
-		if (!p)
-			continue;
-		WRITE_ONCE(p->settle_spi, spi);
-		if (READ_ONCE(p->sa) == DMVPN_SA_UP &&
-		    time_before(now, READ_ONCE(p->up_since) +
-				DMVPN_SETTLE_WINDOW))
-			dmvpn_settle_start(d, p, now);
-	}
-	rcu_read_unlock();
+	p = dmvpn_peer_find(&d->cache.peers, &a);
+	if (!p)
+		return;
+	WRITE_ONCE(p->settle_spi, spi);
+	if (READ_ONCE(p->sa) == DMVPN_SA_UP &&
+	    time_before(now, READ_ONCE(p->up_since) + DMVPN_SETTLE_WINDOW))
+		dmvpn_settle_start(d, p, now);
 }
 
 /* @skb came from @nbma through IPsec: if that was over the newest inbound
