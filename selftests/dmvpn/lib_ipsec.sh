@@ -86,7 +86,8 @@ spoke_to_spoke() {
 	local ping_pid used0 hub_rx hub_nhrp hub_data got failed
 	# Traffic keeps the resolution going (a MISS for every packet sent
 	# through the hub) until the entry is there.
-	n "$from" ping -q -i 0.2 -c 400 -W 1 "$to_tun" >/dev/null 2>&1 &
+	# (ip netns exec execs ping: $! is ping, which the kill below stops.)
+	ip netns exec "$from" ping -q -i 0.2 -c 400 -W 1 "$to_tun" >/dev/null 2>&1 &
 	ping_pid=$!
 	check "$a resolves $b to its NBMA address" \
 		busywait 60000 entry_has "$from" "$to_tun" dynamic "$to_seen"
@@ -97,6 +98,15 @@ spoke_to_spoke() {
 	check "a ping crosses the direct SA" \
 		busywait 20000 ping_ok "$from" "$to_tun"
 	[ "$FAILED" -eq "$failed" ] || spokes_diag "$from" "$to"
+	# Both spokes may have initiated: dmvpnd ends the duplicate. And a
+	# new SA settles (kernel/settle.c), the second CHILD_SA of such a
+	# pair too: for up to a second after it came, both ends may still
+	# send through the hub.
+	check "one IKE_SA between them remains, at both ends" \
+		busywait 20000 bash -c "[ \$(charon_ike_count $from $to_seen) -eq 1 ] &&
+			[ \$(charon_ike_count $to $from_seen) -eq 1 ]"
+	check "then neither end sends it through the hub" \
+		busywait 10000 direct_both "$from" "$to" "$to_tun"
 	kill "$ping_pid" 2>/dev/null
 	wait "$ping_pid" 2>/dev/null
 	used0=$(entry_field "$from" "$to_tun" packets)
@@ -121,6 +131,16 @@ spoke_to_spoke() {
 			"held \(.tx_held) released \(.tx_released) via-nhs \(.tx_via_nhs) unprotected \(.tx_unprotected) expired \(.tx_hold_expired)"')
 		log "$(spoke_name "$ns"): $st"
 	done
+}
+
+# direct_both FROM TO TO_TUN: a ping from FROM to TO_TUN is answered, and
+# neither FROM nor TO sent anything through the NHS meanwhile.
+direct_both() {
+	local a b
+	a=$(dm_stat "$1" dmvpn0 tx_via_nhs) b=$(dm_stat "$2" dmvpn0 tx_via_nhs)
+	ping_ok "$1" "$3" &&
+		[ "$(dm_stat "$1" dmvpn0 tx_via_nhs)" -eq "$a" ] &&
+		[ "$(dm_stat "$2" dmvpn0 tx_via_nhs)" -eq "$b" ]
 }
 
 # spoke3_refused REGEX: spoke 3's charon (configured, not started) fails

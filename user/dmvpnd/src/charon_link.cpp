@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "charon_link.hpp"
 
+#include <string_view>
+
 #include "log.hpp"
 
 namespace dmvpnd {
@@ -112,18 +114,23 @@ void CharonLink::end(const char *key, const char *what, std::uint32_t id,
     return;
   vici::Section args;
   args.add(key, std::to_string(id)).add("timeout", "-1");
-  client_.command(
-      "terminate", std::move(args), [what, id](std::optional<vici::Section> r) {
-        const auto *ok = r ? r->value("success") : nullptr;
-        if (ok && *ok == "yes")
-          return;
-        const auto *err = r ? r->value("errmsg") : nullptr;
-        // Both ends end a duplicate: the peer's delete may come first.
-        bool gone = err && err->find("no matching") != std::string::npos;
-        log(gone ? Level::info : Level::warning,
-            "charon: terminating {} {} failed: {}", what, id,
-            err ? *err : "no answer");
-      });
+  bool child = std::string_view{key} == "child-id";
+  client_.command("terminate", std::move(args),
+                  [this, what, id, child](std::optional<vici::Section> r) {
+                    const auto *ok = r ? r->value("success") : nullptr;
+                    if (ok && *ok == "yes")
+                      return;
+                    const auto *err = r ? r->value("errmsg") : nullptr;
+                    // Both ends end a duplicate: the peer's delete may come
+                    // first, and its event before this answer. charon's words
+                    // for it vary.
+                    bool gone =
+                        (child ? !sas_.has_child(id) : !sas_.find(id)) ||
+                        (err && err->find("no matching") != std::string::npos);
+                    log(gone ? Level::info : Level::warning,
+                        "charon: terminating {} {} failed: {}", what, id,
+                        err ? *err : "no answer");
+                  });
 }
 
 void CharonLink::terminate(std::uint32_t ike_id) {
