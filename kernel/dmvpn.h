@@ -179,7 +179,9 @@ void dmvpn_xmit_released(struct dmvpn_dev *d, struct sk_buff_head *list,
 #define DMVPN_SETTLE_WINDOW	(10 * HZ)
 void dmvpn_settle_start(struct dmvpn_dev *d, struct dmvpn_peer *p,
 			unsigned long now);
-void dmvpn_settle_inbound(struct dmvpn_dev *d, __be32 nbma, __be32 spi);
+void dmvpn_settle_new_sa(struct dmvpn_dev *d, const struct dmvpn_addr *dst,
+			 __be32 src, __be32 spi);
+void dmvpn_settle_initiated(struct net *net, __be32 nbma, __be32 spi);
 void dmvpn_settle_heard(struct dmvpn_dev *d, __be32 nbma,
 			const struct sk_buff *skb);
 

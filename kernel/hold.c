@@ -249,9 +249,9 @@ static void dmvpn_hold_kick(struct dmvpn_dev *d, const struct dmvpn_addr *nbma)
 		mod_delayed_work(system_wq, &d->hold_work, 0);
 }
 
-/* What a new SA or policy in @net means to its protected devices: @out
- * (NULL: anyone) may have become protected, and @in, if not 0, has a new
- * inbound SA @spi to us. Atomic context.
+/* What a new SA (@spi from @in to @out) or policy (@spi 0, to @out: NULL
+ * for anyone) in @net means to its protected devices: its peer may have
+ * become protected, and a new SA settles. Atomic context.
  */
 static void dmvpn_km_event(struct net *net, const struct dmvpn_addr *out,
 			   __be32 in, __be32 spi)
@@ -264,8 +264,8 @@ static void dmvpn_km_event(struct net *net, const struct dmvpn_addr *out,
 		if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE)
 			continue;
 		dmvpn_hold_kick(d, out);
-		if (in)
-			dmvpn_settle_inbound(d, in, spi);
+		if (spi)
+			dmvpn_settle_new_sa(d, out, in, spi);
 	}
 	rcu_read_unlock();
 }

@@ -70,6 +70,9 @@ static const struct nla_policy dmvpn_policy[DMVPN_A_MAX + 1] = {
 	/* Each NHS command parses the nest with a policy of its own. */
 	[DMVPN_A_NHS] = { .type = NLA_NESTED },
 	[DMVPN_A_REPLACE_LEARNED] = { .type = NLA_FLAG },
+	[DMVPN_A_SA_NBMA] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	/* 1 to 255 are reserved (RFC 4303). */
+	[DMVPN_A_SA_SPI] = NLA_POLICY_MIN(NLA_U32, 256),
 };
 
 int dmvpn_nl_addr(const struct nlattr *a, struct dmvpn_addr *addr,
@@ -1001,6 +1004,22 @@ void dmvpn_nl_notify_peer_gone(struct dmvpn_peers *peers,
 				    DMVPN_ENTRY_A_NBMA, &p->nbma, NULL);
 }
 
+/* The netns's SA, not a device's: every protected device's peer hears. */
+static int dmvpn_nl_sa_initiated(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+
+	if (!attrs[DMVPN_A_SA_NBMA] || !attrs[DMVPN_A_SA_SPI]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "dmvpn: DMVPN_A_SA_NBMA and DMVPN_A_SA_SPI required");
+		return -EINVAL;
+	}
+	dmvpn_settle_initiated(genl_info_net(info),
+			       nla_get_in_addr(attrs[DMVPN_A_SA_NBMA]),
+			       htonl(nla_get_u32(attrs[DMVPN_A_SA_SPI])));
+	return 0;
+}
+
 static const struct genl_small_ops dmvpn_genl_ops[] = {
 	{
 		.cmd = DMVPN_CMD_DEV_GET,
@@ -1049,6 +1068,10 @@ static const struct genl_small_ops dmvpn_genl_ops[] = {
 	}, {
 		.cmd = DMVPN_CMD_NHS_SET,
 		.doit = dmvpn_nl_nhs_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = DMVPN_CMD_SA_INITIATED,
+		.doit = dmvpn_nl_sa_initiated,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -47,11 +47,13 @@ struct dmvpn_peer {
 	unsigned long probe_at;		/* jiffies */
 	unsigned long probe_backoff;	/* jiffies */
 	/* A new SA settles (settle.c): until settle_until, unless the peer
-	 * is heard first on settle_spi, its newest inbound SA.
+	 * is heard first on settle_spi, its newest inbound SA, or dmvpnd
+	 * says this node initiated settle_out_spi, its newest outbound one.
 	 */
 	unsigned long up_since;		/* jiffies the SA came */
 	unsigned long settle_until;	/* jiffies */
 	__be32 settle_spi;
+	__be32 settle_out_spi;
 	/* Packets waiting for the SA; under dmvpn_hold.lock. */
 	struct sk_buff_head hold;
 	struct list_head hold_node;	/* on dmvpn_hold.peers */

@@ -10,7 +10,8 @@
  * is responder of one CHILD_SA. So a peer whose SA just came keeps its
  * traffic on the NHS until the peer is heard on the node's newest inbound
  * SA from it (which was installed with the newest outbound one: the peer
- * has that CHILD_SA), or DMVPN_SETTLE has passed.
+ * has that CHILD_SA), or dmvpnd says this node initiated the newest
+ * outbound one (the peer installed it first), or DMVPN_SETTLE has passed.
  */
 #include <linux/skbuff.h>
 #include <net/xfrm.h>
@@ -30,18 +31,22 @@ void dmvpn_settle_start(struct dmvpn_dev *d, struct dmvpn_peer *p,
 		WRITE_ONCE(d->settle_until, until);
 }
 
-/* An inbound SA @spi from @nbma was installed: it is the newest, and soon
- * after the first one it is a second CHILD_SA (both ends initiated),
- * which the peer may not have yet either. Later ones are rekeys, whose
- * responder installs its outbound half only once the initiator has both.
- * Under RCU.
+/* An SA @spi from @src to @dst was installed: the newest to its peer
+ * (whichever of the two addresses is not ours). Inbound, soon after the
+ * first one it is a second CHILD_SA (both ends initiated), which the peer
+ * may not have yet either; later ones are rekeys, whose responder
+ * installs its outbound half only once the initiator has both. Under RCU.
  */
-void dmvpn_settle_inbound(struct dmvpn_dev *d, __be32 nbma, __be32 spi)
+void dmvpn_settle_new_sa(struct dmvpn_dev *d, const struct dmvpn_addr *dst,
+			 __be32 src, __be32 spi)
 {
-	struct dmvpn_addr a = { .family = AF_INET, .ip4 = nbma };
+	struct dmvpn_addr a = { .family = AF_INET, .ip4 = src };
 	unsigned long now = jiffies;
 	struct dmvpn_peer *p;
 
+	p = dmvpn_peer_find(&d->cache.peers, dst);
+	if (p)
+		WRITE_ONCE(p->settle_out_spi, spi);
 	p = dmvpn_peer_find(&d->cache.peers, &a);
 	if (!p)
 		return;
@@ -49,6 +54,28 @@ void dmvpn_settle_inbound(struct dmvpn_dev *d, __be32 nbma, __be32 spi)
 	if (READ_ONCE(p->sa) == DMVPN_SA_UP &&
 	    time_before(now, READ_ONCE(p->up_since) + DMVPN_SETTLE_WINDOW))
 		dmvpn_settle_start(d, p, now);
+}
+
+/* dmvpnd says this node initiated the SA whose outbound SPI is @spi to
+ * @nbma (charon's child-updown says so): the peer installed it before
+ * this node did. If it is the newest to that peer, traffic may take it.
+ */
+void dmvpn_settle_initiated(struct net *net, __be32 nbma, __be32 spi)
+{
+	struct dmvpn_addr a = { .family = AF_INET, .ip4 = nbma };
+	struct dmvpn_net *dn = dmvpn_pernet(net);
+	struct dmvpn_peer *p;
+	struct dmvpn_dev *d;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(d, &dn->devs, list) {
+		if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE)
+			continue;
+		p = dmvpn_peer_find(&d->cache.peers, &a);
+		if (p && READ_ONCE(p->settle_out_spi) == spi)
+			WRITE_ONCE(p->settle_until, jiffies);
+	}
+	rcu_read_unlock();
 }
 
 /* @skb came from @nbma through IPsec: if that was over the newest inbound

@@ -78,6 +78,11 @@ enum dmvpn_cmd {
 	DMVPN_CMD_NHS_DEL,
 	DMVPN_CMD_NHS_GET,	/* dump: all, or one device */
 	DMVPN_CMD_NHS_SET,	/* dmvpnd publishes an NHS's run-time status */
+	DMVPN_CMD_SA_INITIATED,	/* dmvpnd: this node initiated the SA to
+				 * SA_NBMA whose outbound SPI is SA_SPI (the
+				 * peer installed it first): a new SA to that
+				 * peer need not settle
+				 */
 	__DMVPN_CMD_MAX
 };
 
@@ -107,6 +112,8 @@ enum dmvpn_attr {
 				  * not an NHS), never configuration
 				  */
 	DMVPN_A_PROTECT,	/* u8, read-only: IFLA_DMVPN_PROTECT */
+	DMVPN_A_SA_NBMA,	/* binary 4: SA_INITIATED's peer */
+	DMVPN_A_SA_SPI,		/* u32: SA_INITIATED's outbound SPI */
 	__DMVPN_A_MAX
 };
 

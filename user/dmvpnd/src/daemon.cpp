@@ -144,6 +144,11 @@ Daemon::Daemon(Options opts)
             if (it != devices_.end())
               it->second->io.send(nbma, frame);
           }) {
+  ipsec_.on_initiated([this](Ip4 nbma, std::uint32_t spi) {
+    if (int err = genl_.sa_initiated(nbma, spi))
+      log(Level::debug, "ipsec: telling the kernel of SA {:08x} to {}: {}", spi,
+          nbma.str(), std::strerror(-err));
+  });
   epoll_ = Fd(epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_)
     fail("epoll_create1");

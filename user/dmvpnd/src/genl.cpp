@@ -447,6 +447,13 @@ int Genl::nhs_set(int ifindex, const NhsConfig &nhs, const NhsStatus &st) {
   return transact(std::move(msg));
 }
 
+int Genl::sa_initiated(Ip4 nbma, std::uint32_t spi) {
+  auto msg = request(DMVPN_CMD_SA_INITIATED);
+  put_ip4(msg.get(), DMVPN_A_SA_NBMA, nbma);
+  nla_put_u32(msg.get(), DMVPN_A_SA_SPI, spi);
+  return transact(std::move(msg));
+}
+
 int Genl::event_fd() const { return nl_socket_get_fd(events_.get()); }
 
 namespace {

@@ -65,6 +65,8 @@ public:
   // The IPv4 multicast map, or nullopt when the dump failed.
   std::optional<std::vector<McastEntry>> dump_mcast(int ifindex);
   int nhs_set(int ifindex, const NhsConfig &nhs, const NhsStatus &st);
+  // This node initiated the SA to `nbma` with outbound SPI `spi`.
+  int sa_initiated(Ip4 nbma, std::uint32_t spi);
 
   // Batched requests: queued, sent many per sendmsg() by flush() (or
   // when a batch is full, or before any synchronous request), `done`

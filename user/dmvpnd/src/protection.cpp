@@ -81,7 +81,27 @@ void Protection::on_changed() {
   });
   for (const auto &w : ready)
     resend_(w.ifindex, w.nbma, w.frame);
+  tell_initiated();
   link_.end_duplicates(cfg_.dynamic);
+}
+
+void Protection::tell_initiated() {
+  if (!initiated_)
+    return;
+  std::set<std::pair<std::uint32_t, std::uint32_t>> now;
+  for (const auto &[id, sa] : link_.sas().all()) {
+    if (!sa.initiator || sa.name != cfg_.dynamic)
+      continue;
+    for (const auto &[cid, c] : sa.children) {
+      if (c.state != "INSTALLED" || !c.spi_out)
+        continue;
+      std::pair key{sa.remote.be, c.spi_out};
+      now.insert(key);
+      if (!told_.contains(key))
+        initiated_(sa.remote, c.spi_out);
+    }
+  }
+  told_ = std::move(now);
 }
 
 void Protection::expire() {

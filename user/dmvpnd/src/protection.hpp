@@ -17,6 +17,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "charon_link.hpp"
@@ -34,6 +35,8 @@ public:
   using Resend =
       std::function<void(int ifindex, Ip4 nbma, std::span<const std::uint8_t>)>;
   using Watch = std::function<void(int old_fd, int new_fd)>;
+  // This node initiated the SA to `nbma` with outbound SPI `spi`.
+  using Initiated = std::function<void(Ip4 nbma, std::uint32_t spi)>;
 
   // How long a frame waits for its SA, and how many wait in all.
   static constexpr auto kWait = std::chrono::seconds(15);
@@ -56,6 +59,11 @@ public:
   void sent(int ifindex, Ip4 nbma, std::span<const std::uint8_t> frame);
   // The kernel: no entry leads to `nbma` any more.
   void on_peer_gone(Ip4 nbma);
+  // Told once of each installed CHILD_SA of the on-demand connection
+  // under an IKE_SA this node initiated: the kernel lets a new SA settle
+  // until the peer has it, which the peer of an SA this node initiated
+  // had first (Documentation/ipsec.rst).
+  void on_initiated(Initiated f) { initiated_ = std::move(f); }
   [[nodiscard]] std::size_t waiting() const { return waiting_.size(); }
 
 private:
@@ -67,6 +75,7 @@ private:
   };
 
   void on_changed();
+  void tell_initiated();
   void expire();
   void sweep();
 
@@ -78,6 +87,9 @@ private:
   Timer expiry_;
   Timer sweep_;
   std::set<std::uint32_t> childless_; // at the last sweep
+  Initiated initiated_;
+  // (peer, outbound SPI) already told, while their CHILD_SA lasts.
+  std::set<std::pair<std::uint32_t, std::uint32_t>> told_;
 };
 
 // A non-blocking connection to a VICI socket, or an empty Fd.

@@ -41,6 +41,13 @@ std::optional<ChildSa> child_of(const std::string &name,
     c.transport = mode == "transport";
   }
   c.encap = yes(s, "encap");
+  // Hex, as charon writes SPIs (c60fbbd1).
+  if (const auto *spi = s.value("spi-out")) {
+    auto [end, ec] =
+        std::from_chars(spi->data(), spi->data() + spi->size(), c.spi_out, 16);
+    if (ec != std::errc() || end != spi->data() + spi->size())
+      c.spi_out = 0;
+  }
   return c;
 }
 

@@ -26,7 +26,8 @@ struct ChildSa {
   std::uint32_t reqid = 0;
   std::string state; // INSTALLED when it carries traffic
   bool transport = false;
-  bool encap = false; // UDP-encapsulated (NAT-T)
+  bool encap = false;        // UDP-encapsulated (NAT-T)
+  std::uint32_t spi_out = 0; // 0: not reported
   bool operator==(const ChildSa &) const = default;
 };
 
@@ -63,6 +64,9 @@ public:
   // A CHILD_SA of any IKE_SA (a walk: for the few being ended).
   [[nodiscard]] bool has_child(std::uint32_t child_id) const;
   [[nodiscard]] std::size_t size() const { return ike_.size(); }
+  [[nodiscard]] const std::map<std::uint32_t, IkeSa> &all() const {
+    return ike_;
+  }
 
   // Of two or more established IKE_SAs to one peer, all but one. When
   // both ends initiated some, the one kept has the lowest initiator SPI:

@@ -142,5 +142,28 @@ TEST_F(Prot, DuplicatesEnd) {
   EXPECT_EQ(terminated(), std::vector<std::string>{"5"});
 }
 
+TEST_F(Prot, TellsTheKernelOfTheSasItInitiated) {
+  std::vector<std::pair<Ip4, std::uint32_t>> told;
+  prot.on_initiated(
+      [&](Ip4 n, std::uint32_t spi) { told.emplace_back(n, spi); });
+  vici::Section hub, mine, theirs;
+  // A server's connection; an on-demand one this end initiated; one it
+  // answered.
+  testing::add_sa(hub, 1, "11", kHub, true, "hub", "c0000001");
+  testing::add_sa(mine, 2, "22", kSpoke, true, "dmvpn", "c0000002");
+  testing::add_sa(theirs, 3, "33", "198.51.100.13", true, "dmvpn", "c0000003",
+                  false);
+  fake.serve_connect(prot.link(), {hub, mine, theirs});
+  using Told = std::vector<std::pair<Ip4, std::uint32_t>>;
+  EXPECT_EQ(told, (Told{{*Ip4::parse(kSpoke), 0xc0000002}}));
+  // Once while it lasts, whatever else happens.
+  vici::Section up;
+  up.add("up", "yes");
+  testing::add_sa(up, 4, "44", "198.51.100.17", true, "dmvpn", "c0000004");
+  event("child-updown", up);
+  EXPECT_EQ(told, (Told{{*Ip4::parse(kSpoke), 0xc0000002},
+                        {*Ip4::parse("198.51.100.17"), 0xc0000004}}));
+}
+
 } // namespace
 } // namespace dmvpnd
