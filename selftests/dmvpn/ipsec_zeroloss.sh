@@ -240,11 +240,14 @@ charon_stop "$S1"
 log "charon of spoke 1 stopped: $(ip -n "$S1" xfrm state | grep -c '^src') states, $(ip -n "$S1" xfrm policy | grep -c '^src') policies left"
 charon_start "$S1" && charon_load "$S1" || exit 1
 wait "$sender"
+rc=$?
 r=$(stream_result 6007)
+[ "$rc" -eq 0 ] || log "the sender failed ($rc)"
 got=$(sed -n 's/^received \([0-9]*\) .*/\1/p' <<<"$r")
 counted=$(($(drops) - drops1))
 in_drops=$(($(xfrm_in "$S2") - in2 + $(xfrm_in "$HUB") - inhub))
 log "spoke 1: $(dm "$S1" -j -s dev show dev dmvpn0 | jq -c '.[0].stats')"
+log "hub: $(dm "$HUB" -j -s dev show dev dmvpn0 | jq -c '.[0].stats')"
 log "xfrm: spoke 1 $(xfrm_stat "$S1"); spoke 2 $(xfrm_stat "$S2"); hub $(xfrm_stat "$HUB")"
 check "across a restart of spoke 1's charon: $r; lost $((COUNT - ${got:-0})), counted $counted by spoke 1, $in_drops by xfrm input" \
 	test $((COUNT - ${got:-0})) -le $((counted + in_drops))
