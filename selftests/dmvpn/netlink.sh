@@ -60,6 +60,17 @@ raw_says "legacy NLM_F_CREATE flags refused" "errno=22 msg=ambiguous or reserved
 raw_says "a well-formed request is accepted" "errno=0" \
 	2 2:str:dmvpn0 11:nest:[$P,$N]
 dm "$A" map del 192.0.2.99 dev dmvpn0
+# SA_INITIATED (cmd 16, dmvpnd's): the peer (attr 20) and its outbound
+# SPI (attr 21), outside the reserved 1-255; no matching peer is no error.
+raw_says "SA_INITIATED without its SPI refused" \
+	"errno=22 msg=dmvpn: DMVPN_A_SA_NBMA and DMVPN_A_SA_SPI required" \
+	16 20:hex:c6336409
+raw_says "a reserved SPI refused" "errno=34" \
+	16 20:hex:c6336409 21:u32:255
+raw_says "a 5-byte peer address refused" "errno=34" \
+	16 20:hex:c633640901 21:u32:0xc0000001
+raw_says "SA_INITIATED for no peer of ours is no error" "errno=0" \
+	16 20:hex:c6336409 21:u32:0xc0000001
 
 # The same rules through ip dmvpn, which prints the kernel's message.
 says "a prefix needs type shortcut" "only shortcut entries cover a prefix" \
