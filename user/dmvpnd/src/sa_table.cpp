@@ -7,11 +7,12 @@
 namespace dmvpnd {
 namespace {
 
-std::optional<std::uint32_t> number(const std::string *s) {
+// Decimal, or hex as charon writes SPIs (c60fbbd1).
+std::optional<std::uint32_t> number(const std::string *s, int base = 10) {
   std::uint32_t v = 0;
   if (!s || s->empty())
     return std::nullopt;
-  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v, base);
   if (ec != std::errc() || end != s->data() + s->size())
     return std::nullopt;
   return v;
@@ -41,13 +42,7 @@ std::optional<ChildSa> child_of(const std::string &name,
     c.transport = mode == "transport";
   }
   c.encap = yes(s, "encap");
-  // Hex, as charon writes SPIs (c60fbbd1).
-  if (const auto *spi = s.value("spi-out")) {
-    auto [end, ec] =
-        std::from_chars(spi->data(), spi->data() + spi->size(), c.spi_out, 16);
-    if (ec != std::errc() || end != spi->data() + spi->size())
-      c.spi_out = 0;
-  }
+  c.spi_out = number(s.value("spi-out"), 16).value_or(0);
   return c;
 }
 
