@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "charon_link.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 #include "log.hpp"
@@ -41,6 +42,7 @@ void CharonLink::connect() {
 void CharonLink::list() {
   sas_.clear();
   terminating_.clear();
+  rekeyed_.clear();
   listed_ = false;
   client_.command("list-sas", {}, [this](std::optional<vici::Section> r) {
     if (!r)
@@ -101,6 +103,7 @@ void CharonLink::on_event(const std::string &name, const vici::Section &m) {
   }
   std::erase_if(terminating_, [&](auto id) { return !sas_.find(id); });
   std::erase_if(emptied_, [&](auto id) { return !sas_.find(id); });
+  std::erase_if(rekeyed_, [&](const auto &e) { return !sas_.find(e.first); });
   std::erase_if(ending_children_, [&](auto id) { return !sas_.has_child(id); });
   // A streamed list-sa is part of a listing still under way.
   if (name != "list-sa" && listed_)
@@ -156,37 +159,88 @@ void CharonLink::initiate(const std::string &ike, const std::string &child) {
       });
 }
 
-// A duplicate's CHILD_SAs go first, each by an INFORMATIONAL delete of
-// its own: the end that asks keeps its inbound SA until the peer has
-// answered, so what the peer sent on it meanwhile still arrives; an
-// IKE_SA's delete gives the children no such order. The IKE_SA goes once
-// the children it had are gone; one that has none yet is left alone:
-// charon reports an IKE_SA up before the CHILD_SA made with it (and the
-// childless sweep ends one that never gets any).
+// The keeper's CHILD_SA is rekeyed first. charon keeps sending on a
+// CHILD_SA it asked to delete until the peer has answered, and the peer
+// removes it on reading the request: whatever this end sent on the
+// duplicate meanwhile would be lost, and the kernel sends on the newest
+// SA, which may be the duplicate's. The rekey makes the keeper's the
+// newest at this end (strongSwan moves traffic to a rekeyed SA without
+// loss); then the duplicate's CHILD_SAs go, each by an INFORMATIONAL
+// delete of its own: the end that asks keeps its inbound SA until the
+// peer has answered, so what the peer sent on it meanwhile still arrives;
+// an IKE_SA's delete gives the children no such order. The IKE_SA goes
+// once the children it had are gone; one that has none yet is left
+// alone: charon reports an IKE_SA up before the CHILD_SA made with it
+// (and the childless sweep ends one that never gets any).
 void CharonLink::end_duplicates(const std::string &dynamic) {
   if (!listed_)
     return;
-  for (auto id : sas_.duplicates(dynamic)) {
-    const IkeSa *sa = sas_.find(id);
-    if (!sa || terminating_.contains(id))
+  for (const auto &d : sas_.duplicates(dynamic))
+    if (keeper_newest(d.keep))
+      for (auto id : d.others)
+        end_duplicate(id);
+}
+
+bool CharonLink::keeper_newest(std::uint32_t keep) {
+  const IkeSa *sa = sas_.find(keep);
+  auto child =
+      std::find_if(sa->children.begin(), sa->children.end(),
+                   [](const auto &c) { return c.second.state == "INSTALLED"; });
+  if (child == sa->children.end())
+    return false;
+  auto [it, fresh] = rekeyed_.try_emplace(keep, child->first);
+  if (fresh) {
+    log(Level::info,
+        "charon: rekeying CHILD_SA {} of IKE_SA {} ({}) to {}, which stays",
+        child->first, keep, sa->name, sa->remote.str());
+    rekey_child(keep, child->first);
+    return false;
+  }
+  // Done (or failed: then 0) once that CHILD_SA has gone.
+  return !sa->children.contains(it->second);
+}
+
+void CharonLink::rekey_child(std::uint32_t ike_id, std::uint32_t child_id) {
+  if (!client_.connected())
+    return;
+  vici::Section args;
+  args.add("child-id", std::to_string(child_id));
+  client_.command("rekey", std::move(args),
+                  [this, ike_id, child_id](std::optional<vici::Section> r) {
+                    const auto *ok = r ? r->value("success") : nullptr;
+                    if (ok && *ok == "yes")
+                      return;
+                    const auto *err = r ? r->value("errmsg") : nullptr;
+                    log(Level::warning,
+                        "charon: rekeying CHILD_SA {} failed: {}; ending the "
+                        "duplicates anyway",
+                        child_id, err ? *err : "no answer");
+                    if (auto it = rekeyed_.find(ike_id); it != rekeyed_.end())
+                      it->second = 0;
+                    hooks_.changed();
+                  });
+}
+
+void CharonLink::end_duplicate(std::uint32_t id) {
+  const IkeSa *sa = sas_.find(id);
+  if (!sa || terminating_.contains(id))
+    return;
+  if (sa->children.empty()) {
+    if (!emptied_.contains(id))
+      return;
+    log(Level::info, "charon: ending duplicate IKE_SA {} to {}", id,
+        sa->remote.str());
+    terminate(id);
+    return;
+  }
+  emptied_.insert(id);
+  for (const auto &[child_id, child] : sa->children) {
+    if (ending_children_.contains(child_id))
       continue;
-    if (sa->children.empty()) {
-      if (!emptied_.contains(id))
-        continue;
-      log(Level::info, "charon: ending duplicate IKE_SA {} to {}", id,
-          sa->remote.str());
-      terminate(id);
-      continue;
-    }
-    emptied_.insert(id);
-    for (const auto &[child_id, child] : sa->children) {
-      if (ending_children_.contains(child_id))
-        continue;
-      log(Level::info,
-          "charon: ending duplicate CHILD_SA {} of IKE_SA {} ({}) to {}",
-          child_id, id, sa->name, sa->remote.str());
-      terminate_child(child_id);
-    }
+    log(Level::info,
+        "charon: ending duplicate CHILD_SA {} of IKE_SA {} ({}) to {}",
+        child_id, id, sa->name, sa->remote.str());
+    terminate_child(child_id);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 
@@ -51,10 +52,16 @@ public:
   // Each CHILD_SA too.
   void terminate_child(std::uint32_t child_id);
   void initiate(const std::string &ike, const std::string &child);
-  // Ends duplicate IKE_SAs (SaTable::duplicates), child first.
+  // Ends duplicate IKE_SAs (SaTable::duplicates), once the one kept has
+  // been rekeyed, child first.
   void end_duplicates(const std::string &dynamic);
 
 private:
+  // The keeper's CHILD_SA was rekeyed since it became one: asks for
+  // that the first time.
+  bool keeper_newest(std::uint32_t keep);
+  void rekey_child(std::uint32_t ike_id, std::uint32_t child_id);
+  void end_duplicate(std::uint32_t id);
   void end(const char *key, const char *what, std::uint32_t id,
            std::set<std::uint32_t> &asked);
   void connect();
@@ -73,6 +80,9 @@ private:
   std::set<std::uint32_t> ending_children_;
   // Duplicate IKE_SAs whose CHILD_SAs were asked to go.
   std::set<std::uint32_t> emptied_;
+  // Keepers (IKE_SA) whose CHILD_SA was asked to rekey: that CHILD_SA, or
+  // 0 if the rekey failed.
+  std::map<std::uint32_t, std::uint32_t> rekeyed_;
 };
 
 } // namespace dmvpnd

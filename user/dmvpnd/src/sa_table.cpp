@@ -279,9 +279,9 @@ bool SaTable::has_child(std::uint32_t child_id) const {
   });
 }
 
-std::vector<std::uint32_t>
+std::vector<SaTable::Duplicates>
 SaTable::duplicates(const std::string &dynamic) const {
-  std::vector<std::uint32_t> out;
+  std::vector<Duplicates> out;
   for (auto be : shared_) {
     std::vector<const IkeSa *> sas;
     for (const IkeSa *sa : to(Ip4{be}))
@@ -289,10 +289,8 @@ SaTable::duplicates(const std::string &dynamic) const {
         sas.push_back(sa);
     if (sas.size() < 2)
       continue;
-    auto mine = [](const IkeSa *sa) { return sa->initiator; };
-    if (std::none_of(sas.begin(), sas.end(), mine))
-      continue;
-    bool all_mine = std::all_of(sas.begin(), sas.end(), mine);
+    bool all_mine = std::all_of(sas.begin(), sas.end(),
+                                [](const IkeSa *sa) { return sa->initiator; });
     auto keep = std::min_element(
         sas.begin(), sas.end(), [&](const IkeSa *a, const IkeSa *b) {
           bool named_a = a->name != dynamic, named_b = b->name != dynamic;
@@ -300,9 +298,13 @@ SaTable::duplicates(const std::string &dynamic) const {
             return named_a;
           return a->initiator_spi < b->initiator_spi;
         });
+    if (!(*keep)->initiator)
+      continue;
+    Duplicates d{(*keep)->uniqueid, {}};
     for (const IkeSa *sa : sas)
       if (sa != *keep)
-        out.push_back(sa->uniqueid);
+        d.others.push_back(sa->uniqueid);
+    out.push_back(std::move(d));
   }
   return out;
 }

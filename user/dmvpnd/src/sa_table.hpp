@@ -68,14 +68,22 @@ public:
     return ike_;
   }
 
-  // Of two or more established IKE_SAs to one peer, all but one. When
-  // both ends initiated some, the one kept has the lowest initiator SPI:
-  // both ends see the same SPIs, whatever NAT did to their addresses, so
-  // they keep the same one. When this end initiated them all (a spoke's
-  // connection to its NHS and the on-demand one `dynamic`, both started
-  // at once), it keeps one not made from `dynamic` if there is one, and
-  // the peer, which initiated none, leaves the choice to it.
-  [[nodiscard]] std::vector<std::uint32_t>
+  // Of two or more established IKE_SAs to one peer, the one to keep and
+  // the others. When both ends initiated some, the one kept has the
+  // lowest initiator SPI: both ends see the same SPIs, whatever NAT did
+  // to their addresses, so they keep the same one. When one end
+  // initiated them all (a spoke's connection to its NHS and the on-demand
+  // one `dynamic`, both started at once), it keeps one not made from
+  // `dynamic` if there is one. Only the end that initiated the one kept
+  // gets an answer: it ends the others, and it alone, so that its peer
+  // has the one kept installed by then (an initiator installs a CHILD_SA
+  // after its responder) and the two ends' deletes do not cross.
+  struct Duplicates {
+    std::uint32_t keep = 0;
+    std::vector<std::uint32_t> others;
+    bool operator==(const Duplicates &) const = default;
+  };
+  [[nodiscard]] std::vector<Duplicates>
   duplicates(const std::string &dynamic) const;
   // Established IKE_SAs of `conn` without a CHILD_SA (a wildcard acquire
   // makes a new IKE_SA each time; its child may have gone).

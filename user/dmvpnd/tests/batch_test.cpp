@@ -118,11 +118,16 @@ TEST_F(Hub, RefusedRefreshKeepsTheOldBinding) {
 }
 
 TEST_F(Hub, MirrorFollowsKernelCacheAndEvents) {
-  KernelEntry reg{ip("192.0.2.11"), 32, ip("198.51.100.5"),
-                  DMVPN_ENTRY_DYNAMIC, DMVPN_F_REGISTERED | DMVPN_F_UNIQUE,
-                  20, std::nullopt};
-  KernelEntry other{ip("192.0.2.12"), 32, ip("198.51.100.6"),
-                    DMVPN_ENTRY_STATIC, 0, std::nullopt, std::nullopt};
+  KernelEntry reg{ip("192.0.2.11"),
+                  32,
+                  ip("198.51.100.5"),
+                  DMVPN_ENTRY_DYNAMIC,
+                  DMVPN_F_REGISTERED | DMVPN_F_UNIQUE,
+                  20,
+                  std::nullopt};
+  KernelEntry other{ip("192.0.2.12"),   32, ip("198.51.100.6"),
+                    DMVPN_ENTRY_STATIC, 0,  std::nullopt,
+                    std::nullopt};
   hub.adopt({reg, other});
   EXPECT_EQ(hub.registrations(), 1u);
   hub.on_frame(ip("198.51.100.9"), request("192.0.2.11", "198.51.100.9"));

@@ -107,30 +107,53 @@ TEST_F(Link, UnreadableEventListsAgain) {
   EXPECT_EQ(got[0].name, "list-sas");
 }
 
-TEST_F(Link, DuplicatesEndByIdOnce) {
+// What the link asked charon for, by unique id: "rekey child N",
+// "terminate child N", "terminate N".
+std::vector<std::string> asked(const std::vector<vici::Packet> &got) {
+  std::vector<std::string> out;
+  for (const auto &p : got) {
+    EXPECT_EQ(p.message.value("ike"), nullptr); // never by name
+    EXPECT_EQ(p.message.value("child"), nullptr);
+    if (const auto *id = p.message.value("ike-id"))
+      out.push_back(p.name + " " + *id);
+    if (const auto *id = p.message.value("child-id"))
+      out.push_back(p.name + " child " + *id);
+  }
+  return out;
+}
+
+TEST_F(Link, DuplicatesEndByIdOnceTheKeeperRekeyed) {
   link.start();
   vici::Section one, two, bare;
   sa(one, 1, "00ff");
   sa(two, 2, "0011");
   sa(bare, 3, "0022", false);
   serve_connect({one, two, bare});
+  // Three IKE_SAs to one peer, all initiated here: 2 has the lowest
+  // initiator SPI. Its CHILD_SA is rekeyed first, once.
   link.end_duplicates("dmvpn");
   link.end_duplicates("dmvpn");
-  auto got = received();
-  std::vector<std::string> ids;
-  for (const auto &p : got) {
-    EXPECT_EQ(p.name, "terminate");
-    EXPECT_EQ(p.message.value("ike"), nullptr); // never by name
-    EXPECT_EQ(p.message.value("child"), nullptr);
-    if (const auto *id = p.message.value("ike-id"))
-      ids.push_back(*id);
-    if (const auto *id = p.message.value("child-id"))
-      ids.push_back("child " + *id);
-  }
-  // Three IKE_SAs to one peer: 2 has the lowest initiator SPI. 1's
-  // CHILD_SA goes on its own; 3 has none yet (charon reports the IKE_SA
-  // before its child): it is left alone.
-  EXPECT_EQ(ids, (std::vector<std::string>{"child 10"}));
+  EXPECT_EQ(asked(received()), (std::vector<std::string>{"rekey child 20"}));
+  vici::Section rekeyed;
+  vici::Section &c = testing::add_sa(rekeyed, 2, "0011", kPeer, false)
+                         .add_section("child-sas")
+                         .add_section("gre-21");
+  c.add_section("old")
+      .add("uniqueid", "20")
+      .add("state", "REKEYED")
+      .add("mode", "TRANSPORT");
+  c.add_section("new")
+      .add("uniqueid", "21")
+      .add("state", "INSTALLED")
+      .add("mode", "TRANSPORT");
+  put({T::event, "child-rekey", rekeyed});
+  link.on_readable();
+  // Then 1's CHILD_SA goes on its own; 3 has none yet (charon reports
+  // the IKE_SA before its child): it is left alone.
+  link.end_duplicates("dmvpn");
+  link.end_duplicates("dmvpn");
+  EXPECT_EQ(asked(received()),
+            (std::vector<std::string>{"terminate child 10"}));
 }
 
 } // namespace

@@ -70,11 +70,12 @@ struct FakeCharon {
 // An IKE_SA of connection `conn` to `peer`, with one installed transport
 // child unless `child` is false (its outbound SPI `spi_out`, if given),
 // initiated by this end unless `initiator` is false, as charon reports it
-// in list-sa and updown events.
-inline void add_sa(vici::Section &m, std::uint32_t id, const char *spi,
-                   const char *peer, bool child = true,
-                   const char *conn = "dmvpn", const char *spi_out = nullptr,
-                   bool initiator = true) {
+// in list-sa and updown events. Returns the IKE_SA's section.
+inline vici::Section &add_sa(vici::Section &m, std::uint32_t id,
+                             const char *spi, const char *peer,
+                             bool child = true, const char *conn = "dmvpn",
+                             const char *spi_out = nullptr,
+                             bool initiator = true) {
   vici::Section &s = m.add_section(conn);
   s.add("uniqueid", std::to_string(id))
       .add("state", "ESTABLISHED")
@@ -83,13 +84,14 @@ inline void add_sa(vici::Section &m, std::uint32_t id, const char *spi,
       .add("initiator", initiator ? "yes" : "no")
       .add("initiator-spi", spi);
   if (!child)
-    return;
+    return s;
   vici::Section &c = s.add_section("child-sas").add_section("gre-1");
   c.add("uniqueid", std::to_string(id * 10))
       .add("state", "INSTALLED")
       .add("mode", "TRANSPORT");
   if (spi_out)
     c.add("spi-out", spi_out);
+  return s;
 }
 
 } // namespace dmvpnd::testing

@@ -44,15 +44,17 @@ struct Prot : ::testing::Test {
     fake.put({T::event, name, m});
     prot.link().on_readable();
   }
-  // What charon was asked to terminate: IKE_SA ids, and "child N".
+  // What charon was asked to terminate: IKE_SA ids, and "child N"; and
+  // to rekey: "rekey child N".
   std::vector<std::string> terminated() {
     std::vector<std::string> ids;
     for (const auto &p : fake.received()) {
-      EXPECT_EQ(p.name, "terminate");
+      std::string what = p.name == "rekey" ? "rekey " : "";
+      EXPECT_TRUE(p.name == "terminate" || p.name == "rekey") << p.name;
       if (const auto *id = p.message.value("ike-id"))
-        ids.push_back(*id);
+        ids.push_back(what + *id);
       if (const auto *id = p.message.value("child-id"))
-        ids.push_back("child " + *id);
+        ids.push_back(what + "child " + *id);
     }
     return ids;
   }
@@ -125,15 +127,34 @@ TEST_F(Prot, ChildlessSaGoesAfterASweep) {
 }
 
 TEST_F(Prot, DuplicatesEnd) {
-  vici::Section a, b;
+  vici::Section a;
   testing::add_sa(a, 5, "0f", kSpoke);
   fake.serve_connect(prot.link(), {a});
-  vici::Section up;
+  // Both ends keep the IKE_SA with the lower initiator SPI, which this
+  // end initiated: once it has a CHILD_SA, that is rekeyed first.
+  vici::Section up, child_up;
   up.add("up", "yes");
-  testing::add_sa(up, 6, "0a", kSpoke);
+  testing::add_sa(up, 6, "0a", kSpoke, false);
   event("ike-updown", up);
-  // Both ends keep the IKE_SA with the lower initiator SPI; the other's
-  // CHILD_SA goes first, then, childless, the IKE_SA.
+  EXPECT_TRUE(terminated().empty());
+  child_up.add("up", "yes");
+  testing::add_sa(child_up, 6, "0a", kSpoke);
+  event("child-updown", child_up);
+  EXPECT_EQ(terminated(), std::vector<std::string>{"rekey child 60"});
+  // Rekeyed: the other's CHILD_SA goes, then, childless, the IKE_SA.
+  vici::Section rekeyed;
+  vici::Section &pair = testing::add_sa(rekeyed, 6, "0a", kSpoke, false)
+                            .add_section("child-sas")
+                            .add_section("gre-61");
+  pair.add_section("old")
+      .add("uniqueid", "60")
+      .add("state", "REKEYED")
+      .add("mode", "TRANSPORT");
+  pair.add_section("new")
+      .add("uniqueid", "61")
+      .add("state", "INSTALLED")
+      .add("mode", "TRANSPORT");
+  event("child-rekey", rekeyed);
   EXPECT_EQ(terminated(), std::vector<std::string>{"child 50"});
   vici::Section down;
   down.add("up", "no");

@@ -138,9 +138,10 @@ TEST(SaTable, RekeysMoveTheSas) {
   EXPECT_TRUE(t.protects(kPeer));
 }
 
-TEST(SaTable, BothEndsDropTheSameDuplicate) {
+TEST(SaTable, TheKeepersInitiatorEndsTheDuplicate) {
   // Both ends initiated at once: two IKE_SAs, each end the initiator of
-  // one. Each end numbers them its own way; the SPIs are shared.
+  // one. Each end numbers them its own way; the SPIs are shared. Both
+  // keep the lowest SPI's; only its initiator ends the other.
   SaTable here, there;
   vici::Section a, b;
   ike(a, "dmvpn", 1, true, "00000000000000ff", {{10}});
@@ -149,8 +150,9 @@ TEST(SaTable, BothEndsDropTheSameDuplicate) {
   ike(b, "dmvpn", 9, true, "0000000000000011", {{71}});
   ASSERT_TRUE(here.on_list_sa(a));
   ASSERT_TRUE(there.on_list_sa(b));
-  EXPECT_EQ(here.duplicates("dmvpn"), std::vector<std::uint32_t>{1});
-  EXPECT_EQ(there.duplicates("dmvpn"), std::vector<std::uint32_t>{7});
+  using D = SaTable::Duplicates;
+  EXPECT_TRUE(here.duplicates("dmvpn").empty());
+  EXPECT_EQ(there.duplicates("dmvpn"), (std::vector<D>{{9, {7}}}));
   // One per peer is no duplicate; nor is one still connecting.
   SaTable single;
   vici::Section c;
@@ -175,7 +177,8 @@ TEST(SaTable, OneEndsTwoItInitiatedKeepingTheNamedOne) {
   ike(b, "dmvpn", 9, false, "0000000000000011", {{71}});
   ASSERT_TRUE(spoke.on_list_sa(a));
   ASSERT_TRUE(hub.on_list_sa(b));
-  EXPECT_EQ(spoke.duplicates("dmvpn"), std::vector<std::uint32_t>{2});
+  using D = SaTable::Duplicates;
+  EXPECT_EQ(spoke.duplicates("dmvpn"), (std::vector<D>{{1, {2}}}));
   EXPECT_TRUE(hub.duplicates("dmvpn").empty());
   // Two on-demand ones it initiated: the lowest SPI stays.
   SaTable both;
@@ -183,7 +186,7 @@ TEST(SaTable, OneEndsTwoItInitiatedKeepingTheNamedOne) {
   ike(c, "dmvpn", 1, true, "00000000000000ff", {{10}});
   ike(c, "dmvpn", 2, true, "0000000000000011", {{11}});
   ASSERT_TRUE(both.on_list_sa(c));
-  EXPECT_EQ(both.duplicates("dmvpn"), std::vector<std::uint32_t>{1});
+  EXPECT_EQ(both.duplicates("dmvpn"), (std::vector<D>{{2, {1}}}));
 }
 
 TEST(SaTable, MalformedMessagesChangeNothing) {
