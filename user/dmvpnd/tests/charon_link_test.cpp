@@ -135,17 +135,8 @@ TEST_F(Link, DuplicatesEndByIdOnceTheKeeperRekeyed) {
   link.end_duplicates("dmvpn");
   EXPECT_EQ(asked(received()), (std::vector<std::string>{"rekey child 20"}));
   vici::Section rekeyed;
-  vici::Section &c = testing::add_sa(rekeyed, 2, "0011", kPeer, false)
-                         .add_section("child-sas")
-                         .add_section("gre-21");
-  c.add_section("old")
-      .add("uniqueid", "20")
-      .add("state", "REKEYED")
-      .add("mode", "TRANSPORT");
-  c.add_section("new")
-      .add("uniqueid", "21")
-      .add("state", "INSTALLED")
-      .add("mode", "TRANSPORT");
+  testing::add_child_rekey(testing::add_sa(rekeyed, 2, "0011", kPeer, false),
+                           20, 21);
   put({T::event, "child-rekey", rekeyed});
   link.on_readable();
   // Then 1's CHILD_SA goes on its own; 3 has none yet (charon reports

@@ -94,4 +94,20 @@ inline vici::Section &add_sa(vici::Section &m, std::uint32_t id,
   return s;
 }
 
+// Under IKE_SA section `ike`, what a child-rekey event says: CHILD_SA
+// `old` rekeyed into `now`, installed.
+inline void add_child_rekey(vici::Section &ike, std::uint32_t old,
+                            std::uint32_t now) {
+  vici::Section &pair =
+      ike.add_section("child-sas").add_section("gre-" + std::to_string(now));
+  pair.add_section("old")
+      .add("uniqueid", std::to_string(old))
+      .add("state", "REKEYED")
+      .add("mode", "TRANSPORT");
+  pair.add_section("new")
+      .add("uniqueid", std::to_string(now))
+      .add("state", "INSTALLED")
+      .add("mode", "TRANSPORT");
+}
+
 } // namespace dmvpnd::testing

@@ -143,17 +143,8 @@ TEST_F(Prot, DuplicatesEnd) {
   EXPECT_EQ(terminated(), std::vector<std::string>{"rekey child 60"});
   // Rekeyed: the other's CHILD_SA goes, then, childless, the IKE_SA.
   vici::Section rekeyed;
-  vici::Section &pair = testing::add_sa(rekeyed, 6, "0a", kSpoke, false)
-                            .add_section("child-sas")
-                            .add_section("gre-61");
-  pair.add_section("old")
-      .add("uniqueid", "60")
-      .add("state", "REKEYED")
-      .add("mode", "TRANSPORT");
-  pair.add_section("new")
-      .add("uniqueid", "61")
-      .add("state", "INSTALLED")
-      .add("mode", "TRANSPORT");
+  testing::add_child_rekey(testing::add_sa(rekeyed, 6, "0a", kSpoke, false), 60,
+                           61);
   event("child-rekey", rekeyed);
   EXPECT_EQ(terminated(), std::vector<std::string>{"child 50"});
   vici::Section down;
