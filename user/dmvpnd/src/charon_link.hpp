@@ -57,8 +57,8 @@ public:
   void end_duplicates(const std::string &dynamic);
 
 private:
-  // The keeper's CHILD_SA was rekeyed since it became one: asks for
-  // that the first time.
+  // Whether the keeper's CHILD_SA has been rekeyed (or the rekey failed)
+  // since it became the keeper; asks charon for the rekey the first time.
   bool keeper_newest(std::uint32_t keep);
   void rekey_child(std::uint32_t ike_id, std::uint32_t child_id);
   void end_duplicate(std::uint32_t id);
