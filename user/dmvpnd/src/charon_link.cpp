@@ -124,9 +124,9 @@ void CharonLink::end(const char *key, const char *what, std::uint32_t id,
                     if (ok && *ok == "yes")
                       return;
                     const auto *err = r ? r->value("errmsg") : nullptr;
-                    // Both ends end a duplicate: the peer's delete may come
-                    // first, and its event before this answer. charon's words
-                    // for it vary.
+                    // The peer may end it too (its entry went as well): its
+                    // delete may come first, and its event before this
+                    // answer. charon's words for it vary.
                     bool gone =
                         (child ? !sas_.has_child(id) : !sas_.find(id)) ||
                         (err && err->find("no matching") != std::string::npos);
