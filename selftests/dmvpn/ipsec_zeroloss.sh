@@ -51,7 +51,7 @@ stream_result() {
 	rm -f "${RECV[$1]}" "${RECV[$1]}.err"
 }
 # stream_whole NAME PORT [NS]: a check that every datagram arrived; its
-# line names NS's xfrm input errors, if NS is given (the receiver's).
+# line names NS's xfrm error counters, if NS is given (the receiver's).
 stream_whole() {
 	local r note=
 	r=$(stream_result "$2")
