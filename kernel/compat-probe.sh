@@ -35,4 +35,7 @@ grep -A1 'int[[:space:]]*(\*parse)(const struct sk_buff \*skb,' "$netdev" |
 # 6.13: MODULE_IMPORT_NS() takes a string.
 grep -q 'define MODULE_IMPORT_NS(ns)[[:space:]]*MODULE_INFO(import_ns, ns)' \
 	"$inc/linux/module.h" && echo -DDMVPN_COMPAT_IMPORT_NS_STRING
+# 6.13 (and 6.12 stable): xfrm_find_acq() takes a per-CPU state number.
+grep -A1 '^struct xfrm_state \*xfrm_find_acq(' "$inc/net/xfrm.h" |
+	grep -q 'pcpu_num' && echo -DDMVPN_COMPAT_FIND_ACQ_PCPU
 exit 0

@@ -12,6 +12,7 @@
 #include <net/inet_dscp.h>
 #include <net/ip_tunnels.h>
 #include <net/rtnetlink.h>
+#include <net/xfrm.h>
 
 #ifdef DMVPN_COMPAT_LINUX_UNALIGNED
 #include <linux/unaligned.h>
@@ -78,6 +79,23 @@ static inline void dmvpn_compat_flow_dscp(struct flowi4 *fl4, u8 dsfield)
 	fl4->flowi4_dscp = inet_dsfield_to_dscp(dsfield);
 #else
 	fl4->flowi4_tos = dsfield & INET_DSCP_MASK;
+#endif
+}
+
+/* The larval state of an ACQUIRE for these addresses and reqid, without
+ * making one; xfrm_find_acq() took a per-CPU state number in 6.13.
+ */
+static inline struct xfrm_state *
+dmvpn_compat_find_acq(struct net *net, const struct xfrm_state *x)
+{
+#ifdef DMVPN_COMPAT_FIND_ACQ_PCPU
+	return xfrm_find_acq(net, &x->mark, x->props.mode, x->props.reqid,
+			     x->if_id, UINT_MAX, x->id.proto, &x->id.daddr,
+			     &x->props.saddr, 0, x->props.family);
+#else
+	return xfrm_find_acq(net, &x->mark, x->props.mode, x->props.reqid,
+			     x->if_id, x->id.proto, &x->id.daddr,
+			     &x->props.saddr, 0, x->props.family);
 #endif
 }
 

@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <net/xfrm.h>
 
+#include "compat.h"
 #include "dmvpn.h"
 
 /* When a held packet was queued, in jiffies. Ours from ndo_start_xmit on:
@@ -251,13 +252,15 @@ static void dmvpn_hold_kick(struct dmvpn_dev *d, const struct dmvpn_addr *nbma)
 
 /* What a new SA (@spi from @in to @out) or policy (@spi 0, to @out: NULL
  * for anyone) in @net means to its protected devices: its peer may have
- * become protected, and a new SA settles. Atomic context.
+ * become protected, and a new SA settles. Whether one of them has a peer
+ * at @out. Atomic context.
  */
-static void dmvpn_km_event(struct net *net, const struct dmvpn_addr *out,
+static bool dmvpn_km_event(struct net *net, const struct dmvpn_addr *out,
 			   __be32 in, __be32 spi)
 {
 	struct dmvpn_net *dn = dmvpn_pernet(net);
 	struct dmvpn_dev *d;
+	bool peer = false;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(d, &dn->devs, list) {
@@ -266,8 +269,28 @@ static void dmvpn_km_event(struct net *net, const struct dmvpn_addr *out,
 		dmvpn_hold_kick(d, out);
 		if (spi)
 			dmvpn_settle_new_sa(d, out, in, spi);
+		peer = peer || (out && dmvpn_peer_find(&d->cache.peers, out));
 	}
 	rcu_read_unlock();
+	return peer;
+}
+
+/* An SA to a peer came: no larval state of an ACQUIRE for it may stay.
+ * xfrm_state_find() sends the ACQUIRE before it takes the state lock to
+ * insert its larval state, so lookups that race (the peer's first packet
+ * and the probe of dmvpn_hold_peer_born()) make one each; the key manager
+ * answers one, and xfrm_state_add() removes one only. A larval state left
+ * outlives the SA and, once the SA goes, keeps every lookup from asking
+ * for a new one until xfrm_acq_expires (charon: 165 s).
+ */
+static void dmvpn_drop_larval(struct net *net, const struct xfrm_state *x)
+{
+	struct xfrm_state *acq;
+
+	while ((acq = dmvpn_compat_find_acq(net, x))) {
+		xfrm_state_delete(acq);
+		xfrm_state_put(acq);
+	}
 }
 
 /* A new or updated SA. Its outbound policy may come after it (charon
@@ -285,7 +308,9 @@ static int dmvpn_km_notify(struct xfrm_state *x, const struct km_event *c)
 	 * other lookup finds no peer: our own address is none).
 	 */
 	nbma.ip4 = x->id.daddr.a4;
-	dmvpn_km_event(xs_net(x), &nbma, x->props.saddr.a4, x->id.spi);
+	if (dmvpn_km_event(xs_net(x), &nbma, x->props.saddr.a4, x->id.spi) &&
+	    x->km.state == XFRM_STATE_VALID)
+		dmvpn_drop_larval(xs_net(x), x);
 	return 0;
 }
 
