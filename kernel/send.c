@@ -291,6 +291,11 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 	skb_set_inner_protocol(skb, proto);
 	dmvpn_gre_build(skb_push(skb, gre_hlen), proto, d->p.key_set,
 			d->p.key);
+	/* The outer packet's transport header, as gre_build_header() sets
+	 * it: ESP in transport mode reads it, and a frame from a packet
+	 * socket (dmvpnd's NHRP) has none.
+	 */
+	skb_reset_transport_header(skb);
 	/* DF stays clear: the underlay may fragment, as Cisco does by
 	 * default, so no ICMP from the underlay is needed for PMTU.
 	 */
