@@ -39,9 +39,9 @@ kernel_leg() {
 	# multicast replication, netlink and the cache, device lifetime and
 	# module unload, a daemon's registrations, and NHRP and data through
 	# charon's SAs) under KASAN, lockdep and kmemleak; the other
-	# kernel-level tests run on the three Debian kernels. CI once ran this suite three times slower than the
-	# machines it was written on, and the debug kernel's tests cost
-	# three times the others'.
+	# kernel-level tests run on the three Debian kernels. CI once ran
+	# this suite three times slower than the machines it was written
+	# on, and the debug kernel's tests cost three times the others'.
 	# DMVPN_FULL=1 runs everything everywhere.
 	local skip_tests=${DMVPN_SELFTESTS_SKIP:-}
 	if [ "$k" != 6.1 ] && [ "${DMVPN_FULL:-0}" != 1 ]; then
