@@ -107,18 +107,15 @@ drops0=$(drops)
 xfrm_stat() {
 	n "$1" awk '$2 != 0 { printf "%s=%s ", $1, $2 }' /proc/net/xfrm_stat
 }
-# xfrm_in NS: the packets NS's xfrm input dropped, all reasons.
-xfrm_in() {
-	n "$1" awk '$1 ~ /^XfrmIn/ { s += $2 } END { print s + 0 }' \
+# xfrm_sum NS REGEX: the sum of NS's xfrm counters whose name matches.
+# Input drops, all reasons: ^XfrmIn. Output drops of packets whose SA
+# died after their route was looked up: ^XfrmOutState(Invalid|Expired)$.
+xfrm_sum() {
+	n "$1" awk -v re="$2" '$1 ~ re { s += $2 } END { print s + 0 }' \
 		/proc/net/xfrm_stat
 }
-
-# xfrm_out_died NS: packets NS's xfrm output dropped because their SA
-# died after their route was looked up.
-xfrm_out_died() {
-	n "$1" awk '$1 == "XfrmOutStateInvalid" || $1 == "XfrmOutStateExpired" { s += $2 }
-		END { print s + 0 }' /proc/net/xfrm_stat
-}
+xfrm_in() { xfrm_sum "$1" '^XfrmIn'; }
+xfrm_out_died() { xfrm_sum "$1" '^XfrmOutState(Invalid|Expired)$'; }
 
 # from_nothing NAME PORT: spoke 1 streams to spoke 2, which it has no SA
 # with: all arrives, some through the hub while the SA came, the rest
