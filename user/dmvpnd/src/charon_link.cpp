@@ -104,44 +104,51 @@ void CharonLink::on_event(const std::string &name, const vici::Section &m) {
   std::erase_if(terminating_, [&](auto id) { return !sas_.find(id); });
   std::erase_if(emptied_, [&](auto id) { return !sas_.find(id); });
   std::erase_if(rekeyed_, [&](const auto &e) { return !sas_.find(e.first); });
-  std::erase_if(ending_children_, [&](auto id) { return !sas_.has_child(id); });
+  std::erase_if(ending_children_, [&](const auto &e) {
+    return !sas_.has_child(e.second, e.first);
+  });
   // A streamed list-sa is part of a listing still under way.
   if (name != "list-sa" && listed_)
     hooks_.changed();
 }
 
-// An SA by unique id (`key`: ike-id or child-id), once per id (`asked`).
+// An SA by unique id (`key`: ike-id or child-id); `gone` says whether the
+// table no longer has it.
 void CharonLink::end(const char *key, const char *what, std::uint32_t id,
-                     std::set<std::uint32_t> &asked) {
-  if (!client_.connected() || !asked.insert(id).second)
-    return;
+                     std::function<bool()> gone) {
   vici::Section args;
   args.add(key, std::to_string(id)).add("timeout", "-1");
-  bool child = std::string_view{key} == "child-id";
-  client_.command("terminate", std::move(args),
-                  [this, what, id, child](std::optional<vici::Section> r) {
-                    const auto *ok = r ? r->value("success") : nullptr;
-                    if (ok && *ok == "yes")
-                      return;
-                    const auto *err = r ? r->value("errmsg") : nullptr;
-                    // The peer may end it too (its entry went as well): its
-                    // delete may come first, and its event before this
-                    // answer. charon's words for it vary.
-                    bool gone =
-                        (child ? !sas_.has_child(id) : !sas_.find(id)) ||
-                        (err && err->find("no matching") != std::string::npos);
-                    log(gone ? Level::info : Level::warning,
-                        "charon: terminating {} {} failed: {}", what, id,
-                        err ? *err : "no answer");
-                  });
+  client_.command(
+      "terminate", std::move(args),
+      [what, id, gone = std::move(gone)](std::optional<vici::Section> r) {
+        const auto *ok = r ? r->value("success") : nullptr;
+        if (ok && *ok == "yes")
+          return;
+        const auto *err = r ? r->value("errmsg") : nullptr;
+        // The peer may end it too (its entry went as well): its delete
+        // may come first, and its event before this answer. charon's
+        // words for it vary.
+        bool ended =
+            gone() || (err && err->find("no matching") != std::string::npos);
+        log(ended ? Level::info : Level::warning,
+            "charon: terminating {} {} failed: {}", what, id,
+            err ? *err : "no answer");
+      });
 }
 
 void CharonLink::terminate(std::uint32_t ike_id) {
-  end("ike-id", "IKE_SA", ike_id, terminating_);
+  if (!client_.connected() || !terminating_.insert(ike_id).second)
+    return;
+  end("ike-id", "IKE_SA", ike_id,
+      [this, ike_id] { return !sas_.find(ike_id); });
 }
 
-void CharonLink::terminate_child(std::uint32_t child_id) {
-  end("child-id", "CHILD_SA", child_id, ending_children_);
+void CharonLink::terminate_child(std::uint32_t ike_id, std::uint32_t child_id) {
+  if (!client_.connected() ||
+      !ending_children_.emplace(child_id, ike_id).second)
+    return;
+  end("child-id", "CHILD_SA", child_id,
+      [this, ike_id, child_id] { return !sas_.has_child(ike_id, child_id); });
 }
 
 void CharonLink::initiate(const std::string &ike, const std::string &child) {
@@ -240,7 +247,7 @@ void CharonLink::end_duplicate(std::uint32_t id) {
     log(Level::info,
         "charon: ending duplicate CHILD_SA {} of IKE_SA {} ({}) to {}",
         child_id, id, sa->name, sa->remote.str());
-    terminate_child(child_id);
+    terminate_child(id, child_id);
   }
 }
 

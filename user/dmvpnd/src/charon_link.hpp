@@ -41,6 +41,9 @@ public:
   // Connected, and the table read from charon since.
   [[nodiscard]] bool up() const { return listed_; }
   [[nodiscard]] const SaTable &sas() const { return sas_; }
+  [[nodiscard]] std::set<std::uint32_t> take_touched() {
+    return sas_.take_touched();
+  }
 
   [[nodiscard]] int fd() const { return client_.fd(); }
   [[nodiscard]] bool wants_write() const { return client_.wants_write(); }
@@ -50,7 +53,7 @@ public:
   // Each IKE_SA is asked to go once.
   void terminate(std::uint32_t ike_id);
   // Each CHILD_SA too.
-  void terminate_child(std::uint32_t child_id);
+  void terminate_child(std::uint32_t ike_id, std::uint32_t child_id);
   void initiate(const std::string &ike, const std::string &child);
   // Ends duplicate IKE_SAs (SaTable::duplicates), once the one kept has
   // been rekeyed, child first.
@@ -63,7 +66,7 @@ private:
   void rekey_child(std::uint32_t ike_id, std::uint32_t child_id);
   void end_duplicate(std::uint32_t id);
   void end(const char *key, const char *what, std::uint32_t id,
-           std::set<std::uint32_t> &asked);
+           std::function<bool()> gone);
   void connect();
   void lost(const char *why);
   void list();
@@ -77,7 +80,7 @@ private:
   bool listed_ = false;
   bool warned_ = false; // "charon not reachable" said once per outage
   std::set<std::uint32_t> terminating_;
-  std::set<std::uint32_t> ending_children_;
+  std::map<std::uint32_t, std::uint32_t> ending_children_; // -> IKE_SA
   // Duplicate IKE_SAs whose CHILD_SAs were asked to go.
   std::set<std::uint32_t> emptied_;
   // Keepers (IKE_SA) whose CHILD_SA was asked to rekey: that CHILD_SA, or

@@ -85,23 +85,35 @@ void Protection::on_changed() {
   link_.end_duplicates(cfg_.dynamic);
 }
 
+// Only the IKE_SAs touched since the last event are read: a hub hears of
+// every spoke's SA while it starts.
 void Protection::tell_initiated() {
+  auto touched = link_.take_touched();
   if (!initiated_)
     return;
-  std::set<std::pair<std::uint32_t, std::uint32_t>> now;
-  for (const auto &[id, sa] : link_.sas().all()) {
-    if (!sa.initiator || sa.name != cfg_.dynamic)
+  // An IKE rekey moves a CHILD_SA to another IKE_SA (both are touched):
+  // it is told again only once it has gone.
+  std::set<Told> dropped;
+  for (auto id : touched)
+    if (auto it = owned_.find(id); it != owned_.end()) {
+      dropped.merge(it->second);
+      owned_.erase(it);
+    }
+  for (auto id : touched) {
+    const IkeSa *sa = link_.sas().find(id);
+    if (!sa || !sa->initiator || sa->name != cfg_.dynamic)
       continue;
-    for (const auto &[cid, c] : sa.children) {
+    for (const auto &[cid, c] : sa->children) {
       if (c.state != "INSTALLED" || !c.spi_out)
         continue;
-      std::pair key{sa.remote.be, c.spi_out};
-      now.insert(key);
-      if (!told_.contains(key))
-        initiated_(sa.remote, c.spi_out);
+      Told key{sa->remote.be, c.spi_out};
+      owned_[id].insert(key);
+      if (!dropped.erase(key) && told_.insert(key).second)
+        initiated_(sa->remote, c.spi_out);
     }
   }
-  told_ = std::move(now);
+  for (const auto &key : dropped)
+    told_.erase(key);
 }
 
 void Protection::expire() {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <set>
 #include <span>
 #include <string>
@@ -88,8 +89,11 @@ private:
   Timer sweep_;
   std::set<std::uint32_t> childless_; // at the last sweep
   Initiated initiated_;
-  // (peer, outbound SPI) already told, while their CHILD_SA lasts.
-  std::set<std::pair<std::uint32_t, std::uint32_t>> told_;
+  // (peer, outbound SPI) already told, while their CHILD_SA lasts, and
+  // which IKE_SA has them.
+  using Told = std::pair<std::uint32_t, std::uint32_t>;
+  std::set<Told> told_;
+  std::map<std::uint32_t, std::set<Told>> owned_;
 };
 
 // A non-blocking connection to a VICI socket, or an empty Fd.

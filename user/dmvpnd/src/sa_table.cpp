@@ -161,6 +161,7 @@ bool SaTable::on_child_updown(const vici::Section &m) {
       reindex(sa.uniqueid);
       continue;
     }
+    touched_.insert(sa.uniqueid);
     for (const auto &[id, c] : sa.children) {
       if (up)
         it->second.children[id] = c;
@@ -205,6 +206,7 @@ bool SaTable::on_child_rekey(const vici::Section &m) {
       cur.children.clear();
       reindex(cur.uniqueid);
     }
+    touched_.insert(cur.uniqueid);
     for (const auto &e : children->entries) {
       const auto *cs = std::get_if<vici::Section>(&e.value);
       const auto *o = cs ? cs->section("old") : nullptr;
@@ -221,6 +223,8 @@ bool SaTable::on_child_rekey(const vici::Section &m) {
 }
 
 void SaTable::clear() {
+  for (const auto &[id, sa] : ike_)
+    touched_.insert(id);
   ike_.clear();
   remote_of_.clear();
   by_remote_.clear();
@@ -228,6 +232,7 @@ void SaTable::clear() {
 }
 
 void SaTable::reindex(std::uint32_t id) {
+  touched_.insert(id);
   if (auto was = remote_of_.find(id); was != remote_of_.end()) {
     auto &ids = by_remote_[was->second];
     ids.erase(id);
@@ -273,10 +278,9 @@ const IkeSa *SaTable::find(std::uint32_t ike_id) const {
   return it == ike_.end() ? nullptr : &it->second;
 }
 
-bool SaTable::has_child(std::uint32_t child_id) const {
-  return std::any_of(ike_.begin(), ike_.end(), [&](const auto &e) {
-    return e.second.children.contains(child_id);
-  });
+bool SaTable::has_child(std::uint32_t ike_id, std::uint32_t child_id) const {
+  const IkeSa *sa = find(ike_id);
+  return sa && sa->children.contains(child_id);
 }
 
 std::vector<SaTable::Duplicates>

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ip4.hpp"
@@ -61,11 +62,16 @@ public:
   [[nodiscard]] bool protects(Ip4 nbma) const;
   [[nodiscard]] std::vector<const IkeSa *> to(Ip4 nbma) const;
   [[nodiscard]] const IkeSa *find(std::uint32_t ike_id) const;
-  // A CHILD_SA of any IKE_SA (a walk: for the few being ended).
-  [[nodiscard]] bool has_child(std::uint32_t child_id) const;
+  [[nodiscard]] bool has_child(std::uint32_t ike_id,
+                               std::uint32_t child_id) const;
   [[nodiscard]] std::size_t size() const { return ike_.size(); }
   [[nodiscard]] const std::map<std::uint32_t, IkeSa> &all() const {
     return ike_;
+  }
+  // The IKE_SAs that came, changed or went since the last call, so that
+  // what follows each event need not walk every SA of a hub.
+  [[nodiscard]] std::set<std::uint32_t> take_touched() {
+    return std::exchange(touched_, {});
   }
 
   // Of two or more established IKE_SAs to one peer, the one to keep and
@@ -100,6 +106,7 @@ private:
   std::unordered_map<std::uint32_t, std::uint32_t> remote_of_; // id -> be
   std::unordered_map<std::uint32_t, std::set<std::uint32_t>> by_remote_;
   std::set<std::uint32_t> shared_; // peers with two IKE_SAs or more
+  std::set<std::uint32_t> touched_;
 };
 
 } // namespace dmvpnd

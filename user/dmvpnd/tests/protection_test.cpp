@@ -175,6 +175,30 @@ TEST_F(Prot, TellsTheKernelOfTheSasItInitiated) {
   event("child-updown", up);
   EXPECT_EQ(told, (Told{{*Ip4::parse(kSpoke), 0xc0000002},
                         {*Ip4::parse("198.51.100.17"), 0xc0000004}}));
+  // An IKE rekey moves the CHILD_SA to IKE_SA 6: nothing new to tell.
+  vici::Section rekey;
+  auto &conn = rekey.add_section("dmvpn");
+  for (auto [part, id] : {std::pair{"old", 2}, std::pair{"new", 6}})
+    conn.add_section(part)
+        .add("uniqueid", std::to_string(id))
+        .add("state", "ESTABLISHED")
+        .add("local-host", "198.51.100.5")
+        .add("remote-host", kSpoke)
+        .add("initiator", "yes")
+        .add("initiator-spi", "66");
+  event("ike-rekey", rekey);
+  EXPECT_EQ(told.size(), 2U);
+  // Gone, then a new CHILD_SA with the same SPI (charon restarted): told.
+  vici::Section gone, again;
+  gone.add("up", "no");
+  testing::add_sa(gone, 6, "66", kSpoke, false);
+  event("ike-updown", gone);
+  again.add("up", "yes");
+  testing::add_sa(again, 7, "77", kSpoke, true, "dmvpn", "c0000002");
+  event("child-updown", again);
+  EXPECT_EQ(told, (Told{{*Ip4::parse(kSpoke), 0xc0000002},
+                        {*Ip4::parse("198.51.100.17"), 0xc0000004},
+                        {*Ip4::parse(kSpoke), 0xc0000002}}));
 }
 
 } // namespace
