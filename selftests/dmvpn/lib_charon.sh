@@ -93,6 +93,13 @@ charon_conf() {
 		# The default 16 threads are for a busy gateway, not a TCG
 		# guest.
 		threads = 8
+		# Above 10 half-open IKE_SAs (the default) charon answers
+		# with COOKIEs; an initiator that retransmitted its
+		# IKE_SA_INIT meanwhile may get answers to both, sign the
+		# other, and fail authentication ("MAC mismatched" at the
+		# hub), after which its start connection never retries.
+		# The benchmark's hub has up to 250 spokes coming at once.
+		cookie_threshold = 1000
 		plugins {
 			vici {
 				socket = $(charon_uri "$1")
