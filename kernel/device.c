@@ -406,7 +406,7 @@ static unsigned int dmvpn_default_mtu(const struct dmvpn_dev *d,
 {
 	int mtu = (link ? link->mtu : ETH_DATA_LEN) - dmvpn_tunnel_hlen(d);
 
-	if (d->p.protect == DMVPN_PROTECT_REQUIRE)
+	if (dmvpn_protected(d))
 		mtu -= DMVPN_ESP_OVERHEAD;
 	return max_t(int, mtu, ETH_MIN_MTU);
 }

@@ -118,6 +118,12 @@ static inline struct dmvpn_net *dmvpn_pernet(struct net *net)
 	return net_generic(net, dmvpn_net_id);
 }
 
+/* IPsec required on @d: SA events concern it, and no GRE passes in clear. */
+static inline bool dmvpn_protected(const struct dmvpn_dev *d)
+{
+	return READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE;
+}
+
 /* An IPv4 address a tunnel can be sent to or from. Excluded: 0/8 ("this
  * network"), 127/8, 224/4 multicast and 240/4 reserved, which holds the
  * limited broadcast.
@@ -179,7 +185,7 @@ void dmvpn_xmit_released(struct dmvpn_dev *d, struct sk_buff_head *list,
 #define DMVPN_SETTLE_WINDOW	(10 * HZ)
 void dmvpn_settle_start(struct dmvpn_dev *d, struct dmvpn_peer *p,
 			unsigned long now);
-void dmvpn_settle_new_sa(struct dmvpn_dev *d, const struct dmvpn_addr *dst,
+void dmvpn_settle_new_sa(struct dmvpn_dev *d, struct dmvpn_peer *dst,
 			 __be32 src, __be32 spi);
 void dmvpn_settle_initiated(struct net *net, __be32 nbma, __be32 spi);
 void dmvpn_settle_heard(struct dmvpn_dev *d, __be32 nbma,

@@ -114,7 +114,7 @@ void dmvpn_hold_peer_born(struct dmvpn_peers *peers, struct dmvpn_peer *p)
 					   cache.peers);
 	struct dmvpn_hold *h = &peers->hold;
 
-	if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE)
+	if (!dmvpn_protected(d))
 		return;
 	spin_lock_bh(&h->lock);
 	p->hold_probe = true;
@@ -229,22 +229,17 @@ void dmvpn_hold_work(struct work_struct *work)
 				   time_after(next, now) ? next - now : 0);
 }
 
-/* Something to @nbma (NULL: to anyone) may have become protected on @d:
- * the peers it leads to try their direct path with their next packet,
- * and what they hold is released if it is. Under RCU.
+/* Something to @p (NULL: to anyone) may have become protected on @d: the
+ * peers it leads to try their direct path with their next packet, and
+ * what they hold is released if it is. Under RCU.
  */
-static void dmvpn_hold_kick(struct dmvpn_dev *d, const struct dmvpn_addr *nbma)
+static void dmvpn_hold_kick(struct dmvpn_dev *d, struct dmvpn_peer *p)
 {
-	struct dmvpn_peer *p;
-
-	if (!nbma) {
+	if (!p) {
 		if (READ_ONCE(d->cache.peers.hold.total))
 			mod_delayed_work(system_wq, &d->hold_work, 0);
 		return;
 	}
-	p = dmvpn_peer_find(&d->cache.peers, nbma);
-	if (!p)
-		return;
 	WRITE_ONCE(p->probe_at, jiffies);
 	if (READ_ONCE(p->hold_busy))
 		mod_delayed_work(system_wq, &d->hold_work, 0);
@@ -259,20 +254,23 @@ static bool dmvpn_km_event(struct net *net, const struct dmvpn_addr *out,
 			   __be32 in, __be32 spi)
 {
 	struct dmvpn_net *dn = dmvpn_pernet(net);
+	struct dmvpn_peer *p;
 	struct dmvpn_dev *d;
-	bool peer = false;
+	bool found = false;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(d, &dn->devs, list) {
-		if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE)
+		if (!dmvpn_protected(d))
 			continue;
-		dmvpn_hold_kick(d, out);
+		p = out ? dmvpn_peer_find(&d->cache.peers, out) : NULL;
+		if (p || !out)
+			dmvpn_hold_kick(d, p);
+		found = found || p;
 		if (spi)
-			dmvpn_settle_new_sa(d, out, in, spi);
-		peer = peer || (out && dmvpn_peer_find(&d->cache.peers, out));
+			dmvpn_settle_new_sa(d, p, in, spi);
 	}
 	rcu_read_unlock();
-	return peer;
+	return found;
 }
 
 /* An SA to a peer came: no larval state of an ACQUIRE for it may stay.

@@ -997,8 +997,7 @@ void dmvpn_nl_notify_peer_gone(struct dmvpn_peers *peers,
 	struct dmvpn_dev *d = container_of(peers, struct dmvpn_dev,
 					   cache.peers);
 
-	if (READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
-	    !d->cache.dead &&
+	if (dmvpn_protected(d) && !d->cache.dead &&
 	    genl_has_listeners(&dmvpn_genl_family, d->net, 0))
 		dmvpn_nl_event_addr(d, DMVPN_EVENT_PEER_GONE,
 				    DMVPN_ENTRY_A_NBMA, &p->nbma, NULL);

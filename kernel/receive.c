@@ -119,8 +119,7 @@ static unsigned int dmvpn_rcv(void *priv, struct sk_buff *skb,
 	 * inbound trap): a protected device takes only what IPsec
 	 * delivered.
 	 */
-	if (READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
-	    !skb_sec_path(skb)) {
+	if (dmvpn_protected(d) && !skb_sec_path(skb)) {
 		dmvpn_count(d, DMVPN_CNT_RX_UNPROTECTED);
 		goto drop;
 	}

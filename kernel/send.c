@@ -128,7 +128,7 @@ static struct rtable *dmvpn_route(struct dmvpn_dev *d, __be32 nbma, u8 tos,
 	fl4.flowi4_proto = IPPROTO_GRE;
 	fl4.flowi4_mark = mark;
 	fl4.fl4_gre_key = htonl(d->p.key);
-	if (READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE)
+	if (dmvpn_protected(d))
 		rt = dmvpn_route_protected(d->net, &fl4);
 	else
 		rt = ip_route_output_key(d->net, &fl4);
@@ -183,7 +183,7 @@ static void dmvpn_sa_is_pending(struct dmvpn_dev *d, struct dmvpn_peer *p)
 static bool dmvpn_sa_wait(const struct dmvpn_dev *d,
 			  const struct dmvpn_peer *p, unsigned long now)
 {
-	return READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
+	return dmvpn_protected(d) &&
 	       READ_ONCE(p->sa) == DMVPN_SA_PENDING &&
 	       time_before(now, READ_ONCE(p->probe_at));
 }
@@ -253,7 +253,7 @@ static void dmvpn_encap(struct dmvpn_dev *d, struct sk_buff *skb,
 		}
 		return;
 	}
-	if (p && READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE)
+	if (p && dmvpn_protected(d))
 		dmvpn_sa_is_up(d, p);
 	if (IS_ERR(rt)) {
 		DEV_STATS_INC(d->dev, tx_carrier_errors);
@@ -406,8 +406,7 @@ static void dmvpn_xmit_unicast(struct dmvpn_dev *d, struct sk_buff *skb,
 	 * settles, its traffic goes through an NHS not known to lack one,
 	 * as in Phase 2 before the resolution, instead of waiting.
 	 */
-	if (r.how == DMVPN_ROUTE_ENTRY &&
-	    READ_ONCE(d->p.protect) == DMVPN_PROTECT_REQUIRE &&
+	if (r.how == DMVPN_ROUTE_ENTRY && dmvpn_protected(d) &&
 	    dmvpn_cache_nhs(&d->cache, now, &nhs_peer) && nhs_peer != r.peer &&
 	    READ_ONCE(nhs_peer->sa) != DMVPN_SA_PENDING) {
 		alt = nhs_peer;

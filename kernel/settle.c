@@ -31,22 +31,21 @@ void dmvpn_settle_start(struct dmvpn_dev *d, struct dmvpn_peer *p,
 		WRITE_ONCE(d->settle_until, until);
 }
 
-/* An SA @spi from @src to @dst was installed: the newest to its peer
- * (whichever of the two addresses is not ours). Inbound, soon after the
+/* An SA @spi from @src to peer @dst (NULL: not a peer) was installed:
+ * the newest to its peer (whichever of the two addresses is not ours). Inbound, soon after the
  * first one it is a second CHILD_SA (both ends initiated), which the peer
  * may not have yet either; later ones are rekeys, whose responder
  * installs its outbound half only once the initiator has both. Under RCU.
  */
-void dmvpn_settle_new_sa(struct dmvpn_dev *d, const struct dmvpn_addr *dst,
+void dmvpn_settle_new_sa(struct dmvpn_dev *d, struct dmvpn_peer *dst,
 			 __be32 src, __be32 spi)
 {
 	struct dmvpn_addr a = { .family = AF_INET, .ip4 = src };
 	unsigned long now = jiffies;
 	struct dmvpn_peer *p;
 
-	p = dmvpn_peer_find(&d->cache.peers, dst);
-	if (p)
-		WRITE_ONCE(p->settle_out_spi, spi);
+	if (dst)
+		WRITE_ONCE(dst->settle_out_spi, spi);
 	p = dmvpn_peer_find(&d->cache.peers, &a);
 	if (!p)
 		return;
@@ -69,7 +68,7 @@ void dmvpn_settle_initiated(struct net *net, __be32 nbma, __be32 spi)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(d, &dn->devs, list) {
-		if (READ_ONCE(d->p.protect) != DMVPN_PROTECT_REQUIRE)
+		if (!dmvpn_protected(d))
 			continue;
 		p = dmvpn_peer_find(&d->cache.peers, &a);
 		if (p && READ_ONCE(p->settle_out_spi) == spi)
