@@ -86,8 +86,11 @@ void Device::update(const DeviceInfo &info, std::optional<Ip4> proto,
 
 // Keeps the clients of unchanged servers (and their state); a restart
 // re-registers at once.
+// Clients start once nhs_ holds them all: what they send on starting
+// asks from_nhs() whether it goes to a server.
 void Device::sync_nhs(const std::vector<NhsConfig> &nhs, bool restart) {
   std::vector<std::unique_ptr<NhsClient>> next;
+  std::vector<NhsClient *> starting;
   for (const auto &cfg : nhs) {
     auto it = std::find_if(nhs_.begin(), nhs_.end(), [&](const auto &c) {
       return c && c->config() == cfg;
@@ -95,16 +98,18 @@ void Device::sync_nhs(const std::vector<NhsConfig> &nhs, bool restart) {
     if (it != nhs_.end()) {
       next.push_back(std::move(*it));
       if (restart)
-        next.back()->start();
+        starting.push_back(next.back().get());
     } else {
       next.push_back(std::make_unique<NhsClient>(*this, cfg));
-      next.back()->start();
+      starting.push_back(next.back().get());
     }
   }
   for (auto &gone : nhs_)
     if (gone)
       gone->withdraw();
   nhs_ = std::move(next);
+  for (NhsClient *c : starting)
+    c->start();
   place_nhs();
 }
 
@@ -151,7 +156,7 @@ std::optional<Ip4> Device::public_nbma() const {
 
 bool Device::from_nhs(Ip4 outer) const {
   return std::any_of(nhs_.begin(), nhs_.end(),
-                     [&](const auto &c) { return c->nbma() == outer; });
+                     [&](const auto &c) { return c && c->nbma() == outer; });
 }
 
 bool Device::send(Ip4 nbma, const nhrp::Packet &p) {

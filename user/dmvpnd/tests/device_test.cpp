@@ -97,6 +97,25 @@ TEST_F(Cloud, SpokeRegisters) {
             req.mandatory()->request_id);
 }
 
+// The daemon asks, for each frame, whether it goes to a server (an SA
+// charon brings by itself). A configuration change restarts the clients
+// while the server list is rebuilt: what they send then must find them.
+TEST_F(Cloud, FramesOfRestartingClientsGoToServers) {
+  s1.update(info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
+            {hub_nhs()});
+  std::vector<std::pair<Ip4, bool>> seen;
+  s1_io.on_send = [&](Ip4 to) { seen.emplace_back(to, s1.from_nhs(to)); };
+  NhsConfig second;
+  second.nbma = ip("198.51.100.77");
+  second.proto = ip("192.0.2.2");
+  auto changed = info(DMVPN_ROLE_SPOKE, "198.51.100.5");
+  changed.config.holdtime = 30;
+  s1.update(changed, ip("192.0.2.11"), {hub_nhs(), second});
+  ASSERT_FALSE(seen.empty());
+  for (const auto &[to, server] : seen)
+    EXPECT_TRUE(server) << to.str();
+}
+
 TEST_F(Cloud, RetransmitBackoffThenDown) {
   s1.update(info(DMVPN_ROLE_SPOKE, "198.51.100.5"), ip("192.0.2.11"),
             {hub_nhs()});

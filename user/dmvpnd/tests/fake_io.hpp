@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cerrno>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,8 +35,13 @@ public:
   // Name lookups wait here until the test answers them.
   std::vector<std::pair<std::string, LookupToken>> lookups;
 
+  // Called as each frame goes, as the daemon's io asks the device then.
+  std::function<void(Ip4)> on_send;
+
   void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
     sent.push_back({nbma, {frame.begin(), frame.end()}});
+    if (on_send)
+      on_send(nbma);
   }
   // The kernel's ENTRY_NEW rules (DMVPN_A_REPLACE / _REPLACE_LEARNED).
   int entry_new(const EntrySpec &s) override {
