@@ -23,7 +23,10 @@ class KernelIo : public DeviceIo {
 public:
   KernelIo(Genl &genl, Rtnl &rtnl, NameLookup &names, int ifindex)
       : genl_(genl), rtnl_(rtnl), names_(names), ifindex_(ifindex) {}
-  void attach(PacketSocket *sock) { sock_ = sock; }
+  void attach(PacketSocket *sock, const Device *dev) {
+    sock_ = sock;
+    dev_ = dev;
+  }
 
   // Between begin() and end() (a burst of received frames) kernel
   // requests and frames are batched: one sendmsg() for the requests, one
@@ -40,14 +43,13 @@ public:
   void set_protect(Protection *ipsec) { ipsec_ = ipsec; }
 
   void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
-    if (!sock_)
+    if (!sock_ || (ipsec_ && !ipsec_->sending(ifindex_, nbma, frame,
+                                              dev_->from_nhs(nbma))))
       return;
     if (batching_)
       sock_->queue(nbma, frame);
     else
       sock_->send(nbma, frame);
-    if (ipsec_)
-      ipsec_->sent(ifindex_, nbma, frame);
   }
   int entry_new(const EntrySpec &spec) override {
     return genl_.entry_new(ifindex_, spec);
@@ -101,6 +103,7 @@ private:
   NameLookup &names_;
   int ifindex_;
   PacketSocket *sock_ = nullptr;
+  const Device *dev_ = nullptr;
   Protection *ipsec_ = nullptr;
   bool batching_ = false;
 };
@@ -127,7 +130,7 @@ struct Daemon::Managed {
           std::optional<Ip4> proto, TimerQueue &timers, std::uint32_t first_id)
       : io(genl, rtnl, names, info.ifindex), sock(info.ifindex),
         dev(info, proto, timers, io, first_id) {
-    io.attach(&sock);
+    io.attach(&sock, &dev);
   }
   KernelIo io;
   PacketSocket sock;
