@@ -312,6 +312,7 @@ dmvpn_conn() {
 					remote_ts = dynamic[47]
 					esp_proposals = $CHARON_ESP_PROPOSAL
 					start_action = $start
+					replay_window = 1024
 					reqid = $CHARON_REQID
 				}
 			}
