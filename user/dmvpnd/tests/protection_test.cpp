@@ -84,6 +84,12 @@ TEST_F(Prot, FramesWaitForTheirSa) {
   EXPECT_EQ(prot.waiting(), 0u);
 }
 
+TEST_F(Prot, WithoutCharonsWordAServersFrameGoesAtOnce) {
+  std::vector<std::uint8_t> f{1};
+  EXPECT_TRUE(prot.sending(7, *Ip4::parse(kHub), f, true));
+  EXPECT_EQ(prot.waiting(), 1u);
+}
+
 TEST_F(Prot, AServersSaIsAskedForOnlyAfterAGrace) {
   // The server's connection brings its SA: no copy meets the trap until
   // a frame has waited kServerGrace. A client's is asked for at once.
