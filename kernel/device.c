@@ -81,19 +81,14 @@ static int dmvpn_dev_init(struct net_device *dev)
 		goto err_stats;
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(d->cnt, cpu)->syncp);
-	err = gro_cells_init(&d->gro_cells, dev);
-	if (err)
-		goto err_cnt;
 	err = dmvpn_cache_init(&d->cache, d->cache.max_entries,
 			       dmvpn_nl_notify, &dmvpn_pernet(d->net)->gen);
 	if (err)
-		goto err_gro;
+		goto err_cnt;
 	d->cache.peers.born = dmvpn_hold_peer_born;
 	d->cache.peers.gone = dmvpn_nl_notify_peer_gone;
 	return 0;
 
-err_gro:
-	gro_cells_destroy(&d->gro_cells);
 err_cnt:
 	free_percpu(d->cnt);
 err_stats:
@@ -146,7 +141,6 @@ static void dmvpn_dev_free(struct net_device *dev)
 	cancel_delayed_work_sync(&d->hold_work);
 	dmvpn_cache_destroy(&d->cache);
 	dmvpn_nhrp_destroy(&d->nhrp);
-	gro_cells_destroy(&d->gro_cells);
 	free_percpu(d->cnt);
 	dmvpn_compat_free_tstats(dev);
 }

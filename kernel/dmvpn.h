@@ -17,7 +17,6 @@
 #include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
 #include <net/genetlink.h>
-#include <net/gro_cells.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/dmvpn.h>
 
@@ -88,7 +87,6 @@ struct dmvpn_dev {
 	struct list_head list;
 	struct dmvpn_params p;
 	struct dmvpn_cache cache;
-	struct gro_cells gro_cells;
 	struct dmvpn_counters __percpu *cnt;
 	struct ratelimit_state miss_rs;
 	struct dmvpn_nhrp nhrp;
