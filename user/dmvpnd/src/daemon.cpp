@@ -23,10 +23,7 @@ class KernelIo : public DeviceIo {
 public:
   KernelIo(Genl &genl, Rtnl &rtnl, NameLookup &names, int ifindex)
       : genl_(genl), rtnl_(rtnl), names_(names), ifindex_(ifindex) {}
-  void attach(PacketSocket *sock, const Device *dev) {
-    sock_ = sock;
-    dev_ = dev;
-  }
+  void attach(PacketSocket *sock) { sock_ = sock; }
 
   // Between begin() and end() (a burst of received frames) kernel
   // requests and frames are batched: one sendmsg() for the requests, one
@@ -42,9 +39,10 @@ public:
   // On a protected device IPsec may still be coming: see Protection.
   void set_protect(Protection *ipsec) { ipsec_ = ipsec; }
 
-  void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
-    if (!sock_ || (ipsec_ && !ipsec_->sending(ifindex_, nbma, frame,
-                                              dev_->from_nhs(nbma))))
+  void send(Ip4 nbma, std::span<const std::uint8_t> frame,
+            bool to_server) override {
+    if (!sock_ ||
+        (ipsec_ && !ipsec_->sending(ifindex_, nbma, frame, to_server)))
       return;
     if (batching_)
       sock_->queue(nbma, frame);
@@ -103,7 +101,6 @@ private:
   NameLookup &names_;
   int ifindex_;
   PacketSocket *sock_ = nullptr;
-  const Device *dev_ = nullptr;
   Protection *ipsec_ = nullptr;
   bool batching_ = false;
 };
@@ -130,7 +127,7 @@ struct Daemon::Managed {
           std::optional<Ip4> proto, TimerQueue &timers, std::uint32_t first_id)
       : io(genl, rtnl, names, info.ifindex), sock(info.ifindex),
         dev(info, proto, timers, io, first_id) {
-    io.attach(&sock, &dev);
+    io.attach(&sock);
   }
   KernelIo io;
   PacketSocket sock;
@@ -145,7 +142,7 @@ Daemon::Daemon(Options opts)
           [this](int ifindex, Ip4 nbma, std::span<const std::uint8_t> frame) {
             auto it = devices_.find(ifindex);
             if (it != devices_.end())
-              it->second->io.send(nbma, frame);
+              it->second->io.send(nbma, frame, it->second->dev.from_nhs(nbma));
           }) {
   ipsec_.on_initiated([this](Ip4 nbma, std::uint32_t spi) {
     if (int err = genl_.sa_initiated(nbma, spi))

@@ -171,7 +171,7 @@ bool Device::send(Ip4 nbma, const nhrp::Packet &p) {
         p.header.type, bytes.error().message);
     return false;
   }
-  io_.send(nbma, *bytes);
+  io_.send(nbma, *bytes, from_nhs(nbma));
   ++counters_.tx[p.header.type < counters_.tx.size() ? p.header.type : 0];
   return true;
 }

@@ -55,11 +55,13 @@ bool Protection::sending(int ifindex, Ip4 nbma,
   // starting at once). Asked only once a frame has waited kServerGrace.
   // Without charon's word (not connected yet, or gone) nothing is known
   // of the server's SA: the copy goes, and the kernel has the SA or not.
-  bool ask =
-      !server || !link_.up() ||
-      std::any_of(waiting_.begin(), waiting_.end(), [&](const Waiting &w) {
-        return w.nbma == nbma && w.until - kWait + kServerGrace <= now;
-      });
+  bool ask = !server || !link_.up();
+  if (!ask) {
+    // waiting_ is oldest first: its first frame to `nbma` waited longest.
+    auto it = std::find_if(waiting_.begin(), waiting_.end(),
+                           [&](const Waiting &w) { return w.nbma == nbma; });
+    ask = it != waiting_.end() && it->until - kWait + kServerGrace <= now;
+  }
   if (waiting_.size() >= kMaxWaiting) {
     log(Level::debug, "ipsec: {} frames wait for SAs; dropping the oldest",
         waiting_.size());
