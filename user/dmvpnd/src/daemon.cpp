@@ -39,15 +39,15 @@ public:
   // On a protected device IPsec may still be coming: see Protection.
   void set_protect(Protection *ipsec) { ipsec_ = ipsec; }
 
-  void send(Ip4 nbma, std::span<const std::uint8_t> frame,
-            bool to_server) override {
-    if (!sock_ ||
-        (ipsec_ && !ipsec_->sending(ifindex_, nbma, frame, to_server)))
+  void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
+    if (!sock_)
       return;
     if (batching_)
       sock_->queue(nbma, frame);
     else
       sock_->send(nbma, frame);
+    if (ipsec_)
+      ipsec_->sent(ifindex_, nbma, frame);
   }
   int entry_new(const EntrySpec &spec) override {
     return genl_.entry_new(ifindex_, spec);
@@ -142,7 +142,7 @@ Daemon::Daemon(Options opts)
           [this](int ifindex, Ip4 nbma, std::span<const std::uint8_t> frame) {
             auto it = devices_.find(ifindex);
             if (it != devices_.end())
-              it->second->io.send(nbma, frame, it->second->dev.from_nhs(nbma));
+              it->second->io.send(nbma, frame);
           }) {
   ipsec_.on_initiated([this](Ip4 nbma, std::uint32_t spi) {
     if (int err = genl_.sa_initiated(nbma, spi))

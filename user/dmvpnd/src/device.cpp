@@ -85,8 +85,9 @@ void Device::update(const DeviceInfo &info, std::optional<Ip4> proto,
 }
 
 // Keeps the clients of unchanged servers (and their state); a restart
-// re-registers at once. Clients start once nhs_ holds them all: what
-// they send on starting asks from_nhs() whether it goes to a server.
+// re-registers at once.
+// Clients start once nhs_ holds them all: what they send on starting
+// asks from_nhs() whether it goes to a server.
 void Device::sync_nhs(const std::vector<NhsConfig> &nhs, bool restart) {
   std::vector<std::unique_ptr<NhsClient>> next;
   std::vector<NhsClient *> starting;
@@ -171,7 +172,7 @@ bool Device::send(Ip4 nbma, const nhrp::Packet &p) {
         p.header.type, bytes.error().message);
     return false;
   }
-  io_.send(nbma, *bytes, from_nhs(nbma));
+  io_.send(nbma, *bytes);
   ++counters_.tx[p.header.type < counters_.tx.size() ? p.header.type : 0];
   return true;
 }

@@ -19,9 +19,7 @@ namespace dmvpnd {
 class DeviceIo {
 public:
   virtual ~DeviceIo() = default;
-  // to_server: `nbma` is one of the device's next-hop servers.
-  virtual void send(Ip4 nbma, std::span<const std::uint8_t> frame,
-                    bool to_server) = 0;
+  virtual void send(Ip4 nbma, std::span<const std::uint8_t> frame) = 0;
   // Create or replace; returns 0 or a negative errno.
   virtual int entry_new(const EntrySpec &spec) = 0;
   // The same, possibly batched with others: `done` gets the result later

@@ -44,34 +44,19 @@ void Protection::start() {
   sweep_.start(kSweep, [this] { sweep(); });
 }
 
-bool Protection::sending(int ifindex, Ip4 nbma,
-                         std::span<const std::uint8_t> frame, bool server) {
+void Protection::sent(int ifindex, Ip4 nbma,
+                      std::span<const std::uint8_t> frame) {
   if (!enabled() || protects(nbma))
-    return true;
-  auto now = timers_.now();
-  // An SA charon brings by itself (a server's connection, started at
-  // load) is not asked for again by a copy that meets the trap: that
-  // would make a second IKE_SA, one to end (measured: 20 of 32 spokes
-  // starting at once). Asked only once a frame has waited kServerGrace.
-  // Without charon's word (not connected yet, or gone) nothing is known
-  // of the server's SA: the copy goes, and the kernel has the SA or not.
-  bool ask = !server || !link_.up();
-  if (!ask) {
-    // waiting_ is oldest first: its first frame to `nbma` waited longest.
-    auto it = std::find_if(waiting_.begin(), waiting_.end(),
-                           [&](const Waiting &w) { return w.nbma == nbma; });
-    ask = it != waiting_.end() && it->until - kWait + kServerGrace <= now;
-  }
+    return;
   if (waiting_.size() >= kMaxWaiting) {
     log(Level::debug, "ipsec: {} frames wait for SAs; dropping the oldest",
         waiting_.size());
     waiting_.pop_front();
   }
   waiting_.push_back(
-      {ifindex, nbma, {frame.begin(), frame.end()}, now + kWait});
+      {ifindex, nbma, {frame.begin(), frame.end()}, timers_.now() + kWait});
   if (!expiry_.armed())
     expiry_.start(kWait, [this] { expire(); });
-  return ask;
 }
 
 void Protection::on_peer_gone(Ip4 nbma) {

@@ -41,7 +41,6 @@ public:
 
   // How long a frame waits for its SA, and how many wait in all.
   static constexpr auto kWait = std::chrono::seconds(15);
-  static constexpr auto kServerGrace = std::chrono::seconds(10);
   static constexpr std::size_t kMaxWaiting = 256;
   // IKE_SAs without a CHILD_SA at two sweeps in a row go.
   static constexpr auto kSweep = std::chrono::seconds(30);
@@ -57,12 +56,8 @@ public:
     return link_.sas().protects(nbma);
   }
 
-  // A frame dmvpnd is about to send on a protected device to `nbma`, one
-  // of its servers or not: whether to send it now. One to a peer without
-  // an SA waits to be sent again; the copy sent now, which the kernel
-  // drops, asks for the SA (a server's only after kServerGrace).
-  [[nodiscard]] bool sending(int ifindex, Ip4 nbma,
-                             std::span<const std::uint8_t> frame, bool server);
+  // A frame dmvpnd just sent on a protected device.
+  void sent(int ifindex, Ip4 nbma, std::span<const std::uint8_t> frame);
   // The kernel: no entry leads to `nbma` any more.
   void on_peer_gone(Ip4 nbma);
   // Told once of each installed CHILD_SA of the on-demand connection

@@ -38,8 +38,7 @@ public:
   // Called as each frame goes, as the daemon's io asks the device then.
   std::function<void(Ip4)> on_send;
 
-  void send(Ip4 nbma, std::span<const std::uint8_t> frame,
-            bool /*to_server*/) override {
+  void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
     sent.push_back({nbma, {frame.begin(), frame.end()}});
     if (on_send)
       on_send(nbma);

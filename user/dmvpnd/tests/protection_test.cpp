@@ -66,9 +66,9 @@ TEST_F(Prot, FramesWaitForTheirSa) {
   testing::add_sa(hub, 1, "11", kHub, true, "hub");
   fake.serve_connect(prot.link(), {hub});
   std::vector<std::uint8_t> f1{1, 2, 3}, f2{4, 5};
-  EXPECT_TRUE(prot.sending(7, *Ip4::parse(kHub), f1, true)); // its SA is up
-  EXPECT_TRUE(prot.sending(7, *Ip4::parse(kSpoke), f1, false));
-  EXPECT_TRUE(prot.sending(7, *Ip4::parse(kSpoke), f2, false));
+  prot.sent(7, *Ip4::parse(kHub), f1); // the hub's SA is up: not kept
+  prot.sent(7, *Ip4::parse(kSpoke), f1);
+  prot.sent(7, *Ip4::parse(kSpoke), f2);
   EXPECT_EQ(prot.waiting(), 2u);
   EXPECT_TRUE(resent.empty());
 
@@ -84,38 +84,12 @@ TEST_F(Prot, FramesWaitForTheirSa) {
   EXPECT_EQ(prot.waiting(), 0u);
 }
 
-TEST_F(Prot, WithoutCharonsWordAServersFrameGoesAtOnce) {
-  std::vector<std::uint8_t> f{1};
-  EXPECT_TRUE(prot.sending(7, *Ip4::parse(kHub), f, true));
-  EXPECT_EQ(prot.waiting(), 1u);
-}
-
-TEST_F(Prot, AServersSaIsAskedForOnlyAfterAGrace) {
-  // The server's connection brings its SA: no copy meets the trap until
-  // a frame has waited kServerGrace. A client's is asked for at once.
-  fake.serve_connect(prot.link(), {});
-  std::vector<std::uint8_t> f{1};
-  auto hub = *Ip4::parse(kHub);
-  EXPECT_FALSE(prot.sending(7, hub, f, true));
-  later(9s);
-  EXPECT_FALSE(prot.sending(7, hub, f, true));
-  EXPECT_TRUE(prot.sending(7, *Ip4::parse(kSpoke), f, false));
-  later(1s);
-  EXPECT_TRUE(prot.sending(7, hub, f, true));
-  EXPECT_EQ(prot.waiting(), 4u);
-  vici::Section up;
-  up.add("up", "yes");
-  testing::add_sa(up, 1, "11", kHub, true, "hub");
-  event("child-updown", up);
-  EXPECT_EQ(resent.size(), 3u); // the hub's, all of them
-}
-
 TEST_F(Prot, FramesDoNotWaitForever) {
   fake.serve_connect(prot.link(), {});
   std::vector<std::uint8_t> f{1};
-  EXPECT_TRUE(prot.sending(7, *Ip4::parse(kSpoke), f, false));
+  prot.sent(7, *Ip4::parse(kSpoke), f);
   later(10s);
-  EXPECT_TRUE(prot.sending(7, *Ip4::parse(kSpoke), f, false));
+  prot.sent(7, *Ip4::parse(kSpoke), f);
   later(6s); // the first waited 16 s
   EXPECT_EQ(prot.waiting(), 1u);
   later(10s);
@@ -133,8 +107,7 @@ TEST_F(Prot, PeerGoneEndsOnlyItsOnDemandSa) {
   testing::add_sa(spoke, 2, "22", kSpoke);
   testing::add_sa(other, 3, "33", "198.51.100.13");
   fake.serve_connect(prot.link(), {hub, spoke, other});
-  EXPECT_TRUE(prot.sending(7, *Ip4::parse("198.51.100.17"),
-                           std::vector<std::uint8_t>{1}, false));
+  prot.sent(7, *Ip4::parse("198.51.100.17"), std::vector<std::uint8_t>{1});
   prot.on_peer_gone(*Ip4::parse(kSpoke));
   prot.on_peer_gone(*Ip4::parse(kHub)); // a server's SA is not ours
   prot.on_peer_gone(*Ip4::parse("198.51.100.17"));
