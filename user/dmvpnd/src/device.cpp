@@ -85,9 +85,8 @@ void Device::update(const DeviceInfo &info, std::optional<Ip4> proto,
 }
 
 // Keeps the clients of unchanged servers (and their state); a restart
-// re-registers at once.
-// Clients start once nhs_ holds them all: what they send on starting
-// asks from_nhs() whether it goes to a server.
+// re-registers at once. Clients start only once nhs_ holds them all, so
+// that nothing a starting client causes meets the list half rebuilt.
 void Device::sync_nhs(const std::vector<NhsConfig> &nhs, bool restart) {
   std::vector<std::unique_ptr<NhsClient>> next;
   std::vector<NhsClient *> starting;

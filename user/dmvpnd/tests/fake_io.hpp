@@ -35,7 +35,7 @@ public:
   // Name lookups wait here until the test answers them.
   std::vector<std::pair<std::string, LookupToken>> lookups;
 
-  // Called as each frame goes, as the daemon's io asks the device then.
+  // Called as each frame goes: a test may look into the device then.
   std::function<void(Ip4)> on_send;
 
   void send(Ip4 nbma, std::span<const std::uint8_t> frame) override {
