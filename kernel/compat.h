@@ -82,20 +82,32 @@ static inline void dmvpn_compat_flow_dscp(struct flowi4 *fl4, u8 dsfield)
 #endif
 }
 
-/* The larval state of an ACQUIRE for these addresses and reqid, without
- * making one; xfrm_find_acq() took a per-CPU state number in 6.13.
+/* What tells a larval state of an ACQUIRE apart: the template and the
+ * policy it came from, and the flow's addresses (transport mode).
+ */
+struct dmvpn_acq_key {
+	struct xfrm_mark mark;
+	u32 reqid;
+	u32 if_id;
+	u8 mode;
+	u8 proto;
+	xfrm_address_t daddr;
+	xfrm_address_t saddr;
+};
+
+/* The larval state of an ACQUIRE for @k, without making one;
+ * xfrm_find_acq() took a per-CPU state number in 6.13.
  */
 static inline struct xfrm_state *
-dmvpn_compat_find_acq(struct net *net, const struct xfrm_state *x)
+dmvpn_compat_find_acq(struct net *net, const struct dmvpn_acq_key *k)
 {
 #ifdef DMVPN_COMPAT_FIND_ACQ_PCPU
-	return xfrm_find_acq(net, &x->mark, x->props.mode, x->props.reqid,
-			     x->if_id, UINT_MAX, x->id.proto, &x->id.daddr,
-			     &x->props.saddr, 0, x->props.family);
+	return xfrm_find_acq(net, &k->mark, k->mode, k->reqid, k->if_id,
+			     UINT_MAX, k->proto, &k->daddr, &k->saddr, 0,
+			     AF_INET);
 #else
-	return xfrm_find_acq(net, &x->mark, x->props.mode, x->props.reqid,
-			     x->if_id, x->id.proto, &x->id.daddr,
-			     &x->props.saddr, 0, x->props.family);
+	return xfrm_find_acq(net, &k->mark, k->mode, k->reqid, k->if_id,
+			     k->proto, &k->daddr, &k->saddr, 0, AF_INET);
 #endif
 }
 

@@ -281,11 +281,11 @@ static bool dmvpn_km_event(struct net *net, const struct dmvpn_addr *out,
  * outlives the SA and, once the SA goes, keeps every lookup from asking
  * for a new one until xfrm_acq_expires (charon: 165 s).
  */
-static void dmvpn_drop_larval(struct net *net, const struct xfrm_state *x)
+static void dmvpn_drop_larval(struct net *net, const struct dmvpn_acq_key *k)
 {
 	struct xfrm_state *acq;
 
-	while ((acq = dmvpn_compat_find_acq(net, x))) {
+	while ((acq = dmvpn_compat_find_acq(net, k))) {
 		xfrm_state_delete(acq);
 		xfrm_state_put(acq);
 	}
@@ -307,26 +307,58 @@ static int dmvpn_km_notify(struct xfrm_state *x, const struct km_event *c)
 	 */
 	nbma.ip4 = x->id.daddr.a4;
 	if (dmvpn_km_event(xs_net(x), &nbma, x->props.saddr.a4, x->id.spi) &&
-	    x->km.state == XFRM_STATE_VALID)
-		dmvpn_drop_larval(xs_net(x), x);
+	    x->km.state == XFRM_STATE_VALID) {
+		struct dmvpn_acq_key k = {
+			.mark = x->mark,
+			.reqid = x->props.reqid,
+			.if_id = x->if_id,
+			.mode = x->props.mode,
+			.proto = x->id.proto,
+			.daddr = x->id.daddr,
+			.saddr = x->props.saddr,
+		};
+
+		dmvpn_drop_larval(xs_net(x), &k);
+	}
 	return 0;
 }
 
 /* A new outbound policy: for one peer if its selector is a host, else
  * (a wildcard trap) for whoever holds packets.
+ *
+ * A larval state for that peer under the policy's template predates the
+ * policy: its ACQUIRE went to whoever held the policy then, a charon
+ * that has since restarted (it removes its SAs before its policies, and
+ * packets in between make one), and that will not answer it. Left, it
+ * keeps every lookup from asking the new charon until it expires; a
+ * trap that came back is asked at once instead.
  */
 static int dmvpn_km_notify_policy(struct xfrm_policy *xp, int dir,
 				  const struct km_event *c)
 {
 	struct dmvpn_addr nbma = { .family = AF_INET };
+	bool host;
 
 	if (!xp || dir != XFRM_POLICY_OUT ||
 	    (c->event != XFRM_MSG_NEWPOLICY && c->event != XFRM_MSG_UPDPOLICY) ||
 	    xp->family != AF_INET)
 		return 0;
 	nbma.ip4 = xp->selector.daddr.a4;
-	dmvpn_km_event(xp_net(xp),
-		       xp->selector.prefixlen_d == 32 ? &nbma : NULL, 0, 0);
+	host = xp->selector.prefixlen_d == 32;
+	if (dmvpn_km_event(xp_net(xp), host ? &nbma : NULL, 0, 0) &&
+	    xp->xfrm_nr == 1) {
+		struct dmvpn_acq_key k = {
+			.mark = xp->mark,
+			.reqid = xp->xfrm_vec[0].reqid,
+			.if_id = xp->if_id,
+			.mode = xp->xfrm_vec[0].mode,
+			.proto = xp->xfrm_vec[0].id.proto,
+			.daddr = xp->selector.daddr,
+			.saddr = xp->selector.saddr,
+		};
+
+		dmvpn_drop_larval(xp_net(xp), &k);
+	}
 	return 0;
 }
 
