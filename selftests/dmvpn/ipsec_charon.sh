@@ -28,7 +28,7 @@ spokes_registered
 spoke_to_spoke
 
 # Spoke 3: the wrong key. The hub says so once: a failed authentication
-# is not retried (until the kernel asks for an SA again).
+# is not retried until the kernel asks for an SA again.
 charon_spoke "$S3" $S3_NBMA $HUB_NBMA psk "not-$PSK" ||
 	{ echo "# charon setup failed"; exit 1; }
 spoke3_refused "tried [0-9]+ shared keys? for .* '$S3_NBMA', but MAC mismatched"

@@ -139,8 +139,8 @@ CHARON_ESP_PROPOSAL="$CHARON_ESP_PROPOSAL,$PEER_ESP"
 hub_trap_conf() {
 	{
 		echo "connections {"
-		dmvpn_conn dmvpn $HUB_NBMA %any psk none &&
-		dmvpn_conn cisco $HUB_NBMA $PEER_NBMA psk trap || return 1
+		dmvpn_conn dmvpn $HUB_NBMA %any psk none $CHARON_REQID &&
+		dmvpn_conn cisco $HUB_NBMA $PEER_NBMA psk trap $CHARON_REQID || return 1
 		echo "}"
 		dmvpn_secrets psk "$PSK"
 	} >"$(charon_dir "$HUB")/swanctl/swanctl.conf"

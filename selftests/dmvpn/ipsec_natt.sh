@@ -73,6 +73,10 @@ charon_spoke "$C" $C_NBMA $HUB_NBMA psk "$PSK" &&
 charon_start "$HUB" "$A" "$C" &&
 charon_load "$HUB" && charon_load "$A" && charon_load "$C" ||
 	{ echo "# charon setup failed"; exit 1; }
+# The spokes' first registrations meet their NHS's trap.
+for ns in "$HUB" "$A" "$C"; do
+	start_dmvpnd "$ns" --vici "$(charon_dir "$ns")/charon.vici"
+done
 
 check "A's SA to the hub is up" busywait 30000 charon_sa_up "$A" $HUB_NBMA
 check "C's SA to the hub is up" busywait 30000 charon_sa_up "$C" $HUB_NBMA
@@ -108,9 +112,6 @@ check "the hub's state from the NAT's address is in UDP (${e:-none})" \
 check "the hub's state from C is plain ESP" esp_plain "$HUB" $C_NBMA $HUB_NBMA
 check "and C's to the hub" esp_plain "$C" $C_NBMA $HUB_NBMA
 
-for ns in "$HUB" "$A" "$C"; do
-	start_dmvpnd "$ns" --vici "$(charon_dir "$ns")/charon.vici"
-done
 check "the hub registers A at the NAT's address, marked NAT" \
 	busywait 30000 entry_has "$HUB" $A_TUN dynamic $NAT_A nat
 check "and C at its own" \

@@ -261,27 +261,30 @@ charon_sa_up() { [ "$(charon_child_count "$1" "$2")" -ge 1 ]; }
 # "esp-gcm" transform set offer.
 CHARON_IKE_PROPOSAL=${CHARON_IKE_PROPOSAL:-aes128gcm16-prfsha256-x25519}
 CHARON_ESP_PROPOSAL=${CHARON_ESP_PROPOSAL:-aes128gcm16}
-# One reqid for every CHILD_SA of a node's dmvpn connections. Two spokes
-# that initiate at each other at once get two CHILD_SAs with the same
-# selectors; with charon's own reqids (the trap's for the one a node
+# One reqid for every CHILD_SA of a node's on-demand connection. Two
+# spokes that initiate at each other at once get two CHILD_SAs with the
+# same selectors; with charon's own reqids (the trap's for the one a node
 # initiated, a new one for the one it answered) a node's policy names one
 # of them, and what the peer sends on the other fails the policy check
 # until dmvpnd has ended the duplicate. With one reqid either SA passes.
-# Far above the reqids charon counts up from 1 for other connections.
+# Not the NHS's connection's: charon finds the trap an ACQUIRE meant by
+# its reqid, so two traps cannot share one. Far above the reqids charon
+# counts up from 1 for other connections.
 CHARON_REQID=${CHARON_REQID:-4747}
 
-# dmvpn_conn NAME LOCAL REMOTE AUTH START: a connection of a dmvpn node's
-# swanctl.conf, as Documentation/ipsec.rst has it: IKEv2 from LOCAL (the
-# NBMA address) to REMOTE (%any: whoever asks, or whom the kernel's
-# ACQUIRE names), a transport-mode child for GRE host to host. AUTH is
-# psk (the secrets section's key) or cert (charon_cert's certificate,
-# identity the NBMA address: the certificate's subjectAltName). START is
-# the child's start_action: none (answer only), trap (on demand) or
-# start (at load, and again whenever it fails: keyingtries 0). GRE is
-# named by number: swanctl resolves "gre" through /etc/protocols, which
-# a minimal root (ipsec_charon6.sh) has not.
+# dmvpn_conn NAME LOCAL REMOTE AUTH START [REQID]: a connection of a
+# dmvpn node's swanctl.conf, as Documentation/ipsec.rst has it: IKEv2
+# from LOCAL (the NBMA address) to REMOTE (%any: whoever asks, or whom
+# the kernel's ACQUIRE names), a transport-mode child for GRE host to
+# host. AUTH is psk (the secrets section's key) or cert (charon_cert's
+# certificate, identity the NBMA address: the certificate's
+# subjectAltName). START is the child's start_action: none (answer
+# only), trap (on demand) or start (at load, and again whenever it
+# fails: keyingtries 0). REQID, if given, is the child's fixed reqid.
+# GRE is named by number: swanctl resolves "gre" through /etc/protocols,
+# which a minimal root (ipsec_charon6.sh) has not.
 dmvpn_conn() {
-	local name=$1 local=$2 remote=$3 auth=$4 start=$5 id
+	local name=$1 local=$2 remote=$3 auth=$4 start=$5 reqid=${6:+"reqid = $6"} id
 	id="id = $local"
 	case $auth in
 	psk) auth="auth = psk" ;;
@@ -313,7 +316,7 @@ dmvpn_conn() {
 					esp_proposals = $CHARON_ESP_PROPOSAL
 					start_action = $start
 					replay_window = 1024
-					reqid = $CHARON_REQID
+					$reqid
 				}
 			}
 		}
@@ -334,20 +337,24 @@ charon_hub() {
 	charon_prepare "$1" || return 1
 	{
 		echo "connections {"
-		dmvpn_conn dmvpn "$2" %any "$3" none || return 1
+		dmvpn_conn dmvpn "$2" %any "$3" none $CHARON_REQID || return 1
 		echo "}"
 		dmvpn_secrets "$3" "${4:-}"
 	} >"$(charon_dir "$1")/swanctl/swanctl.conf"
 }
 
 # charon_spoke NS NBMA HUB_NBMA AUTH [PSK]: NS's swanctl.conf for a
-# spoke: the SA to its NHS, kept up, and the on-demand one to any peer.
+# spoke: the SA to its NHS and the one to any other peer, both on
+# demand; the NHS's trap, for one address, outranks the other's for any
+# (Documentation/ipsec.rst, "charon, stock"). CHARON_NHS_START=start
+# makes the NHS's connection start at load instead (the benchmark's
+# charon-alone anchor, which has no traffic to meet a trap).
 charon_spoke() {
 	charon_prepare "$1" || return 1
 	{
 		echo "connections {"
-		dmvpn_conn nhs "$2" "$3" "$4" start &&
-		dmvpn_conn dmvpn "$2" %any "$4" trap || return 1
+		dmvpn_conn nhs "$2" "$3" "$4" "${CHARON_NHS_START:-trap}" &&
+		dmvpn_conn dmvpn "$2" %any "$4" trap $CHARON_REQID || return 1
 		echo "}"
 		dmvpn_secrets "$4" "${5:-}"
 	} >"$(charon_dir "$1")/swanctl/swanctl.conf"

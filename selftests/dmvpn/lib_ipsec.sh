@@ -45,24 +45,31 @@ ipsec_charons() {
 	charon_load "$HUB" && charon_load "$S1" && charon_load "$S2"
 }
 
-# spokes_registered: spokes 1 and 2 bring their SAs to the hub up, then
-# (dmvpnd started everywhere) register through them. Checks.
+# spokes_registered: dmvpnd started everywhere, spokes 1 and 2 register:
+# their first registration meets the NHS's trap and brings their SA to
+# the hub up, and goes through it once it is. Each spoke's charon made
+# one IKE_SA to its hub: nothing that asked (the kernel's lookup for the
+# new NHS peer, dmvpnd's frames) met the %any trap. Checks.
 spokes_registered() {
+	local ns
+	for ns in "$HUB" "$S1" "$S2"; do
+		start_dmvpnd "$ns" --vici "$(charon_dir "$ns")/charon.vici"
+	done
 	check "spoke 1's SA to the hub is up" \
 		busywait 30000 charon_sa_up "$S1" $HUB_NBMA
 	check "spoke 2's SA to the hub is up" \
 		busywait 30000 charon_sa_up "$S2" $HUB_NBMA
 	check "the hub has both" bash -c \
 		"charon_sa_up $HUB $S1_NBMA && charon_sa_up $HUB $S2_NBMA"
-	# dmvpnd follows charon: NHRP waits for a peer's SA, and of two
-	# IKE_SAs that spokes initiated at each other at once one goes.
-	local ns
-	for ns in "$HUB" "$S1" "$S2"; do
-		start_dmvpnd "$ns" --vici "$(charon_dir "$ns")/charon.vici"
-	done
 	check "both spokes registered through their SAs" busywait 20000 bash -c \
 		"entry_has $HUB $S1_TUN dynamic $S1_NBMA registered &&
 		 entry_has $HUB $S2_TUN dynamic $S2_NBMA registered"
+	local to_hub="established between .*\.\.\.${HUB_NBMA//./\\.}\["
+	for ns in "$S1" "$S2"; do
+		check "$(spoke_name "$ns")'s charon made one IKE_SA to the hub, the NHS's" \
+			test "$(charon_log_count "$ns" "IKE_SA [a-z]+\[[0-9]+\] $to_hub")" -eq 1 \
+			-a "$(charon_log_count "$ns" "IKE_SA nhs\[[0-9]+\] $to_hub")" -eq 1
+	done
 }
 
 # spoke_name NS: "spoke 1" for S1's namespace, "spoke A" for A's.
@@ -144,24 +151,27 @@ direct_both() {
 }
 
 # spoke3_refused REGEX: spoke 3's charon (configured, not started) fails
-# to authenticate to the hub, whose log has exactly one line matching
-# REGEX for it; spoke 3 gets no SA, and its dmvpnd's registrations
-# never leave it. Checks.
+# to authenticate to the hub once spoke 3's first registration meets its
+# NHS's trap; the hub's log has exactly one line matching REGEX for it;
+# spoke 3 gets no SA, and its registrations never leave it. Checks.
 spoke3_refused() {
 	local before
 	charon_start "$S3" && charon_load "$S3" ||
 		{ echo "# charon setup failed"; exit 1; }
+	# Spoke 3's dmvpnd does not follow charon: it sends NHRP at once,
+	# and the kernel drops it (NHRP is not held for an SA) after its
+	# lookup asked for the SA.
+	before=$(dm_stat "$S3" dmvpn0 tx_unprotected)
+	start_dmvpnd "$S3"
 	check "spoke 3 is told its authentication failed" busywait 30000 \
 		charon_log_has "$S3" "received AUTHENTICATION_FAILED notify error"
+	# The kernel's larval state of that ACQUIRE (20 s here) keeps the
+	# next registrations from asking again meanwhile.
 	check "the hub logs why, once" \
 		test "$(charon_log_count "$HUB" "$1")" -eq 1
 	check "spoke 3 has no IKE_SA" test "$(charon_ike_count "$S3")" -eq 0
 	check "the hub has none with spoke 3" \
 		test "$(charon_ike_count "$HUB" $S3_NBMA)" -eq 0
-	# Spoke 3's dmvpnd does not follow charon: it sends NHRP at once,
-	# and the kernel drops it (NHRP is not held for an SA).
-	before=$(dm_stat "$S3" dmvpn0 tx_unprotected)
-	start_dmvpnd "$S3"
 	check "spoke 3's registrations are dropped for want of an SA" \
 		busywait 10000 stat_gt "$S3" dmvpn0 tx_unprotected $((before + 1))
 	check "the hub has not registered spoke 3" entry_gone "$HUB" $S3_TUN
