@@ -56,7 +56,9 @@ public:
     return link_.sas().protects(nbma);
   }
 
-  // A frame dmvpnd just sent on a protected device.
+  // A frame dmvpnd just sent on a protected device. One to a peer without
+  // an SA, which the kernel dropped after its lookup asked for the SA
+  // (through the server's own trap, for a server), waits to be sent again.
   void sent(int ifindex, Ip4 nbma, std::span<const std::uint8_t> frame);
   // The kernel: no entry leads to `nbma` any more.
   void on_peer_gone(Ip4 nbma);
