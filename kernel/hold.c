@@ -330,8 +330,8 @@ static int dmvpn_km_notify(struct xfrm_state *x, const struct km_event *c)
  * policy: its ACQUIRE went to whoever held the policy then, a charon
  * that has since restarted (it removes its SAs before its policies, and
  * packets in between make one), and that will not answer it. Left, it
- * keeps every lookup from asking the new charon until it expires; a
- * trap that came back is asked at once instead.
+ * keeps every lookup from asking the new charon until it expires;
+ * removed, the next lookup asks.
  */
 static int dmvpn_km_notify_policy(struct xfrm_policy *xp, int dir,
 				  const struct km_event *c)
