@@ -103,7 +103,8 @@ void PacketSocket::flush() {
 
 void PacketSocket::read(
     const std::function<void(Ip4, std::span<const std::uint8_t>)> &fn) {
-  rx_buf_.resize(batch * max_frame);
+  if (!rx_buf_)
+    rx_buf_ = std::make_unique_for_overwrite<std::uint8_t[]>(batch * max_frame);
   std::array<sockaddr_ll, batch> from;
   std::array<iovec, batch> iov;
   std::array<mmsghdr, batch> msgs;
@@ -111,7 +112,7 @@ void PacketSocket::read(
   for (int round = 0; round < 8; ++round) {
     for (std::size_t i = 0; i < batch; ++i) {
       from[i] = {};
-      iov[i] = {rx_buf_.data() + i * max_frame, max_frame};
+      iov[i] = {rx_buf_.get() + i * max_frame, max_frame};
       msgs[i] = {};
       msgs[i].msg_hdr.msg_name = &from[i];
       msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
@@ -128,7 +129,7 @@ void PacketSocket::read(
         continue;
       Ip4 src;
       std::memcpy(&src.be, sll.sll_addr, 4);
-      fn(src, {rx_buf_.data() + i * max_frame, msgs[i].msg_len});
+      fn(src, {rx_buf_.get() + i * max_frame, msgs[i].msg_len});
     }
     if (static_cast<std::size_t>(n) < batch)
       return;
