@@ -581,12 +581,15 @@ void Genl::send_batch() {
   // extack attributes; a truncated one could not be matched and would
   // stall the batch until the receive timeout.
   constexpr std::size_t slot_size = 4096;
-  static std::vector<std::uint8_t> bufs(slots * slot_size);
+  if (!ack_buf_)
+    ack_buf_ =
+        std::make_unique_for_overwrite<std::uint8_t[]>(slots * slot_size);
+  std::uint8_t *bufs = ack_buf_.get();
   std::array<iovec, slots> iov;
   std::array<mmsghdr, slots> msgs;
   while (acks_.waiting_through(last)) {
     for (std::size_t i = 0; i < slots; ++i) {
-      iov[i] = {bufs.data() + i * slot_size, slot_size};
+      iov[i] = {bufs + i * slot_size, slot_size};
       msgs[i] = {};
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
@@ -606,7 +609,7 @@ void Genl::send_batch() {
     for (int i = 0; i < n; ++i) {
       auto len = static_cast<int>(msgs[static_cast<std::size_t>(i)].msg_len);
       auto *h = reinterpret_cast<nlmsghdr *>(
-          bufs.data() + static_cast<std::size_t>(i) * slot_size);
+          bufs + static_cast<std::size_t>(i) * slot_size);
       for (; nlmsg_ok(h, len); h = nlmsg_next(h, &len)) {
         if (h->nlmsg_type != NLMSG_ERROR)
           continue;
@@ -632,13 +635,15 @@ void Genl::flush() {
 void Genl::read_events(const std::function<void(const GenlEvent &)> &fn) {
   constexpr std::size_t slots = 64;
   constexpr std::size_t slot_size = 4096;
-  auto &bufs = event_buf_;
-  bufs.resize(slots * slot_size);
+  if (!event_buf_)
+    event_buf_ =
+        std::make_unique_for_overwrite<std::uint8_t[]>(slots * slot_size);
+  std::uint8_t *bufs = event_buf_.get();
   std::array<iovec, slots> iov;
   std::array<mmsghdr, slots> msgs;
   for (int round = 0; round < 64; ++round) {
     for (std::size_t i = 0; i < slots; ++i) {
-      iov[i] = {bufs.data() + i * slot_size, slot_size};
+      iov[i] = {bufs + i * slot_size, slot_size};
       msgs[i] = {};
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
@@ -660,7 +665,7 @@ void Genl::read_events(const std::function<void(const GenlEvent &)> &fn) {
         continue;
       }
       auto len = static_cast<int>(msgs[i].msg_len);
-      auto *h = reinterpret_cast<nlmsghdr *>(bufs.data() + i * slot_size);
+      auto *h = reinterpret_cast<nlmsghdr *>(bufs + i * slot_size);
       for (; nlmsg_ok(h, len); h = nlmsg_next(h, &len)) {
         if (h->nlmsg_type != family_)
           continue;

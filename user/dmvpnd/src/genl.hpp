@@ -95,7 +95,11 @@ private:
   AckQueue acks_;
   bool flushing_ = false;
   NlSock events_;
-  std::vector<std::uint8_t> event_buf_;
+  // Receive buffers for batches of acks and of events, allocated on
+  // first use and never zeroed: the kernel writes what it delivers
+  // (see PacketSocket's).
+  std::unique_ptr<std::uint8_t[]> ack_buf_;
+  std::unique_ptr<std::uint8_t[]> event_buf_;
   int family_ = -1;
 };
 
