@@ -154,8 +154,9 @@ charon_prepare() {
 
 # charon_start NS...: start the charons of these namespaces (all at
 # once: each takes seconds to start in a TCG guest) and return once each
-# has its VICI socket. That is early enough for swanctl: a request that
-# connects before charon's threads run waits for them.
+# has its VICI socket (CHARON_START_MS, default 30 s, each). That is
+# early enough for swanctl: a request that connects before charon's
+# threads run waits for them.
 charon_start() {
 	local ns d run=/var/run cmd=("$CHARON")
 	# (/var/run is /run in the roots of Debian's suites; seen from
@@ -177,7 +178,7 @@ charon_start() {
 		CHARON_PID[$ns]=$!
 	done
 	for ns in "$@"; do
-		busywait 30000 test -S "$(charon_dir "$ns")/charon.vici" || {
+		busywait "${CHARON_START_MS:-30000}" test -S "$(charon_dir "$ns")/charon.vici" || {
 			log "charon in $ns made no VICI socket $(charon_uri "$ns")"
 			return 1
 		}
