@@ -17,8 +17,10 @@ flood() { n "$1" ping -q -i 0.01 -w 30 "$2" >/dev/null 2>&1 & }
 n "$HUB" python3 "$(dirname "$0")/nhrp_sock.py" recv dmvpn0 30 >/dev/null 2>&1 &
 flood "$S1" $S2_TUN
 flood "$S2" $S1_TUN
+# (15 s: the debug kernel under TCG once took longer than 5 s to start
+# the readers and both pings.)
 check "traffic flows through the hub" \
-	busywait 5000 stat_gt "$HUB" dmvpn0 tx_packets 50
+	busywait 15000 stat_gt "$HUB" dmvpn0 tx_packets 50
 check "hub device deleted under traffic" ip -n "$HUB" link del dmvpn0
 check "no dmvpn device left on the hub" \
 	test -z "$(ip -n "$HUB" -br link show type dmvpn)"
