@@ -85,10 +85,15 @@ static int dmvpn_dev_init(struct net_device *dev)
 			       dmvpn_nl_notify, &dmvpn_pernet(d->net)->gen);
 	if (err)
 		goto err_cnt;
+	err = gro_cells_init(&d->gro_cells, dev);
+	if (err)
+		goto err_cache;
 	d->cache.peers.born = dmvpn_hold_peer_born;
 	d->cache.peers.gone = dmvpn_nl_notify_peer_gone;
 	return 0;
 
+err_cache:
+	dmvpn_cache_destroy(&d->cache);
 err_cnt:
 	free_percpu(d->cnt);
 err_stats:
@@ -139,6 +144,7 @@ static void dmvpn_dev_free(struct net_device *dev)
 	 * with the last RCU reader; the cache emptied the queues.
 	 */
 	cancel_delayed_work_sync(&d->hold_work);
+	gro_cells_destroy(&d->gro_cells);
 	dmvpn_cache_destroy(&d->cache);
 	dmvpn_nhrp_destroy(&d->nhrp);
 	free_percpu(d->cnt);
@@ -467,13 +473,13 @@ static int dmvpn_newlink(struct net_device *dev,
 	} else {
 		dev->mtu = dmvpn_default_mtu(d, link);
 	}
-	dev->hard_header_len = dmvpn_tunnel_hlen(d);
-	/* So that AF_PACKET SOCK_RAW always puts the network header after
-	 * the link header it makes its senders write (not at the start of a
-	 * short packet), and refuses what cannot hold one.
+	/* No link header in hard_header_len, as on a point-to-point ip_gre:
+	 * GRO compares that many bytes at the mac header to match a flow,
+	 * and an IP packet's mac header is its own IP header. The outer
+	 * header create() builds for NHRP goes in the headroom.
 	 */
-	dev->min_header_len = dev->hard_header_len;
-	dev->needed_headroom = LL_MAX_HEADER;
+	dev->hard_header_len = 0;
+	dev->needed_headroom = LL_MAX_HEADER + dmvpn_tunnel_hlen(d);
 
 	err = dmvpn_receive_enable(net);
 	if (err) {

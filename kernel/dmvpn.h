@@ -17,6 +17,7 @@
 #include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
 #include <net/genetlink.h>
+#include <net/gro_cells.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/dmvpn.h>
 
@@ -88,6 +89,8 @@ struct dmvpn_dev {
 	struct dmvpn_params p;
 	struct dmvpn_cache cache;
 	struct dmvpn_counters __percpu *cnt;
+	/* Received packets meet GRO here, as ip_tunnel_rcv()'s do. */
+	struct gro_cells gro_cells;
 	struct ratelimit_state miss_rs;
 	struct dmvpn_nhrp nhrp;
 	/* Releases and expires held packets (hold.c). */

@@ -475,11 +475,10 @@ netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 	enum dmvpn_target target;
 
 	rcu_read_lock();
-	/* An AF_PACKET SOCK_RAW sender puts hard_header_len bytes of "link
-	 * header" in front of an IP packet (dev_validate_header() wants them).
-	 * IP goes where the cache says: the header is dropped, not sent as
-	 * payload (min_header_len makes AF_PACKET mark where the packet
-	 * starts). The stack's IP packets start at their network header.
+	/* The stack's IP packets, and AF_PACKET's (hard_header_len is 0),
+	 * start at their network header. Whatever comes before it in another
+	 * one (a frame redirected with its link header) is not sent: IP goes
+	 * where the cache says.
 	 */
 	if (skb->protocol != htons(DMVPN_ETH_P_NHRP) &&
 	    skb_network_offset(skb) > 0) {
