@@ -476,9 +476,8 @@ netdev_tx_t dmvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	rcu_read_lock();
 	/* The stack's IP packets, and AF_PACKET's (hard_header_len is 0),
-	 * start at their network header. Whatever comes before it in another
-	 * one (a frame redirected with its link header) is not sent: IP goes
-	 * where the cache says.
+	 * start at their network header; should anything come before it,
+	 * it is not sent: IP goes where the cache says.
 	 */
 	if (skb->protocol != htons(DMVPN_ETH_P_NHRP) &&
 	    skb_network_offset(skb) > 0) {
