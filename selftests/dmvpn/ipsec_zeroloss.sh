@@ -170,6 +170,30 @@ dup_ended() {
 	done
 	return 1
 }
+# install_gaps: for each CHILD_SA between the spokes, when each end
+# installed it and how far apart (the settling bound, DMVPN_SETTLE, must
+# exceed the gap of one each end answered). Both charons log on one clock.
+install_gaps() {
+	local line
+	awk -v s1="$(charon_dir "$S1")/charon.log" '
+		function ms(t,  a) { split(t, a, /[:.]/)
+			return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+		/CHILD_SA dmvpn\{[0-9]+\} established with SPIs/ {
+			match($0, /SPIs [0-9a-f]+_i [0-9a-f]+_o/)
+			split(substr($0, RSTART + 5, RLENGTH - 5), p, /_i |_o/)
+			k = FILENAME == s1 ? p[1] "/" p[2] : p[2] "/" p[1]
+			t[k, FILENAME == s1] = $1
+			keys[k] = 1
+		}
+		END {
+			for (k in keys)
+				if ((k, 1) in t && (k, 0) in t)
+					printf "CHILD_SA %s (spoke 1 in/out) installed: spoke 1 %s, spoke 2 %s: spoke 1 %+d ms later\n",
+						k, t[k, 1], t[k, 0],
+						ms(t[k, 1]) - ms(t[k, 0])
+		}' "$(charon_dir "$S1")/charon.log" "$(charon_dir "$S2")/charon.log" |
+		while read -r line; do log "$line"; done
+}
 both_at_once() {
 	local i1 i2 s1 s2 ns
 	i1=$(initiated "$S1") i2=$(initiated "$S2")
@@ -200,6 +224,7 @@ both_at_once() {
 			"$(dm "$ns" -j -s dev show dev dmvpn0 | jq -c '.[0].stats')"
 	done
 	log "softnet drops: $(awk '{ printf "%s ", $2 }' /proc/net/softnet_stat)"
+	install_gaps
 	check "dmvpnd rekeyed the kept CHILD_SA, then ended the duplicate, CHILD_SA first" \
 		busywait 20000 dup_ended
 	check "one IKE_SA between the spokes remains" busywait 20000 one_ike_sa

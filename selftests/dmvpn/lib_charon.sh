@@ -122,6 +122,8 @@ charon_conf() {
 			stderr {
 				default = 1
 				time_format = %T
+				# Install times at two ends are compared.
+				time_add_ms = yes
 				flush_line = yes
 			}
 		}

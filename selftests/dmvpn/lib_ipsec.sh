@@ -107,7 +107,7 @@ spoke_to_spoke() {
 	[ "$FAILED" -eq "$failed" ] || spokes_diag "$from" "$to"
 	# Both spokes may have initiated: dmvpnd ends the duplicate. And a
 	# new SA settles (kernel/settle.c), the second CHILD_SA of such a
-	# pair too: for up to a second after it came, both ends may still
+	# pair too: for up to 3 s after it came, both ends may still
 	# send through the hub.
 	check "one IKE_SA between them remains, at both ends" \
 		busywait 20000 bash -c "[ \$(charon_ike_count $from $to_seen) -eq 1 ] &&
