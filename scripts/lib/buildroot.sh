@@ -21,11 +21,15 @@ as_root() {
 	fi
 }
 
-# Packages every kbuild root also gets: FRR, whose sid version (10.x) the
-# interop tests run from that root (scripts/fetch-frr10), so one
-# debootstrap serves both.  Part of the root's key: changing it makes a
-# new root.
-KBUILD_ROOT_EXTRA="frr"
+# strongSwan's daemon, tools and usual plugins (scripts/fetch-strongswan6).
+STRONGSWAN_PKGS="strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins"
+
+# Packages every kbuild root also gets: FRR and strongSwan, whose sid
+# versions (FRR 10.x, strongSwan 6.1) the interop and IPsec tests run from
+# that root (scripts/fetch-frr10, scripts/fetch-strongswan6 --suite sid),
+# so one debootstrap serves all three.  Part of the root's key: changing
+# it makes a new root.
+KBUILD_ROOT_EXTRA="frr $STRONGSWAN_PKGS"
 
 # kbuild_root SUITE KVER: print the root that builds modules for Debian
 # kernel KVER of SUITE (its headers, kbuild and compiler installed, and
