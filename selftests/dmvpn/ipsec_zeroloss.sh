@@ -171,8 +171,8 @@ dup_ended() {
 	return 1
 }
 # install_gaps: for each CHILD_SA between the spokes, when each end
-# installed it and how far apart (the settling bound, DMVPN_SETTLE, must
-# exceed the gap of one each end answered). Both charons log on one clock.
+# installed it and how far apart: how long its responder had to settle
+# (DMVPN_SETTLE bounds that). Both charons log on one clock.
 install_gaps() {
 	local line
 	awk -v s1="$(charon_dir "$S1")/charon.log" '
