@@ -99,6 +99,12 @@ struct dmvpn_dev {
 	 * receive path looks for the peer of protected GRE.
 	 */
 	unsigned long settle_until;
+	/* Bumped by each new outbound policy for any peer (a key manager's
+	 * wildcard trap, loaded): a peer that found no SA before tries the
+	 * direct way with its next packet, not after its backoff. O(1):
+	 * no walk of the peers in the key manager's atomic context.
+	 */
+	atomic_t policy_gen;
 };
 
 #define DMVPN_HASH_BITS 6

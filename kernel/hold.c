@@ -236,6 +236,7 @@ void dmvpn_hold_work(struct work_struct *work)
 static void dmvpn_hold_kick(struct dmvpn_dev *d, struct dmvpn_peer *p)
 {
 	if (!p) {
+		atomic_inc(&d->policy_gen);
 		if (READ_ONCE(d->cache.peers.hold.total))
 			mod_delayed_work(system_wq, &d->hold_work, 0);
 		return;
@@ -324,7 +325,7 @@ static int dmvpn_km_notify(struct xfrm_state *x, const struct km_event *c)
 }
 
 /* A new outbound policy: for one peer if its selector is a host, else
- * (a wildcard trap) for whoever holds packets.
+ * (a wildcard trap) for every peer.
  *
  * A larval state for that peer under the policy's template predates the
  * policy: its ACQUIRE went to whoever held the policy then, a charon

@@ -41,9 +41,11 @@ struct dmvpn_peer {
 	struct dst_cache dst_cache;
 	/* IPsec, on a protected device: what the last packet found
 	 * (enum dmvpn_sa_state) and, while there is no SA, when traffic
-	 * that has another way (an NHS) next tries the direct one.
+	 * that has another way (an NHS) next tries the direct one, unless
+	 * a policy for anyone came since (probe_gen, dmvpn_dev.policy_gen).
 	 */
 	u8 sa;
+	unsigned int probe_gen;
 	unsigned long probe_at;		/* jiffies */
 	unsigned long probe_backoff;	/* jiffies */
 	/* A new SA settles (settle.c): until settle_until, unless the peer

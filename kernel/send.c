@@ -171,11 +171,16 @@ static void dmvpn_sa_is_up(struct dmvpn_dev *d, struct dmvpn_peer *p)
  */
 static void dmvpn_sa_is_pending(struct dmvpn_dev *d, struct dmvpn_peer *p)
 {
+	unsigned int gen = atomic_read(&d->policy_gen);
 	unsigned long backoff = READ_ONCE(p->probe_backoff);
 
+	/* What failed before a new policy says nothing about it. */
+	if (gen != READ_ONCE(p->probe_gen))
+		backoff = 0;
 	backoff = clamp(backoff * 2, DMVPN_PROBE_MIN, DMVPN_PROBE_MAX);
 	WRITE_ONCE(p->probe_backoff, backoff);
 	WRITE_ONCE(p->probe_at, jiffies + backoff);
+	WRITE_ONCE(p->probe_gen, gen);
 	dmvpn_sa_event(d, p, DMVPN_SA_PENDING);
 }
 
@@ -185,6 +190,7 @@ static bool dmvpn_sa_wait(const struct dmvpn_dev *d,
 {
 	return dmvpn_protected(d) &&
 	       READ_ONCE(p->sa) == DMVPN_SA_PENDING &&
+	       READ_ONCE(p->probe_gen) == atomic_read(&d->policy_gen) &&
 	       time_before(now, READ_ONCE(p->probe_at));
 }
 

@@ -6,8 +6,9 @@
 # what exceeds the limits or waits too long is dropped and counted; and
 # spoke-to-spoke traffic goes through the hub while the spokes' own SA is
 # missing, then straight across once it is there, without losing a
-# packet; a new peer asks for its SA at once. SAs are made by hand here,
-# as charon would install them.
+# packet; a new peer asks for its SA at once, and one that backed off
+# tries again at once when a policy for anyone (a wildcard trap) comes.
+# SAs are made by hand here, as charon would install them.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_capture.sh"
 require jq tcpdump python3
@@ -190,6 +191,31 @@ check "then 100 more go straight across ($(got "$out"))" \
 check "none through the hub" test "$(hub_fwd)" -eq "$fwd"
 check "nothing was dropped for want of an SA" \
 	test "$(dm_stat "$S1" dmvpn0 tx_unprotected)" -eq 0
+
+# ---- a backed-off peer, then a policy for anyone ----
+# Spoke 1's policy to spoke 2 goes (their SAs stay): its traffic goes
+# through the hub, trying the direct way again after a backoff that
+# doubles. A wildcard trap (charon loading its on-demand connection)
+# makes its next packet try at once rather than after the backoff: with
+# the SAs there, the peer is up again long before its next try.
+ip -n "$S1" xfrm policy delete src $S1_NBMA dst $S2_NBMA proto gre dir out ||
+	exit 1
+# (ip netns exec execs ping: $! is ping.)
+ip netns exec "$S1" ping -q -i 0.05 -W 1 $S2_TUN >/dev/null 2>&1 &
+pinger=$!
+check "without its policy spoke 2 is pending again" \
+	busywait 5000 direct_pending
+# Tries at 0, 1, 3 and 7 s find no policy; the next is due at 15 s.
+# Nothing shows a backoff, so only time lets it grow.
+sleep 8
+check "and still is after 8 s, its traffic through the hub" direct_pending
+ip -n "$S1" xfrm policy add src $S1_NBMA/32 dst 0.0.0.0/0 proto gre \
+	dir out tmpl proto esp mode transport || exit 1
+direct_up() { [ "$(entry_field "$S1" $S2_TUN sa)" = up ]; }
+check "a policy for anyone: its next packet finds its SA, not a backoff" \
+	busywait 3000 direct_up
+kill "$pinger"
+wait "$pinger" 2>/dev/null
 
 # The device goes with packets held: freed with it (kmemleak and KASAN
 # kernels check that).
