@@ -44,8 +44,17 @@ void dmvpn_settle_new_sa(struct dmvpn_dev *d, struct dmvpn_peer *dst,
 	unsigned long now = jiffies;
 	struct dmvpn_peer *p;
 
-	if (dst)
+	if (dst) {
 		WRITE_ONCE(dst->settle_out_spi, spi);
+		/* The xfrm core sends on it at once. Its inbound half settled
+		 * nothing if it came while the peer had no SA up, and an older
+		 * SA's settling may have ended since.
+		 */
+		if (READ_ONCE(dst->sa) == DMVPN_SA_UP &&
+		    time_before(now, READ_ONCE(dst->up_since) +
+				     DMVPN_SETTLE_WINDOW))
+			dmvpn_settle_start(d, dst, now);
+	}
 	p = dmvpn_peer_find(&d->cache.peers, &a);
 	if (!p)
 		return;

@@ -217,6 +217,56 @@ check "a policy for anyone: its next packet finds its SA, not a backoff" \
 kill "$pinger"
 wait "$pinger" 2>/dev/null
 
+# ---- a newer SA whose inbound half came while the peer had none ----
+# As when both spokes initiate: spoke 1 gets SA A (its own, spoke 2 has
+# it) and the inbound half of SA B (spoke 2's, which spoke 2 has not
+# yet) while spoke 2 is pending; a packet takes A (up: A settles) and
+# dmvpnd's word that spoke 1 initiated A ends that settling. Then B's
+# outbound half comes, which the xfrm core sends on at once: B settles
+# (its traffic keeps to the hub) until spoke 2 has B too. Nothing is
+# lost; without B's settling, what went between its install at spoke 1
+# and at spoke 2 was (XfrmInNoStates at spoke 2).
+unpair "$S1"
+sa "$S1" $S1_NBMA $HUB_NBMA 0x100 0x101 &&
+	trap_policy "$S1" $S1_NBMA $S2_NBMA || exit 1
+ping_ok "$S1" $S2_TUN
+check "spoke 2 pending on spoke 1 again" busywait 5000 direct_pending
+# state NS SRC DST SPI: an ESP transport state.
+state() {
+	ip -n "$1" xfrm state add src "$2" dst "$3" proto esp spi "$4" \
+		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128
+}
+state "$S2" $S1_NBMA $S2_NBMA 0x500 && state "$S2" $S2_NBMA $S1_NBMA 0x501 &&
+	state "$S1" $S2_NBMA $S1_NBMA 0x501 && state "$S1" $S1_NBMA $S2_NBMA 0x500 &&
+	state "$S1" $S2_NBMA $S1_NBMA 0x601 || exit 1
+in_nostates() { n "$S2" awk '$1 == "XfrmInNoStates" { print $2 }' /proc/net/xfrm_stat; }
+nostates=$(in_nostates)
+recv "$S2" 5005 4000 "$out" || exit 1
+n "$S1" python3 "$UDP_SEQ" send $S2_TUN 5005 4000 500 &
+sender=$!
+check "its first packet takes SA A" busywait 10000 direct_up
+# DMVPN_CMD_SA_INITIATED (16): DMVPN_A_SA_NBMA (20), DMVPN_A_SA_SPI (21).
+word=$(genl_raw "$S1" 16 "20:hex:$(printf '%02x' ${S2_NBMA//./ })" \
+	"21:u32:$((0x500))")
+check "dmvpnd's word that spoke 1 initiated A is taken (${word%% *})" \
+	test "${word%% *}" = errno=0
+# a_used: spoke 2 has received over A.
+a_used() {
+	ip -n "$S2" -s xfrm state get src $S1_NBMA dst $S2_NBMA proto esp \
+		spi 0x500 | awk '/lifetime current:/ { getline
+			sub(/\(packets\)/, "", $2); exit !($2 + 0 > 10) }'
+}
+check "then the stream takes A" busywait 5000 a_used
+state "$S1" $S1_NBMA $S2_NBMA 0x600 &&
+	state "$S2" $S1_NBMA $S2_NBMA 0x600 && state "$S2" $S2_NBMA $S1_NBMA 0x601 ||
+	exit 1
+wait "$sender"
+wait_recv "$out"
+check "4000 packets across B's coming, none lost ($(got "$out"))" \
+	grep -q "^received 4000 " "$out"
+check "none met spoke 2 before its half of B" \
+	test "$(in_nostates)" -eq "$nostates"
+
 # The device goes with packets held: freed with it (kmemleak and KASAN
 # kernels check that).
 unpair "$S1"
