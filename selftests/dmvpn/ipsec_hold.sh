@@ -19,15 +19,17 @@ UDP_SEQ=$(dirname "$0")/udp_seq.py
 # rfc4106(gcm(aes)): a 16-byte key and a 4-byte salt; test keys only.
 AEAD_KEY=0x00112233445566778899aabbccddeeff01020304
 
+# state NS SRC DST SPI: an ESP transport state.
+state() {
+	ip -n "$1" xfrm state add src "$2" dst "$3" proto esp spi "$4" \
+		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128
+}
 # sa NS ME PEER OUT IN: transport SAs ME->PEER (SPI OUT) and PEER->ME
 # (SPI IN), and ME's GRE policies, in NS (ME's namespace). The policies
 # replace a trap's, as charon's do.
 sa() {
 	local ns=$1 me=$2 peer=$3 out=$4 in=$5
-	ip -n "$ns" xfrm state add src "$me" dst "$peer" proto esp spi "$out" \
-		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128 &&
-	ip -n "$ns" xfrm state add src "$peer" dst "$me" proto esp spi "$in" \
-		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128 &&
+	state "$ns" "$me" "$peer" "$out" && state "$ns" "$peer" "$me" "$in" &&
 	trap_policy "$ns" "$me" "$peer" &&
 	ip -n "$ns" xfrm policy update src "$peer" dst "$me" proto gre dir in \
 		tmpl src "$peer" dst "$me" proto esp mode transport
@@ -234,11 +236,6 @@ sa "$S1" $S1_NBMA $HUB_NBMA 0x100 0x101 &&
 # no lookup): ping until one finds no SA.
 ping_pending() { ping_ok "$S1" -W 1 $S2_TUN; direct_pending; }
 check "spoke 2 pending on spoke 1 again" busywait 10000 ping_pending
-# state NS SRC DST SPI: an ESP transport state.
-state() {
-	ip -n "$1" xfrm state add src "$2" dst "$3" proto esp spi "$4" \
-		mode transport aead 'rfc4106(gcm(aes))' $AEAD_KEY 128
-}
 state "$S2" $S1_NBMA $S2_NBMA 0x500 && state "$S2" $S2_NBMA $S1_NBMA 0x501 &&
 	state "$S1" $S2_NBMA $S1_NBMA 0x501 && state "$S1" $S1_NBMA $S2_NBMA 0x500 &&
 	state "$S1" $S2_NBMA $S1_NBMA 0x601 || exit 1
