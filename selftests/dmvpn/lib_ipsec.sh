@@ -90,7 +90,8 @@ spoke_to_spoke() {
 	local from_seen=${4:-$S1_NBMA} to_seen=${5:-$S2_NBMA}
 	local a b
 	a=$(spoke_name "$from") b=$(spoke_name "$to")
-	local ping_pid used0 hub_rx hub_nhrp hub_data got failed
+	local ping_pid used0 hub_rx hub_nhrp hub_data hub_cap via_a via_b
+	local got failed
 	# Traffic keeps the resolution going (a MISS for every packet sent
 	# through the hub) until the entry is there.
 	# (ip netns exec execs ping: $! is ping, which the kill below stops.)
@@ -117,6 +118,12 @@ spoke_to_spoke() {
 	kill "$ping_pid" 2>/dev/null
 	wait "$ping_pid" 2>/dev/null
 	used0=$(entry_field "$from" "$to_tun" packets)
+	# What the hub's device takes in while the pings run, to name what
+	# the count below finds.
+	hub_cap=$(mktemp --suffix=.pcap)
+	cap_start "$HUB" dmvpn0 "$hub_cap" "len >= 0"
+	via_a=$(dm_stat "$from" dmvpn0 tx_via_nhs)
+	via_b=$(dm_stat "$to" dmvpn0 tx_via_nhs)
 	hub_rx=$(dm_stat "$HUB" dmvpn0 rx_packets)
 	hub_nhrp=$(dm_stat "$HUB" dmvpn0 rx_nhrp)
 	got=$(n "$from" ping -q -i 0.1 -c 20 -W 1 "$to_tun" 2>/dev/null |
@@ -128,8 +135,18 @@ spoke_to_spoke() {
 	# Registration refreshes still reach the hub; data packets must not.
 	hub_data=$(($(dm_stat "$HUB" dmvpn0 rx_packets) - hub_rx -
 		   ($(dm_stat "$HUB" dmvpn0 rx_nhrp) - hub_nhrp)))
-	check "the hub no longer carries them ($hub_data data packets)" \
+	via_a=$(($(dm_stat "$from" dmvpn0 tx_via_nhs) - via_a))
+	via_b=$(($(dm_stat "$to" dmvpn0 tx_via_nhs) - via_b))
+	cap_stop "$hub_cap"
+	failed=$FAILED
+	check "the hub no longer carries them ($hub_data data packets; $a sent $via_a to the NHS, $b $via_b)" \
 		test $hub_data -le 2
+	if [ "$hub_data" -gt 0 ]; then
+		log "what the hub's device took in meanwhile (multicast sent: $a $(dm_stat "$from" dmvpn0 tx_mcast), $b $(dm_stat "$to" dmvpn0 tx_mcast)):"
+		tcpdump -n -tt -r "$hub_cap" 2>/dev/null | head -n 20 | sed 's/^/#   /'
+	fi
+	[ "$FAILED" -eq "$failed" ] || spokes_diag "$from" "$to"
+	rm -f "$hub_cap"
 	# What the protected devices did while the direct SA came up:
 	# held packets, those sent through the hub instead, drops.
 	local st ns
