@@ -148,15 +148,11 @@ check "and the hub's reach A" ping_df "$HUB" $A_TUN $((MTU - 28))
 check_fail "one byte more is refused at A, DF" \
 	ping_df "$A" $HUB_TUN $((MTU - 27))
 
-# hub_data: data packets the hub's device received (all but NHRP).
-hub_data() {
-	echo $(($(dm_stat "$HUB" dmvpn0 rx_packets) - $(dm_stat "$HUB" dmvpn0 rx_nhrp)))
-}
-h0=$(hub_data)
+h0=$(rx_data "$HUB")
 check "A's first ping to C is answered, through the hub" \
 	busywait 10000 ping_ok "$A" $C_TUN
-check "the hub carried it ($(($(hub_data) - h0)) data packets)" \
-	test $(($(hub_data) - h0)) -ge 2
+h0=$(($(rx_data "$HUB") - h0))
+check "the hub carried it ($h0 data packets)" test $h0 -ge 2
 spoke_to_spoke "$A" "$C" $C_TUN $NAT_A $C_NBMA
 check "C holds A at the NAT's address" \
 	entry_has "$C" $A_TUN dynamic $NAT_A

@@ -277,6 +277,13 @@ dm_stat() {
 	dm "$1" -j -s dev show dev "$2" | jq -r ".[0].stats.$3"
 }
 
+# rx_data NS: what NS's dmvpn0 received but NHRP, from one reading (two
+# would count a registration that came between them).
+rx_data() {
+	dm "$1" -j -s dev show dev dmvpn0 |
+		jq -r '.[0].stats | .rx_packets - .rx_nhrp'
+}
+
 # entry_field NS PROTO FIELD: a field of one cache entry.
 entry_field() {
 	dm "$1" -j map show dev dmvpn0 |
