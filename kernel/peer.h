@@ -56,10 +56,6 @@ struct dmvpn_peer {
 	unsigned long settle_until;	/* jiffies */
 	__be32 settle_spi;
 	__be32 settle_out_spi;
-	/* Inbound SAs installed while the peer had none up, whose outbound
-	 * halves have not come yet (settle.c).
-	 */
-	atomic_t settle_in_early;
 	/* Packets waiting for the SA; under dmvpn_hold.lock. */
 	struct sk_buff_head hold;
 	struct list_head hold_node;	/* on dmvpn_hold.peers */

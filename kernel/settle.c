@@ -31,21 +31,11 @@ void dmvpn_settle_start(struct dmvpn_dev *d, struct dmvpn_peer *p,
 		WRITE_ONCE(d->settle_until, until);
 }
 
-/* Whether a new SA to or from @p may be a second CHILD_SA that the peer
- * does not have yet: @p's SA is up, and came only just.
- */
-static bool dmvpn_settle_window(const struct dmvpn_peer *p, unsigned long now)
-{
-	return READ_ONCE(p->sa) == DMVPN_SA_UP &&
-	       time_before(now, READ_ONCE(p->up_since) + DMVPN_SETTLE_WINDOW);
-}
-
 /* An SA @spi from @src to peer @dst (NULL: not a peer) was installed:
- * the newest to its peer (whichever of the two addresses is not ours).
- * Inbound, soon after the first one it is a second CHILD_SA (both ends
- * initiated), which the peer may not have yet either; later ones are
- * rekeys, whose responder installs its outbound half only once the
- * initiator has both. Under RCU.
+ * the newest to its peer (whichever of the two addresses is not ours). Inbound, soon after the
+ * first one it is a second CHILD_SA (both ends initiated), which the peer
+ * may not have yet either; later ones are rekeys, whose responder
+ * installs its outbound half only once the initiator has both. Under RCU.
  */
 void dmvpn_settle_new_sa(struct dmvpn_dev *d, struct dmvpn_peer *dst,
 			 __be32 src, __be32 spi)
@@ -55,27 +45,23 @@ void dmvpn_settle_new_sa(struct dmvpn_dev *d, struct dmvpn_peer *dst,
 	struct dmvpn_peer *p;
 
 	if (dst) {
-		bool early = atomic_dec_if_positive(&dst->settle_in_early) >= 0;
-
 		WRITE_ONCE(dst->settle_out_spi, spi);
 		/* The xfrm core sends on it at once. Its inbound half settled
-		 * nothing if it came while the peer had no SA up, and the SA
-		 * that brought the peer up may have settled since (dmvpnd's
-		 * word): then this may be the half of a CHILD_SA this node
-		 * answered. Not so a rekey's outbound half, whose inbound one
-		 * came while the peer was up: its peer has the SA already.
+		 * nothing if it came while the peer had no SA up, and an older
+		 * SA's settling may have ended since.
 		 */
-		if (early && dmvpn_settle_window(dst, now))
+		if (READ_ONCE(dst->sa) == DMVPN_SA_UP &&
+		    time_before(now, READ_ONCE(dst->up_since) +
+				     DMVPN_SETTLE_WINDOW))
 			dmvpn_settle_start(d, dst, now);
 	}
 	p = dmvpn_peer_find(&d->cache.peers, &a);
 	if (!p)
 		return;
 	WRITE_ONCE(p->settle_spi, spi);
-	if (dmvpn_settle_window(p, now))
+	if (READ_ONCE(p->sa) == DMVPN_SA_UP &&
+	    time_before(now, READ_ONCE(p->up_since) + DMVPN_SETTLE_WINDOW))
 		dmvpn_settle_start(d, p, now);
-	else if (READ_ONCE(p->sa) != DMVPN_SA_UP)
-		atomic_inc(&p->settle_in_early);
 }
 
 /* dmvpnd says this node initiated the SA whose outbound SPI is @spi to
