@@ -266,6 +266,38 @@ check "4000 packets across B's coming, none lost ($(got "$out"))" \
 	grep -q "^received 4000 " "$out"
 log "spoke 2's XfrmInNoStates meanwhile: $(($(in_nostates) - nostates))"
 
+# ---- the same, B's inbound half coming after the peer is up ----
+# The usual order when spoke 1's own CHILD_SA A came first: A brings the
+# peer up, then B's inbound half (a second CHILD_SA: it settles), then
+# dmvpnd's word for A (it ends that settling: A is the newest outbound
+# SA yet), then B's outbound half, which must settle again although
+# every inbound SA came with the peer up. Spoke 2 gets B half a second
+# later: the answer's trip, which nothing can be polled for.
+unpair "$S1"
+sa "$S1" $S1_NBMA $HUB_NBMA 0x100 0x101 &&
+	trap_policy "$S1" $S1_NBMA $S2_NBMA || exit 1
+check "spoke 2 pending on spoke 1 once more" busywait 10000 ping_pending
+state "$S2" $S1_NBMA $S2_NBMA 0x700 && state "$S2" $S2_NBMA $S1_NBMA 0x701 &&
+	state "$S1" $S2_NBMA $S1_NBMA 0x701 && state "$S1" $S1_NBMA $S2_NBMA 0x700 ||
+	exit 1
+recv "$S2" 5006 4000 "$out" || exit 1
+n "$S1" python3 "$UDP_SEQ" send $S2_TUN 5006 4000 500 &
+sender=$!
+check "the stream brings spoke 2 up over A" busywait 10000 direct_up
+state "$S1" $S2_NBMA $S1_NBMA 0x801 || exit 1
+word=$(genl_raw "$S1" 16 "20:hex:$(printf '%02x' ${S2_NBMA//./ })" \
+	"21:u32:$((0x700))")
+check "dmvpnd's word for A is taken after B's inbound half (${word%% *})" \
+	test "${word%% *}" = errno=0
+state "$S1" $S1_NBMA $S2_NBMA 0x800 || exit 1
+sleep 0.5
+state "$S2" $S1_NBMA $S2_NBMA 0x800 && state "$S2" $S2_NBMA $S1_NBMA 0x801 ||
+	exit 1
+wait "$sender"
+wait_recv "$out"
+check "4000 packets across B's coming after the peer, none lost ($(got "$out"))" \
+	grep -q "^received 4000 " "$out"
+
 # The device goes with packets held: freed with it (kmemleak and KASAN
 # kernels check that).
 unpair "$S1"
