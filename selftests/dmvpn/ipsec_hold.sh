@@ -239,9 +239,28 @@ check "spoke 2 pending on spoke 1 again" busywait 10000 ping_pending
 state "$S2" $S1_NBMA $S2_NBMA 0x500 && state "$S2" $S2_NBMA $S1_NBMA 0x501 &&
 	state "$S1" $S2_NBMA $S1_NBMA 0x501 && state "$S1" $S1_NBMA $S2_NBMA 0x500 &&
 	state "$S1" $S2_NBMA $S1_NBMA 0x601 || exit 1
-in_nostates() { n "$S2" awk '$1 == "XfrmInNoStates" { print $2 }' /proc/net/xfrm_stat; }
+# (A kernel without CONFIG_XFRM_STATISTICS, the debug one, has no counters.)
+in_nostates() {
+	n "$S2" awk '$1 == "XfrmInNoStates" { print $2 }' /proc/net/xfrm_stat \
+		2>/dev/null || echo 0
+}
 nostates=$(in_nostates)
+# B is a second CHILD_SA only within DMVPN_SETTLE_WINDOW (10 s) of the
+# peer's SA coming up; a debug kernel under TCG can take longer over the
+# steps below. B's coming is checked if it came within 8 s of the
+# stream's start (before the peer came up), else said and not checked.
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+# b_lossless LATE WHAT: the check that the stream lost nothing across B.
+b_lossless() {
+	if [ "$1" -lt 8000 ]; then
+		check "4000 packets across $2, none lost ($(got "$out"); B $1 ms after the stream began)" \
+			grep -q "^received 4000 " "$out"
+	else
+		log "B came $1 ms after the stream began, past the settling window: $2 not checked ($(got "$out"))"
+	fi
+}
 recv "$S2" 5005 4000 "$out" || exit 1
+t0=$(date +%s%N)
 n "$S1" python3 "$UDP_SEQ" send $S2_TUN 5005 4000 500 &
 sender=$!
 check "its first packet takes SA A" busywait 10000 direct_up
@@ -257,13 +276,13 @@ a_used() {
 			sub(/\(packets\)/, "", $2); exit !($2 + 0 > 10) }'
 }
 check "then the stream takes A" busywait 5000 a_used
+late=$(ms_since "$t0")
 state "$S1" $S1_NBMA $S2_NBMA 0x600 &&
 	state "$S2" $S1_NBMA $S2_NBMA 0x600 && state "$S2" $S2_NBMA $S1_NBMA 0x601 ||
 	exit 1
 wait "$sender"
 wait_recv "$out"
-check "4000 packets across B's coming, none lost ($(got "$out"))" \
-	grep -q "^received 4000 " "$out"
+b_lossless "$late" "B's coming"
 log "spoke 2's XfrmInNoStates meanwhile: $(($(in_nostates) - nostates))"
 
 # ---- the same, B's inbound half coming after the peer is up ----
@@ -281,6 +300,7 @@ state "$S2" $S1_NBMA $S2_NBMA 0x700 && state "$S2" $S2_NBMA $S1_NBMA 0x701 &&
 	state "$S1" $S2_NBMA $S1_NBMA 0x701 && state "$S1" $S1_NBMA $S2_NBMA 0x700 ||
 	exit 1
 recv "$S2" 5006 4000 "$out" || exit 1
+t0=$(date +%s%N)
 n "$S1" python3 "$UDP_SEQ" send $S2_TUN 5006 4000 500 &
 sender=$!
 check "the stream brings spoke 2 up over A" busywait 10000 direct_up
@@ -289,14 +309,14 @@ word=$(genl_raw "$S1" 16 "20:hex:$(printf '%02x' ${S2_NBMA//./ })" \
 	"21:u32:$((0x700))")
 check "dmvpnd's word for A is taken after B's inbound half (${word%% *})" \
 	test "${word%% *}" = errno=0
+late=$(ms_since "$t0")
 state "$S1" $S1_NBMA $S2_NBMA 0x800 || exit 1
 sleep 0.5
 state "$S2" $S1_NBMA $S2_NBMA 0x800 && state "$S2" $S2_NBMA $S1_NBMA 0x801 ||
 	exit 1
 wait "$sender"
 wait_recv "$out"
-check "4000 packets across B's coming after the peer, none lost ($(got "$out"))" \
-	grep -q "^received 4000 " "$out"
+b_lossless "$late" "B's coming after the peer"
 
 # The device goes with packets held: freed with it (kmemleak and KASAN
 # kernels check that).
