@@ -264,9 +264,13 @@ t0=$(date +%s%N)
 n "$S1" python3 "$UDP_SEQ" send $S2_TUN 5005 4000 500 &
 sender=$!
 check "its first packet takes SA A" busywait 10000 direct_up
-# DMVPN_CMD_SA_INITIATED (16): DMVPN_A_SA_NBMA (20), DMVPN_A_SA_SPI (21).
-word=$(genl_raw "$S1" 16 "20:hex:$(printf '%02x' ${S2_NBMA//./ })" \
-	"21:u32:$((0x500))")
+# sa_word SPI: dmvpnd's word that spoke 1 initiated its SA with outbound
+# SPI to spoke 2, as genl_raw's answer. DMVPN_CMD_SA_INITIATED (16):
+# DMVPN_A_SA_NBMA (20), DMVPN_A_SA_SPI (21).
+sa_word() {
+	genl_raw "$S1" 16 "20:hex:$(printf '%02x' ${S2_NBMA//./ })" "21:u32:$(($1))"
+}
+word=$(sa_word 0x500)
 check "dmvpnd's word that spoke 1 initiated A is taken (${word%% *})" \
 	test "${word%% *}" = errno=0
 # a_used: spoke 2 has received over A.
@@ -305,8 +309,7 @@ n "$S1" python3 "$UDP_SEQ" send $S2_TUN 5006 4000 500 &
 sender=$!
 check "the stream brings spoke 2 up over A" busywait 10000 direct_up
 state "$S1" $S2_NBMA $S1_NBMA 0x801 || exit 1
-word=$(genl_raw "$S1" 16 "20:hex:$(printf '%02x' ${S2_NBMA//./ })" \
-	"21:u32:$((0x700))")
+word=$(sa_word 0x700)
 check "dmvpnd's word for A is taken after B's inbound half (${word%% *})" \
 	test "${word%% *}" = errno=0
 late=$(ms_since "$t0")

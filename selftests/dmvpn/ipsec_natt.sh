@@ -151,8 +151,8 @@ check_fail "one byte more is refused at A, DF" \
 h0=$(rx_data "$HUB")
 check "A's first ping to C is answered, through the hub" \
 	busywait 10000 ping_ok "$A" $C_TUN
-h0=$(($(rx_data "$HUB") - h0))
-check "the hub carried it ($h0 data packets)" test $h0 -ge 2
+carried=$(($(rx_data "$HUB") - h0))
+check "the hub carried it ($carried data packets)" test $carried -ge 2
 spoke_to_spoke "$A" "$C" $C_TUN $NAT_A $C_NBMA
 check "C holds A at the NAT's address" \
 	entry_has "$C" $A_TUN dynamic $NAT_A
